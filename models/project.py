@@ -1,0 +1,124 @@
+"""Candidate climate measures, held column-wise.
+
+A municipality's list has tens to hundreds of rows, a national one a million: the list is
+stored as columns (numpy / pandas) so that models are built without a Python loop per project.
+Instances are produced by `optimizer.io` after validation and are never changed afterwards.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+#: Columns with a meaning of their own; every other column of the input is kept as a tag.
+CORE_COLUMNS: tuple[str, ...] = (
+    "id",
+    "name",
+    "sector",
+    "district",
+    "cost_sek",
+    "year",
+    "grant_sek",
+    "abatement_t_per_year",
+    "lifetime_years",
+    "requires",
+    "exclusive_group",
+    "mandatory",
+    "divisible",
+)
+REQUIRED_COLUMNS: tuple[str, ...] = ("id", "name", "sector", "abatement_t_per_year", "lifetime_years")
+PROFILE_PREFIX = "cost_sek_"
+
+
+@dataclass(frozen=True, eq=False)
+class ProjectList:
+    """A validated list of candidate measures.
+
+    `table` has one row per project with the columns `row` (where it stood in the source, for
+    messages), `id`, `name`, `sector`, `district` (None when absent), `grant_sek`,
+    `abatement_t_per_year`, `lifetime_years`, `requires` (tuple of ids), `exclusive_group`
+    (None when absent), `mandatory`, `divisible`.
+    `scheduled_cost` holds the total cost in SEK per calendar year (columns are years) of projects
+    whose spending years are known; `unscheduled_cost` the `cost_sek` of projects without a `year`,
+    which fall in the scenario's first budget year. `tags` holds every other input column as text.
+    """
+
+    table: pd.DataFrame
+    scheduled_cost: pd.DataFrame
+    unscheduled_cost: np.ndarray
+    tags: pd.DataFrame
+    source: str = "<memory>"
+    row_label: str = field(default="row")
+
+    def __post_init__(self) -> None:
+        self.unscheduled_cost.flags.writeable = False
+
+    def __len__(self) -> int:
+        return len(self.table)
+
+    @property
+    def ids(self) -> np.ndarray:
+        return self.table["id"].to_numpy(dtype=object)
+
+    @property
+    def cost_years(self) -> tuple[int, ...]:
+        """Calendar years in which some project has a scheduled cost."""
+        return tuple(int(y) for y in self.scheduled_cost.columns)
+
+    @property
+    def total_cost(self) -> np.ndarray:
+        """Total investment cost per project, SEK."""
+        return self.scheduled_cost.to_numpy(dtype=float).sum(axis=1) + self.unscheduled_cost
+
+    @property
+    def municipal_share(self) -> np.ndarray:
+        """Share of each project's cost the municipality pays after external grants."""
+        total = self.total_cost
+        return 1.0 - self.table["grant_sek"].to_numpy(dtype=float) / total
+
+    def cost_by_year(self, years: Sequence[int], first_year: int) -> np.ndarray:
+        """Total cost per project (rows) and year (columns, in the order of `years`), SEK.
+
+        Costs in years not listed are dropped; callers validate first that there are none.
+        """
+        scheduled = self.scheduled_cost.reindex(columns=list(years), fill_value=0.0).to_numpy(dtype=float)
+        matrix = np.array(scheduled, dtype=float)
+        if first_year in years:
+            matrix[:, list(years).index(first_year)] += self.unscheduled_cost
+        return matrix
+
+    def last_spend_year(self, first_year: int) -> np.ndarray:
+        """The last calendar year with a cost, per project; the reductions start after it."""
+        years = np.asarray(self.cost_years, dtype=int)
+        spent = self.scheduled_cost.to_numpy(dtype=float) > 0
+        last = np.where(spent.any(axis=1), np.where(spent, years, np.iinfo(np.int64).min).max(axis=1), first_year)
+        return np.where(self.unscheduled_cost > 0, np.maximum(last, first_year), last).astype(int)
+
+    def rule_columns(self) -> tuple[str, ...]:
+        """Columns a scenario rule may select projects by."""
+        core = ("id", "name", "sector", "district", "exclusive_group", "mandatory", "divisible")
+        return core + tuple(self.tags.columns)
+
+    def values_of(self, column: str) -> np.ndarray:
+        """A column as canonical text, the form in which scenario rules match it (None stays None)."""
+        if column in ("mandatory", "divisible"):
+            return np.where(self.table[column].to_numpy(dtype=bool), "true", "false").astype(object)
+        source = self.tags[column] if column in self.tags.columns else self.table[column]
+        return source.to_numpy(dtype=object)
+
+
+def canonical_text(value: object) -> str | None:
+    """The text form used to compare cell values with the values in a scenario's `where`."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None
+    if isinstance(value, bool | np.bool_):
+        return "true" if value else "false"
+    if isinstance(value, int | np.integer):
+        return str(int(value))
+    if isinstance(value, float | np.floating):
+        return str(int(value)) if float(value).is_integer() else repr(float(value))
+    text = str(value).strip()
+    return text or None

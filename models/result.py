@@ -1,0 +1,119 @@
+"""The outcome of one optimisation: an immutable record, separate from the inputs.
+
+Every figure in it except the solver's bound was recomputed from the project list by the
+independent checker (`optimizer.check`), not copied from the solver.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict
+
+
+class Status(StrEnum):
+    """What the optimiser can honestly say about the portfolio it returns."""
+
+    OPTIMAL = "optimal"
+    """Proven best within the requested relative gap `mip_gap` (the achieved gap is reported)."""
+    FEASIBLE = "feasible"
+    """A checked portfolio, but the proof stopped (time limit or interruption): see `mip_gap`."""
+    INFEASIBLE = "infeasible"
+    """No portfolio satisfies every rule; `conflicts` says which rules clash."""
+    NO_SOLUTION = "no_solution"
+    """The time limit ran out before any portfolio was found; infeasibility was not proven either."""
+    ERROR = "error"
+    """The solver failed or returned a portfolio that breaks a rule; see `message` and `violations`."""
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Selection(_Record):
+    id: str
+    name: str
+    sector: str
+    district: str | None
+    fraction: float
+    cost_sek: float
+    municipal_cost_sek: float
+    abatement_t: float
+    """Contribution to the objective, in the objective's measure."""
+
+
+class YearSpend(_Record):
+    year: int | None
+    """None when the scenario has one budget over all years."""
+    budget_sek: float
+    spend_sek: float
+    slack_sek: float
+
+
+class RuleOutcome(_Record):
+    name: str
+    measure: str
+    projects: int
+    """How many projects the rule's group covers."""
+    value: float
+    """The measure summed over the selected projects of the group."""
+    share: float | None
+    """value / the measure over the whole portfolio (None when that is 0)."""
+    min: float | None
+    max: float | None
+    min_share: float | None
+    max_share: float | None
+    slack: float
+    """Distance to the nearest bound in the measure's unit (negative: broken)."""
+    binding: bool
+
+
+class Conflict(_Record):
+    """One reason a scenario has no feasible portfolio."""
+
+    rules: list[str]
+    message: str
+
+
+class SolverInfo(_Record):
+    name: str
+    version: str
+    time_limit_s: float | None
+    mip_gap_tolerance: float
+    time_limit_reached: bool
+    stop_reason: str
+
+
+class Timings(_Record):
+    build_s: float
+    solve_s: float
+    check_s: float
+    total_s: float
+
+
+class Result(_Record):
+    status: Status
+    message: str
+    objective: str
+    objective_value_t: float | None
+    best_bound_t: float | None
+    mip_gap: float | None
+    """Relative gap (best_bound - objective) / objective, as achieved."""
+    selected: list[Selection]
+    total_cost_sek: float
+    municipal_cost_sek: float
+    grant_sek: float
+    abatement_t_per_year: float
+    sek_per_t: float | None
+    """Total investment per tonne of the objective's measure."""
+    municipal_sek_per_t: float | None
+    budget: list[YearSpend]
+    rules: list[RuleOutcome]
+    conflicts: list[Conflict]
+    violations: list[str]
+    solver: SolverInfo
+    timings: Timings
+
+    @property
+    def has_portfolio(self) -> bool:
+        return self.status in (Status.OPTIMAL, Status.FEASIBLE)

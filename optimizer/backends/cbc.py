@@ -1,0 +1,128 @@
+"""COIN-OR CBC through PuLP: the second backend, and the one most users would have written.
+
+PuLP reports neither the best bound nor incumbents, so the bound is read from CBC's own log.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import subprocess
+import tempfile
+import threading
+from pathlib import Path
+
+import numpy as np
+import pulp
+
+from optimizer.backends.base import Backend, Incumbents, Outcome, Stop
+from optimizer.build import MilpModel
+
+# PuLP's (status, sol_status) pairs, read after a solve.
+STATUS_MAP: dict[tuple[int, int], Stop] = {
+    (pulp.LpStatusOptimal, pulp.LpSolutionOptimal): Stop.OPTIMAL,
+    (pulp.LpStatusOptimal, pulp.LpSolutionIntegerFeasible): Stop.LIMIT,
+    (pulp.LpStatusNotSolved, pulp.LpSolutionIntegerFeasible): Stop.LIMIT,
+    (pulp.LpStatusNotSolved, pulp.LpSolutionNoSolutionFound): Stop.LIMIT,
+    (pulp.LpStatusInfeasible, pulp.LpSolutionInfeasible): Stop.INFEASIBLE,
+    (pulp.LpStatusInfeasible, pulp.LpSolutionNoSolutionFound): Stop.INFEASIBLE,
+    (pulp.LpStatusUnbounded, pulp.LpSolutionUnbounded): Stop.UNBOUNDED,
+    (pulp.LpStatusUndefined, pulp.LpSolutionNoSolutionFound): Stop.ERROR,
+}
+
+_UPPER_BOUND = re.compile(r"^Upper bound:\s*(\S+)", re.MULTILINE)
+_RESULT = re.compile(r"^Result - (.+)$", re.MULTILINE)
+
+
+def to_pulp(model: MilpModel) -> tuple[pulp.LpProblem, list[pulp.LpVariable]]:
+    """The model as a PuLP problem (PuLP has no matrix interface: one expression per row)."""
+    problem = pulp.LpProblem("portfolio", pulp.LpMaximize)
+    variables = [
+        pulp.LpVariable(f"x{j}", lowBound=lo, upBound=hi, cat=pulp.LpInteger if integer else pulp.LpContinuous)
+        for j, (lo, hi, integer) in enumerate(zip(model.col_lower, model.col_upper, model.integer, strict=True))
+    ]
+    problem += pulp.LpAffineExpression(
+        [(variables[j], c) for j, c in enumerate(model.objective) if c != 0] or [(variables[0], 0.0)]
+    )
+    matrix = model.matrix.tocsr()
+    for i in range(matrix.shape[0]):
+        lo, hi = model.row_lower[i], model.row_upper[i]
+        if not (np.isfinite(lo) or np.isfinite(hi)):
+            continue
+        start, stop = matrix.indptr[i], matrix.indptr[i + 1]
+        row = pulp.LpAffineExpression(
+            [(variables[j], v) for j, v in zip(matrix.indices[start:stop], matrix.data[start:stop], strict=True)]
+        )
+        if lo == hi:
+            problem += row == float(hi)
+            continue
+        if np.isfinite(lo):
+            problem += row >= float(lo)
+        if np.isfinite(hi):
+            problem += row <= float(hi)
+    return problem, variables
+
+
+class CbcBackend(Backend):
+    name = "cbc"
+
+    @functools.cache
+    def version(self) -> str:
+        completed = subprocess.run(
+            [pulp.PULP_CBC_CMD(msg=False).path, "-quit"],
+            capture_output=True,
+            text=True,
+            stdin=subprocess.DEVNULL,
+            check=False,
+        )
+        found = re.search(r"Version:\s*(\S+)", completed.stdout)
+        return f"{found.group(1) if found else 'unknown'} (PuLP {pulp.__version__})"
+
+    def solve(
+        self,
+        model: MilpModel,
+        *,
+        time_limit_s: float | None,
+        mip_gap: float,
+        incumbents: Incumbents,
+        cancel: threading.Event,
+    ) -> Outcome:
+        problem, variables = to_pulp(model)
+        with tempfile.TemporaryDirectory(prefix="cbc-") as folder:
+            log_path = Path(folder) / "cbc.log"
+            command = pulp.PULP_CBC_CMD(
+                msg=False,
+                timeLimit=None if time_limit_s is None else max(time_limit_s, 0.01),
+                gapRel=mip_gap,
+                logPath=str(log_path),
+                mip=bool(model.integer.any()),
+            )
+            try:
+                problem.solve(command)
+            except pulp.PulpSolverError as error:
+                return Outcome(Stop.ERROR, None, None, None, f"CBC failed: {error}")
+            log = log_path.read_text(errors="replace") if log_path.exists() else ""
+        stop = STATUS_MAP.get((problem.status, problem.sol_status), Stop.ERROR)
+        result = _RESULT.search(log)
+        native = result.group(1).strip() if result else pulp.LpStatus[problem.status]
+        if stop in (Stop.INFEASIBLE, Stop.UNBOUNDED, Stop.ERROR):
+            return Outcome(stop, None, None, None, native)
+        if problem.sol_status not in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible):
+            return Outcome(stop, None, None, None, native)
+        x = np.array([v.varValue or 0.0 for v in variables], dtype=float)
+        objective = float(model.objective @ x)
+        return Outcome(stop, x, objective, _bound(log, stop, objective, mip_gap), native)
+
+
+def _bound(log: str, stop: Stop, objective: float, mip_gap: float) -> float | None:
+    """CBC prints its best bound when it stops early; when it proves optimality within the relative
+    gap it does not, and the bound is then at most objective * (1 + gap)."""
+    found = _UPPER_BOUND.search(log)
+    if found:
+        try:
+            return float(found.group(1))
+        except ValueError:
+            return None
+    if stop is Stop.OPTIMAL:
+        return objective + mip_gap * abs(objective)
+    return None

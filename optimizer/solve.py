@@ -1,0 +1,197 @@
+"""Orchestration: validate, build, solve within the time limit, check, explain, report.
+
+`solve` never mutates its inputs and never prints; it returns a `Result` or raises `InputError`
+for input that cannot be used.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from models import Result, Scenario, SolverInfo, Status, Timings
+from models.project import ProjectList
+from optimizer.backends import Backend, Incumbents, Outcome, Stop, get_backend
+from optimizer.build import MilpModel, build_model
+from optimizer.check import CheckReport, check_portfolio
+from optimizer.explain import explain_infeasibility
+from optimizer.validate import check_fits
+
+log = logging.getLogger(__name__)
+
+HARD_STOP_MARGIN_S = 0.5
+"""How long past the time limit a solver may run before it is cancelled and its last incumbent taken;
+the rest of the promised second is left for the check and the result."""
+CANCEL_GRACE_S = 0.2
+EXPLAIN_BUDGET_S = 60.0
+"""At most this long is spent explaining an infeasible scenario when no time limit is set."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Run:
+    outcome: Outcome
+    overran: bool
+
+
+def solve(
+    projects: ProjectList,
+    scenario: Scenario,
+    *,
+    solver: str | None = None,
+    time_limit_s: float | None = None,
+    mip_gap: float | None = None,
+) -> Result:
+    """The portfolio with the largest reduction that respects every rule of `scenario`.
+
+    `solver`, `time_limit_s` and `mip_gap` override the scenario's settings. The call returns within
+    `time_limit_s` + 1 s; the portfolio it returns has been checked against every rule independently
+    of the solver.
+    """
+    started = time.perf_counter()
+    overrides = {k: v for k, v in (("solver", solver), ("time_limit_s", time_limit_s), ("mip_gap", mip_gap)) if v is not None}
+    if overrides:
+        scenario = Scenario.model_validate({**scenario.model_dump(), **overrides})
+    check_fits(projects, scenario)
+    backend = get_backend(scenario.solver)
+
+    model = build_model(projects, scenario)
+    built = time.perf_counter()
+    log.info("built a model of %d rows x %d projects in %.3f s", *model.shape, built - started)
+
+    deadline = None if scenario.time_limit_s is None else started + scenario.time_limit_s
+    run = _solve_within(backend, model, scenario.mip_gap, deadline)
+    solved = time.perf_counter()
+    log.info("%s stopped (%s) after %.3f s", backend.name, run.outcome.native_status, solved - built)
+
+    report = check_portfolio(projects, scenario, run.outcome.x) if run.outcome.x is not None else None
+    checked = time.perf_counter()
+
+    conflicts = []
+    if run.outcome.stop is Stop.INFEASIBLE:
+        budget_s = EXPLAIN_BUDGET_S if deadline is None else max(deadline + HARD_STOP_MARGIN_S - checked, 0.0)
+        conflicts = explain_infeasibility(projects, scenario, model, backend=backend, time_budget_s=budget_s)
+
+    finished = time.perf_counter()
+    timings = Timings(build_s=built - started, solve_s=solved - built, check_s=checked - solved, total_s=finished - started)
+    info = SolverInfo(
+        name=backend.name,
+        version=backend.version(),
+        time_limit_s=scenario.time_limit_s,
+        mip_gap_tolerance=scenario.mip_gap,
+        time_limit_reached=run.overran or (run.outcome.stop is Stop.LIMIT and deadline is not None and solved >= deadline - 0.05),
+        stop_reason=run.outcome.native_status,
+    )
+    return _result(scenario, run, report, conflicts, info, timings)
+
+
+def _solve_within(backend: Backend, model: MilpModel, mip_gap: float, deadline: float | None) -> _Run:
+    """Run the backend in a worker thread and hold it to the deadline, whatever the solver does."""
+    incumbents = Incumbents()
+    cancel = threading.Event()
+    holder: list[Outcome] = []
+
+    def work() -> None:
+        remaining = None if deadline is None else max(deadline - time.perf_counter(), 0.01)
+        try:
+            holder.append(backend.solve(model, time_limit_s=remaining, mip_gap=mip_gap, incumbents=incumbents, cancel=cancel))
+        except Exception as error:  # a crashing solver is reported, never raised at the user
+            log.exception("solver %s failed", backend.name)
+            holder.append(Outcome(Stop.ERROR, None, None, None, f"{type(error).__name__}: {error}"))
+
+    worker = threading.Thread(target=work, name=f"{backend.name}-solve", daemon=True)
+    worker.start()
+    worker.join(None if deadline is None else max(deadline + HARD_STOP_MARGIN_S - time.perf_counter(), 0.0))
+    if worker.is_alive():
+        cancel.set()
+        worker.join(CANCEL_GRACE_S)
+    if holder:
+        return _Run(holder[0], overran=False)
+    log.warning("%s overran its time limit; taking its last incumbent", backend.name)
+    best = incumbents.best
+    if best is None:
+        return _Run(Outcome(Stop.LIMIT, None, None, None, "solver overran the time limit without a portfolio"), overran=True)
+    objective, x = best
+    return _Run(Outcome(Stop.LIMIT, x, objective, None, "solver overran the time limit; its last incumbent"), overran=True)
+
+
+def relative_gap(objective: float, bound: float | None) -> float | None:
+    """(bound - objective) / |objective|; 0 when they agree, None when it is undefined."""
+    if bound is None:
+        return None
+    difference = bound - objective
+    if difference <= 1e-9 * max(1.0, abs(bound)):
+        return 0.0
+    if objective == 0:
+        return None
+    return difference / abs(objective)
+
+
+def _result(
+    scenario: Scenario,
+    run: _Run,
+    report: CheckReport | None,
+    conflicts: list,
+    info: SolverInfo,
+    timings: Timings,
+) -> Result:
+    outcome = run.outcome
+    status, message = _status(scenario, outcome, report, conflicts)
+    portfolio = report if report is not None and status in (Status.OPTIMAL, Status.FEASIBLE) else None
+    objective = portfolio.objective_t if portfolio else None
+    bound = None
+    if portfolio is not None and outcome.bound is not None:
+        bound = max(outcome.bound, objective)
+    elif outcome.bound is not None and status is Status.NO_SOLUTION:
+        bound = outcome.bound
+    gap = relative_gap(objective, bound) if objective is not None else None
+    cost = portfolio.total_cost_sek if portfolio else 0.0
+    municipal = portfolio.municipal_cost_sek if portfolio else 0.0
+    return Result(
+        status=status,
+        message=message,
+        objective=scenario.objective_label,
+        objective_value_t=objective,
+        best_bound_t=bound,
+        mip_gap=gap,
+        selected=portfolio.selected if portfolio else [],
+        total_cost_sek=cost,
+        municipal_cost_sek=municipal,
+        grant_sek=portfolio.grant_sek if portfolio else 0.0,
+        abatement_t_per_year=portfolio.abatement_t_per_year if portfolio else 0.0,
+        sek_per_t=cost / objective if objective else None,
+        municipal_sek_per_t=municipal / objective if objective else None,
+        budget=portfolio.budget if portfolio else [],
+        rules=portfolio.rules if portfolio else [],
+        conflicts=conflicts,
+        violations=report.violations if report is not None else [],
+        solver=info,
+        timings=timings,
+    )
+
+
+def _status(scenario: Scenario, outcome: Outcome, report: CheckReport | None, conflicts: list) -> tuple[Status, str]:
+    """Say honestly what is known; a portfolio that fails the independent check is never returned."""
+    if outcome.stop is Stop.INFEASIBLE:
+        reasons = "; ".join(c.message for c in conflicts) or "no explanation could be found in the time available"
+        return Status.INFEASIBLE, f"No portfolio satisfies every rule. {reasons}"
+    if outcome.stop in (Stop.ERROR, Stop.UNBOUNDED):
+        return Status.ERROR, f"The solver failed: {outcome.native_status}"
+    if report is None:
+        limit = f" of {scenario.time_limit_s:g} s" if scenario.time_limit_s is not None else ""
+        return Status.NO_SOLUTION, f"No portfolio was found within the time limit{limit} ({outcome.native_status})."
+    if not report.passed:
+        return Status.ERROR, (
+            f"The solver returned a portfolio that breaks {len(report.violations)} rule(s) "
+            f"({outcome.native_status}); it is not returned."
+        )
+    if outcome.objective is not None and abs(outcome.objective - report.objective_t) > 1e-6 * max(1.0, abs(report.objective_t)):
+        return Status.ERROR, (
+            f"The solver's objective {outcome.objective:.6g} t differs from the recomputed {report.objective_t:.6g} t."
+        )
+    if outcome.stop is Stop.OPTIMAL:
+        return Status.OPTIMAL, f"Proven optimal within a relative gap of {scenario.mip_gap:g}; checked against every rule."
+    return Status.FEASIBLE, f"Stopped before optimality was proven ({outcome.native_status}); the portfolio is checked against every rule."
