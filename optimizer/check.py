@@ -154,13 +154,17 @@ def _check_forced(table: pd.DataFrame, scenario: Scenario, ids: pd.Series, x: np
 
 
 def _check_requires(table: pd.DataFrame, ids: pd.Series, x: np.ndarray, violations: list[str]) -> None:
-    funded = dict(zip(ids, x, strict=True))
-    for project, fraction, required in zip(ids, x, table["requires"], strict=True):
-        for other in required:
-            if fraction > funded[other] + 1e-9:
-                violations.append(
-                    f"project {project} is funded at {fraction:.6g} but requires {other}, funded at {funded[other]:.6g}"
-                )
+    pairs = table["requires"].explode().dropna()
+    dependent = pairs.index.to_numpy(dtype=int)
+    required = pd.Index(ids).get_indexer(pairs.to_numpy(dtype=object))
+    for d in dependent[required < 0]:
+        violations.append(f"project {ids.iat[d]} requires a project that is not in the list")
+    known = required >= 0
+    broken = known & (x[dependent] > np.where(known, x[required], 0.0) + 1e-9)
+    for d, r in zip(dependent[broken], required[broken], strict=True):
+        violations.append(
+            f"project {ids.iat[d]} is funded at {x[d]:.6g} but requires {ids.iat[r]}, funded at {x[r]:.6g}"
+        )
 
 
 def _check_alternatives(table: pd.DataFrame, x: np.ndarray, violations: list[str]) -> None:

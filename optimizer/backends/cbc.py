@@ -10,6 +10,7 @@ import re
 import subprocess
 import tempfile
 import threading
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -38,7 +39,7 @@ def to_pulp(model: MilpModel) -> tuple[pulp.LpProblem, list[pulp.LpVariable]]:
     """The model as a PuLP problem (PuLP has no matrix interface: one expression per row)."""
     problem = pulp.LpProblem("portfolio", pulp.LpMaximize)
     variables = [
-        pulp.LpVariable(f"x{j}", lowBound=lo, upBound=hi, cat=pulp.LpInteger if integer else pulp.LpContinuous)
+        problem.add_variable(f"x{j}", lowBound=lo, upBound=hi, cat=pulp.LpInteger if integer else pulp.LpContinuous)
         for j, (lo, hi, integer) in enumerate(zip(model.col_lower, model.col_upper, model.integer, strict=True))
     ]
     problem += pulp.LpAffineExpression(
@@ -63,13 +64,20 @@ def to_pulp(model: MilpModel) -> tuple[pulp.LpProblem, list[pulp.LpVariable]]:
     return problem, variables
 
 
+def _cbc_command(**options: object) -> pulp.PULP_CBC_CMD:
+    """PuLP's bundled CBC binary (deprecated for PuLP 4, hence `pulp<4` in the dependencies)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return pulp.PULP_CBC_CMD(**options)
+
+
 class CbcBackend(Backend):
     name = "cbc"
 
     @functools.cache
     def version(self) -> str:
         completed = subprocess.run(
-            [pulp.PULP_CBC_CMD(msg=False).path, "-quit"],
+            [_cbc_command(msg=False).path, "-quit"],
             capture_output=True,
             text=True,
             stdin=subprocess.DEVNULL,
@@ -90,7 +98,7 @@ class CbcBackend(Backend):
         problem, variables = to_pulp(model)
         with tempfile.TemporaryDirectory(prefix="cbc-") as folder:
             log_path = Path(folder) / "cbc.log"
-            command = pulp.PULP_CBC_CMD(
+            command = _cbc_command(
                 msg=False,
                 timeLimit=None if time_limit_s is None else max(time_limit_s, 0.01),
                 gapRel=mip_gap,

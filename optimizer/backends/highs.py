@@ -48,18 +48,20 @@ _banner_shown = False
 
 
 @contextmanager
-def _stdout_to_stderr() -> Iterator[None]:
-    """HiGHS prints a banner on stdout (at C level) when the first instance is made: send it to stderr
-    so that `--format json` output stays pure."""
+def _stdout_silenced() -> Iterator[None]:
+    """HiGHS prints a banner on stdout (at C level) when the first instance is made: discard it so
+    that `--format json` output stays pure JSON."""
     sys.stdout.flush()
     saved = os.dup(1)
+    devnull = os.open(os.devnull, os.O_WRONLY)
     try:
-        os.dup2(2, 1)
+        os.dup2(devnull, 1)
         yield
     finally:
-        _libc.fflush(None)  # C's stdout is block-buffered when piped: flush while it still points at stderr
+        _libc.fflush(None)  # C's stdout is block-buffered when piped: flush while it is redirected
         os.dup2(saved, 1)
         os.close(saved)
+        os.close(devnull)
 
 
 def new_highs() -> highspy.Highs:
@@ -69,7 +71,7 @@ def new_highs() -> highspy.Highs:
         if _banner_shown:
             highs = highspy.Highs()
         else:
-            with _stdout_to_stderr():
+            with _stdout_silenced():
                 highs = highspy.Highs()
             _banner_shown = True
     highs.setOptionValue("output_flag", False)

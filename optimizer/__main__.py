@@ -1,0 +1,7 @@
+"""`python -m optimizer`: the command line."""
+
+import sys
+
+from optimizer.cli import main
+
+sys.exit(main())
