@@ -95,6 +95,9 @@ class CbcBackend(Backend):
         incumbents: Incumbents,
         cancel: threading.Event,
     ) -> Outcome:
+        if (model.col_lower > model.col_upper).any():
+            # CBC stops without a solution file on contradictory bounds; the model is plainly infeasible.
+            return Outcome(Stop.INFEASIBLE, None, None, None, "Infeasible (a variable's lower bound is above its upper bound)")
         problem, variables = to_pulp(model)
         with tempfile.TemporaryDirectory(prefix="cbc-") as folder:
             log_path = Path(folder) / "cbc.log"
