@@ -8,7 +8,7 @@ Instances are produced by `optimizer.io` after validation and are never changed 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -44,6 +44,8 @@ class ProjectList:
     `scheduled_cost` holds the total cost in SEK per calendar year (columns are years) of projects
     whose spending years are known; `unscheduled_cost` the `cost_sek` of projects without a `year`,
     which fall in the scenario's first budget year. `tags` holds every other input column as text.
+    `cost_from_profile` is True where a project's cost came from `cost_sek_YYYY` columns rather than
+    `cost_sek` and `year`, so that messages name the cell the person wrote (None: not known).
     """
 
     table: pd.DataFrame
@@ -51,10 +53,12 @@ class ProjectList:
     unscheduled_cost: np.ndarray
     tags: pd.DataFrame
     source: str = "<memory>"
-    row_label: str = field(default="row")
+    cost_from_profile: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         self.unscheduled_cost.flags.writeable = False
+        if self.cost_from_profile is not None:
+            self.cost_from_profile.flags.writeable = False
 
     def __len__(self) -> int:
         return len(self.table)
@@ -94,7 +98,8 @@ class ProjectList:
         """The last calendar year with a cost, per project; the reductions start after it."""
         years = np.asarray(self.cost_years, dtype=int)
         spent = self.scheduled_cost.to_numpy(dtype=float) > 0
-        last = np.where(spent.any(axis=1), np.where(spent, years, np.iinfo(np.int64).min).max(axis=1), first_year)
+        latest = np.where(spent, years, np.iinfo(np.int64).min).max(axis=1, initial=np.iinfo(np.int64).min)
+        last = np.where(spent.any(axis=1), latest, first_year)
         return np.where(self.unscheduled_cost > 0, np.maximum(last, first_year), last).astype(int)
 
     def rule_columns(self) -> tuple[str, ...]:

@@ -1,0 +1,125 @@
+"""Checks that a valid project list and a valid scenario fit together, before any model is built.
+
+Each is validated on its own when read (`optimizer.io`); what can only be seen with both at hand
+(ids the scenario names, columns its rules select by, years the budgets cover) is checked here,
+again reporting every problem at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+import numpy as np
+
+from models.project import PROFILE_PREFIX, ProjectList
+from models.scenario import Scenario
+from optimizer.errors import InputError, Problem
+
+__all__ = ["check_fits", "resolve_first_year"]
+
+
+def resolve_first_year(projects: ProjectList, scenario: Scenario) -> int:
+    """The year in which projects without a `year` spend their `cost_sek`.
+
+    In order: the scenario's `first_year`; the first budget year; the earliest year with a
+    scheduled cost in the list; the current calendar year.
+    """
+    if scenario.first_year is not None:
+        return scenario.first_year
+    if scenario.budget_years:
+        return scenario.budget_years[0]
+    if projects.cost_years:
+        return min(projects.cost_years)
+    return dt.date.today().year
+
+
+def check_fits(projects: ProjectList, scenario: Scenario) -> None:
+    """Raise `InputError` listing every way in which the scenario does not fit the project list."""
+    problems = [
+        *_unknown_ids(projects, scenario),
+        *_unknown_rule_columns(projects, scenario),
+        *_costs_outside_budget_years(projects, scenario),
+    ]
+    if problems:
+        raise InputError(problems)
+
+
+def _unknown_ids(projects: ProjectList, scenario: Scenario) -> list[Problem]:
+    known = set(projects.ids.tolist())
+    return [
+        Problem(f"scenario {field}: unknown project id '{project_id}'")
+        for field, ids in (("include", scenario.include), ("exclude", scenario.exclude))
+        for project_id in dict.fromkeys(ids)
+        if project_id not in known
+    ]
+
+
+def _unknown_rule_columns(projects: ProjectList, scenario: Scenario) -> list[Problem]:
+    columns = projects.rule_columns()
+    listing = ", ".join(columns)
+    problems = []
+    for index, rule in enumerate(scenario.constraints):
+        named = [*rule.where, *([rule.for_each] if rule.for_each is not None else [])]
+        for column in dict.fromkeys(named):
+            if column not in columns:
+                problems.append(
+                    Problem(
+                        f"scenario constraints[{index}] '{rule.name}': unknown column '{column}' "
+                        f"(columns: {listing})"
+                    )
+                )
+    return problems
+
+
+def _costs_outside_budget_years(projects: ProjectList, scenario: Scenario) -> list[Problem]:
+    """With a budget per year, every cost must fall in a budget year, including first_year's."""
+    budget_years = scenario.budget_years
+    if not budget_years:
+        return []
+    shown = _year_span(budget_years)
+    problems = _scheduled_outside(projects, set(budget_years), shown)
+    unscheduled = int(np.count_nonzero(projects.unscheduled_cost > 0))
+    first_year = resolve_first_year(projects, scenario)
+    if unscheduled and first_year not in budget_years:
+        count = "1 project" if unscheduled == 1 else f"{unscheduled} projects"
+        problems.append(
+            Problem(
+                f"scenario first_year: {first_year} is outside the budget years {shown}, but {count} "
+                f"without a year would spend their cost_sek in it"
+            )
+        )
+    return problems
+
+
+def _scheduled_outside(projects: ProjectList, budget_years: set[int], shown: str) -> list[Problem]:
+    """One problem per project and year with a cost outside the budget years, at the cell that says so."""
+    outside = [year for year in projects.cost_years if year not in budget_years]
+    if not outside:
+        return []
+    costs = projects.scheduled_cost[outside].to_numpy(dtype=float)
+    rows = projects.table["row"].to_numpy()
+    from_profile = projects.cost_from_profile
+    if from_profile is None:  # not known: a single year of spending is taken as cost_sek + year
+        from_profile = np.count_nonzero(projects.scheduled_cost.to_numpy(dtype=float), axis=1) > 1
+    problems = []
+    for pos, col in zip(*np.nonzero(costs), strict=True):
+        year = outside[col]
+        column = f"{PROFILE_PREFIX}{year}" if from_profile[pos] else "year"
+        problems.append(
+            Problem(
+                f"{year} is outside the budget years {shown}",
+                row=int(rows[pos]),
+                column=column,
+                source=projects.source,
+            )
+        )
+    return problems
+
+
+def _year_span(years: Sequence[int]) -> str:
+    """`2026–2030` for consecutive years, else the years listed."""
+    ordered = sorted(years)
+    if len(ordered) > 1 and ordered == list(range(ordered[0], ordered[-1] + 1)):
+        return f"{ordered[0]}–{ordered[-1]}"
+    return ", ".join(str(y) for y in ordered)
