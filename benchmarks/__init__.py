@@ -1,0 +1,1 @@
+"""Benchmark suites and public benchmark instances for the optimiser."""

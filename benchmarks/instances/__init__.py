@@ -1,0 +1,1 @@
+"""Public benchmark instances (plain data next to their readers)."""
