@@ -58,7 +58,9 @@ def cases(quick: bool) -> Iterator[Case]:
         )
     for instance in petersen():
         yield _knapsack_case(instance, instance.known_optimum)
-    sample = ("5.100-00", "5.100-20") if quick else ("5.100-00", "5.100-10", "5.100-20", "10.100-00", "10.100-20")
+    sample = (
+        ("5.100-00", "5.100-20") if quick else ("5.100-00", "5.100-10", "5.100-20", "10.100-00", "10.100-20")
+    )
     for file in ("mknapcb1.txt", "mknapcb4.txt"):
         for instance in chu_beasley(file):
             if instance.name in sample:
@@ -94,7 +96,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     rows: list[Measurement] = []
-    print(f"{'case':<34} {'n':>4} {'solver':<6} {'status':<11} {'objective':>12} {'reference':>12} {'gap':>9} {'total s':>8}")
+    print(
+        f"{'case':<34} {'n':>4} {'solver':<6} {'status':<11} {'objective':>12} {'reference':>12} {'gap':>9} {'total s':>8}"
+    )
     for case in cases(args.quick):
         for solver in SOLVERS:
             m = measure(case, solver, args.time_limit)
@@ -105,8 +109,10 @@ def main(argv: list[str] | None = None) -> int:
                 flush=True,
             )
     ratios = [h.total_s / c.total_s for h, c in zip(rows[::2], rows[1::2], strict=True) if c.total_s > 0]
-    print(f"\nHiGHS / CBC total time over {len(ratios)} cases: median {statistics.median(ratios):.2f}, "
-          f"min {min(ratios):.2f}, max {max(ratios):.2f}")
+    print(
+        f"\nHiGHS / CBC total time over {len(ratios)} cases: median {statistics.median(ratios):.2f}, "
+        f"min {min(ratios):.2f}, max {max(ratios):.2f}"
+    )
     if args.json:
         args.json.write_text(json.dumps([asdict(r) for r in rows], indent=2))
     return 0

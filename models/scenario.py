@@ -88,7 +88,9 @@ class Scenario(_Strict):
                 raise ValueError("a budget per year needs at least one year")
             bad = [k for k in budget if not (k.strip().isdigit() and 1900 <= int(k) <= 2200)]
             if bad:
-                raise ValueError(f"budget years must be years such as \"2026\", not {', '.join(map(repr, bad))}")
+                raise ValueError(
+                    f'budget years must be years such as "2026", not {", ".join(map(repr, bad))}'
+                )
             return {str(int(k)): budget[k] for k in sorted(budget, key=int)}
         return budget
 

@@ -84,11 +84,9 @@ class MilpModel:
         forced = {k: (v if k not in dropped else np.zeros_like(v)) for k, v in self.forced.items()}
         col_lower = (forced["mandatory"] | forced["include"]).astype(float)
         col_upper = np.where(forced["exclude"], 0.0, 1.0)
-        return replace(self, row_lower=lower, row_upper=upper, col_lower=col_lower, col_upper=col_upper, forced=forced)
-
-    def relaxation(self) -> MilpModel:
-        """The LP relaxation: every project divisible. Its optimum bounds the MILP's."""
-        return replace(self, integer=np.zeros_like(self.integer))
+        return replace(
+            self, row_lower=lower, row_upper=upper, col_lower=col_lower, col_upper=col_upper, forced=forced
+        )
 
     def feasibility(self) -> MilpModel:
         """The same constraints with a zero objective: is there any portfolio at all?"""
@@ -164,11 +162,27 @@ def build_model(projects: ProjectList, scenario: Scenario) -> MilpModel:
     spend = municipal_cost_by_year(projects, scenario, years)
     for j, year in enumerate(years.years):
         name = "budget" if year is None else f"budget {year}"
-        blocks.append((name, "budget", _scaled_row(spend[:, j]), np.array([-np.inf]), _scale_rhs(spend[:, j], years.limits_sek[j])))
+        blocks.append(
+            (
+                name,
+                "budget",
+                _scaled_row(spend[:, j]),
+                np.array([-np.inf]),
+                _scale_rhs(spend[:, j], years.limits_sek[j]),
+            )
+        )
 
     requires = _requires_block(projects)
     if requires is not None:
-        blocks.append(("requires", "requires", requires, np.full(requires.shape[0], -np.inf), np.zeros(requires.shape[0])))
+        blocks.append(
+            (
+                "requires",
+                "requires",
+                requires,
+                np.full(requires.shape[0], -np.inf),
+                np.zeros(requires.shape[0]),
+            )
+        )
     alternatives = _alternatives_block(projects)
     if alternatives is not None:
         rows = alternatives.shape[0]

@@ -12,7 +12,15 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from models import CumulativeObjective, ProjectList, RuleOutcome, Scenario, Selection, YearSpend, canonical_text
+from models import (
+    CumulativeObjective,
+    ProjectList,
+    RuleOutcome,
+    Scenario,
+    Selection,
+    YearSpend,
+    canonical_text,
+)
 from optimizer.validate import resolve_first_year
 
 INTEGRALITY_TOLERANCE = 1e-5
@@ -123,7 +131,9 @@ def _cost_by_year(projects: ProjectList, scenario: Scenario) -> tuple[pd.DataFra
     return costs.sort_index(axis=1), first_year
 
 
-def _contribution(projects: ProjectList, scenario: Scenario, cost_by_year: pd.DataFrame, first_year: int) -> np.ndarray:
+def _contribution(
+    projects: ProjectList, scenario: Scenario, cost_by_year: pd.DataFrame, first_year: int
+) -> np.ndarray:
     table = projects.table
     annual = table["abatement_t_per_year"].to_numpy(dtype=float)
     lifetime = table["lifetime_years"].to_numpy(dtype=float)
@@ -131,7 +141,9 @@ def _contribution(projects: ProjectList, scenario: Scenario, cost_by_year: pd.Da
         return annual
     if isinstance(scenario.objective, CumulativeObjective):
         spent = cost_by_year > 0
-        last_year = spent.iloc[:, ::-1].idxmax(axis=1).where(spent.any(axis=1), first_year).to_numpy(dtype=float)
+        last_year = (
+            spent.iloc[:, ::-1].idxmax(axis=1).where(spent.any(axis=1), first_year).to_numpy(dtype=float)
+        )
         years_counted = np.minimum(np.maximum(scenario.objective.cumulative_to - last_year, 0.0), lifetime)
         return annual * years_counted
     return annual * lifetime
@@ -141,7 +153,9 @@ def _tolerance(scale: float) -> float:
     return RELATIVE_TOLERANCE * max(abs(scale), 1.0)
 
 
-def _check_forced(table: pd.DataFrame, scenario: Scenario, ids: pd.Series, x: np.ndarray, violations: list[str]) -> None:
+def _check_forced(
+    table: pd.DataFrame, scenario: Scenario, ids: pd.Series, x: np.ndarray, violations: list[str]
+) -> None:
     mandatory = table["mandatory"].to_numpy(dtype=bool)
     for i in np.flatnonzero(mandatory & (x < 1 - 1e-9)):
         violations.append(f"project {ids.iat[i]} is mandatory but funded at {x[i]:.6g}")
@@ -174,7 +188,9 @@ def _check_alternatives(table: pd.DataFrame, x: np.ndarray, violations: list[str
             violations.append(f"exclusive group {group}: {total:.6g} projects funded, at most 1 allowed")
 
 
-def _check_budgets(scenario: Scenario, municipal_by_year: pd.DataFrame, x: np.ndarray, violations: list[str]) -> list[YearSpend]:
+def _check_budgets(
+    scenario: Scenario, municipal_by_year: pd.DataFrame, x: np.ndarray, violations: list[str]
+) -> list[YearSpend]:
     spend = municipal_by_year.mul(x, axis=0).sum(axis=0)
     if isinstance(scenario.budget_sek, dict):
         limits = {int(y): float(b) for y, b in scenario.budget_sek.items()}
@@ -194,7 +210,11 @@ def _check_budgets(scenario: Scenario, municipal_by_year: pd.DataFrame, x: np.nd
 
 
 def _check_rules(
-    projects: ProjectList, scenario: Scenario, measures: dict[str, np.ndarray], x: np.ndarray, violations: list[str]
+    projects: ProjectList,
+    scenario: Scenario,
+    measures: dict[str, np.ndarray],
+    x: np.ndarray,
+    violations: list[str],
 ) -> list[RuleOutcome]:
     outcomes = []
     for rule in scenario.constraints:
@@ -222,7 +242,9 @@ def _check_rules(
             slack = min(slacks)
             scale = max(abs(portfolio_total), abs(value), rule.min or 0.0, rule.max or 0.0)
             if slack < -_tolerance(scale):
-                violations.append(f"rule {name}: {rule.measure} {value:,.6g} breaks its bound by {-slack:,.6g}")
+                violations.append(
+                    f"rule {name}: {rule.measure} {value:,.6g} breaks its bound by {-slack:,.6g}"
+                )
             outcomes.append(
                 RuleOutcome(
                     name=name,

@@ -36,7 +36,16 @@ EXIT_CODES = {
     Status.INFEASIBLE: EXIT_INFEASIBLE,
     Status.NO_SOLUTION: EXIT_NO_SOLUTION,
 }
-CSV_COLUMNS = ("id", "name", "sector", "district", "fraction", "cost_sek", "municipal_cost_sek", "abatement_t")
+CSV_COLUMNS = (
+    "id",
+    "name",
+    "sector",
+    "district",
+    "fraction",
+    "cost_sek",
+    "municipal_cost_sek",
+    "abatement_t",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -44,15 +53,26 @@ def build_parser() -> argparse.ArgumentParser:
         prog="python -m optimizer",
         description="Climate investment prioritisation: the portfolio with the largest tCO2e reduction for the money.",
     )
-    parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output on stderr (-v, -vv)")
+    parser.add_argument(
+        "-v", "--verbose", action="count", default=0, help="more log output on stderr (-v, -vv)"
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("solve", help="choose the best portfolio for a project list and a scenario")
     run.add_argument("--projects", required=True, metavar="FILE", help="project list: .csv, .xlsx or .json")
     run.add_argument("--scenario", required=True, metavar="FILE", help="scenario: .json or .toml")
-    run.add_argument("--format", choices=("table", "json", "csv"), default="table", help="output on stdout (default: table)")
+    run.add_argument(
+        "--format",
+        choices=("table", "json", "csv"),
+        default="table",
+        help="output on stdout (default: table)",
+    )
     run.add_argument("--solver", choices=("highs", "cbc"), help="override the scenario's solver")
-    run.add_argument("--time-limit", type=float, metavar="S", help="override the scenario's time limit, seconds")
-    run.add_argument("--mip-gap", type=float, metavar="GAP", help="override the scenario's relative optimality gap")
+    run.add_argument(
+        "--time-limit", type=float, metavar="S", help="override the scenario's time limit, seconds"
+    )
+    run.add_argument(
+        "--mip-gap", type=float, metavar="GAP", help="override the scenario's relative optimality gap"
+    )
     return parser
 
 
@@ -66,7 +86,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         projects = read_projects(args.projects)
         scenario = read_scenario(args.scenario)
-        result = solve(projects, scenario, solver=args.solver, time_limit_s=args.time_limit, mip_gap=args.mip_gap)
+        result = solve(
+            projects, scenario, solver=args.solver, time_limit_s=args.time_limit, mip_gap=args.mip_gap
+        )
     except InputError as error:
         _report_invalid(error, args.format)
         return EXIT_INVALID_INPUT
@@ -98,7 +120,18 @@ def write_csv(result: Result, out: TextIO) -> None:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for s in result.selected:
-        writer.writerow([s.id, s.name, s.sector, s.district or "", f"{s.fraction:.6g}", f"{s.cost_sek:.2f}", f"{s.municipal_cost_sek:.2f}", f"{s.abatement_t:.6g}"])
+        writer.writerow(
+            [
+                s.id,
+                s.name,
+                s.sector,
+                s.district or "",
+                f"{s.fraction:.6g}",
+                f"{s.cost_sek:.2f}",
+                f"{s.municipal_cost_sek:.2f}",
+                f"{s.abatement_t:.6g}",
+            ]
+        )
 
 
 def _sek(value: float) -> str:
@@ -116,16 +149,37 @@ def write_table(result: Result, out: TextIO) -> None:
         return
 
     chosen = Table(title=f"Funded projects ({len(result.selected)})", title_justify="left")
-    for header, justify in (("id", "left"), ("name", "left"), ("sector", "left"), ("district", "left"),
-                            ("fraction", "right"), ("cost MSEK", "right"), ("municipal MSEK", "right"), (f"t CO2e ({result.objective})", "right")):
+    for header, justify in (
+        ("id", "left"),
+        ("name", "left"),
+        ("sector", "left"),
+        ("district", "left"),
+        ("fraction", "right"),
+        ("cost MSEK", "right"),
+        ("municipal MSEK", "right"),
+        (f"t CO2e ({result.objective})", "right"),
+    ):
         chosen.add_column(header, justify=justify)
     for s in sorted(result.selected, key=lambda s: -s.abatement_t):
-        chosen.add_row(escape(s.id), escape(s.name), escape(s.sector), escape(s.district or ""), f"{s.fraction:.3g}", _sek(s.cost_sek), _sek(s.municipal_cost_sek), f"{s.abatement_t:,.0f}")
+        chosen.add_row(
+            escape(s.id),
+            escape(s.name),
+            escape(s.sector),
+            escape(s.district or ""),
+            f"{s.fraction:.3g}",
+            _sek(s.cost_sek),
+            _sek(s.municipal_cost_sek),
+            f"{s.abatement_t:,.0f}",
+        )
     console.print(chosen)
 
     gap = "n/a" if result.mip_gap is None else f"{result.mip_gap:.4%}"
     bound = "n/a" if result.best_bound_t is None else f"{result.best_bound_t:,.0f} t"
-    per_t = "n/a" if result.sek_per_t is None else f"{result.sek_per_t:,.0f} SEK/t (municipal {result.municipal_sek_per_t:,.0f} SEK/t)"
+    per_t = (
+        "n/a"
+        if result.sek_per_t is None
+        else f"{result.sek_per_t:,.0f} SEK/t (municipal {result.municipal_sek_per_t:,.0f} SEK/t)"
+    )
     console.print(
         f"[bold]Reduction:[/bold] {result.objective_value_t:,.0f} t CO2e ({result.objective}); "
         f"{result.abatement_t_per_year:,.0f} t/year once in operation\n"
@@ -139,16 +193,37 @@ def write_table(result: Result, out: TextIO) -> None:
         budget.add_column(header, justify="right")
     for row in result.budget:
         used = f"{row.spend_sek / row.budget_sek:.0%}" if row.budget_sek > 0 else "-"
-        budget.add_row("all" if row.year is None else str(row.year), _sek(row.budget_sek), _sek(row.spend_sek), _sek(row.slack_sek), used)
+        budget.add_row(
+            "all" if row.year is None else str(row.year),
+            _sek(row.budget_sek),
+            _sek(row.spend_sek),
+            _sek(row.slack_sek),
+            used,
+        )
     console.print(budget)
 
     if result.rules:
         rules = Table(title="Rules", title_justify="left")
-        for header, justify in (("rule", "left"), ("measure", "left"), ("value", "right"), ("share", "right"), ("bound", "left"), ("slack", "right"), ("binding", "left")):
+        for header, justify in (
+            ("rule", "left"),
+            ("measure", "left"),
+            ("value", "right"),
+            ("share", "right"),
+            ("bound", "left"),
+            ("slack", "right"),
+            ("binding", "left"),
+        ):
             rules.add_column(header, justify=justify)
         for r in result.rules:
-            rules.add_row(escape(r.name), r.measure, _amount(r.measure, r.value), "-" if r.share is None else f"{r.share:.1%}",
-                          _bounds(r), _amount(r.measure, r.slack), "yes" if r.binding else "")
+            rules.add_row(
+                escape(r.name),
+                r.measure,
+                _amount(r.measure, r.value),
+                "-" if r.share is None else f"{r.share:.1%}",
+                _bounds(r),
+                _amount(r.measure, r.slack),
+                "yes" if r.binding else "",
+            )
         console.print(rules)
     timings = result.timings
     console.print(

@@ -17,14 +17,30 @@ import pandas as pd
 
 from models import Conflict, ProjectList, Scenario
 from optimizer.backends import Backend, Incumbents, Stop
-from optimizer.build import MilpModel, budget_years, expand_rules, municipal_cost_by_year, objective_coefficients, rule_measure
+from optimizer.build import (
+    FORCED_GROUPS,
+    MilpModel,
+    budget_years,
+    expand_rules,
+    municipal_cost_by_year,
+    objective_coefficients,
+    rule_measure,
+)
 
 log = logging.getLogger(__name__)
 
 CHECK_LIMIT_S = 10.0
 # Rules tested first are dropped first when several explanations exist, so the ones a person can
 # most readily change (budgets, mandatory decisions, group rules) are tested last and kept.
-_ORDER = {"alternatives": 0, "requires": 1, "exclude": 2, "include": 3, "rule": 4, "budget": 5, "mandatory": 6}
+_ORDER = {
+    "alternatives": 0,
+    "requires": 1,
+    "exclude": 2,
+    "include": 3,
+    "rule": 4,
+    "budget": 5,
+    "mandatory": 6,
+}
 
 
 def explain_infeasibility(
@@ -37,7 +53,7 @@ def explain_infeasibility(
 ) -> list[Conflict]:
     """An irreducible set of conflicting rules, described; empty if none could be found in time."""
     deadline = time.perf_counter() + time_budget_s
-    kinds = {g.name: g.kind for g in model.row_groups} | {name: name for name in ("mandatory", "include", "exclude")}
+    kinds = {g.name: g.kind for g in model.row_groups} | {name: name for name in FORCED_GROUPS}
     groups = sorted(model.group_names, key=lambda name: _ORDER[kinds[name]])
 
     def infeasible_with(active: list[str]) -> bool | None:
@@ -68,7 +84,11 @@ def explain_infeasibility(
     if not active:
         return []
     log.info("conflicting rules: %s (minimal: %s)", active, complete)
-    message = "These rules cannot all hold at once: " + "; ".join(_describe(g, kinds[g], projects, scenario, model, active) for g in active) + "."
+    message = (
+        "These rules cannot all hold at once: "
+        + "; ".join(_describe(g, kinds[g], projects, scenario, model, active) for g in active)
+        + "."
+    )
     if not complete:
         message += " (The search for the smallest set of conflicting rules was cut short by the time limit.)"
     return [Conflict(rules=active, message=message)]
@@ -83,7 +103,9 @@ def _ids(mask: np.ndarray, projects: ProjectList, limit: int = 8) -> str:
     return ", ".join(ids[:limit]) + (f" and {len(ids) - limit} more" if len(ids) > limit else "")
 
 
-def _describe(name: str, kind: str, projects: ProjectList, scenario: Scenario, model: MilpModel, active: list[str]) -> str:
+def _describe(
+    name: str, kind: str, projects: ProjectList, scenario: Scenario, model: MilpModel, active: list[str]
+) -> str:
     if kind == "budget":
         return _describe_budget(name, projects, scenario, model, active)
     if kind == "rule":
@@ -93,13 +115,25 @@ def _describe(name: str, kind: str, projects: ProjectList, scenario: Scenario, m
     if kind == "alternatives":
         return "the alternatives (at most one project of each exclusive_group)"
     forced = model.forced[name]
-    both = forced & model.forced["exclude"] if name != "exclude" else forced & (model.forced["mandatory"] | model.forced["include"])
-    clash = f" ({_ids(both, projects)} both forced in and excluded)" if both.any() and name == "exclude" else ""
-    label = {"mandatory": "the mandatory projects", "include": "the projects the scenario includes", "exclude": "the projects the scenario excludes"}[name]
+    both = (
+        forced & model.forced["exclude"]
+        if name != "exclude"
+        else forced & (model.forced["mandatory"] | model.forced["include"])
+    )
+    clash = (
+        f" ({_ids(both, projects)} both forced in and excluded)" if both.any() and name == "exclude" else ""
+    )
+    label = {
+        "mandatory": "the mandatory projects",
+        "include": "the projects the scenario includes",
+        "exclude": "the projects the scenario excludes",
+    }[name]
     return f"{label} {_ids(forced, projects)}{clash}"
 
 
-def _describe_budget(name: str, projects: ProjectList, scenario: Scenario, model: MilpModel, active: list[str]) -> str:
+def _describe_budget(
+    name: str, projects: ProjectList, scenario: Scenario, model: MilpModel, active: list[str]
+) -> str:
     years = budget_years(projects, scenario)
     spend = municipal_cost_by_year(projects, scenario, years)
     column = list(years.years).index(None if name == "budget" else int(name.split()[1]))

@@ -11,8 +11,6 @@ import threading
 import time
 from dataclasses import dataclass
 
-import numpy as np
-
 from models import Result, Scenario, SolverInfo, Status, Timings
 from models.project import ProjectList
 from optimizer.backends import Backend, Incumbents, Outcome, Stop, get_backend
@@ -52,7 +50,11 @@ def solve(
     of the solver.
     """
     started = time.perf_counter()
-    overrides = {k: v for k, v in (("solver", solver), ("time_limit_s", time_limit_s), ("mip_gap", mip_gap)) if v is not None}
+    overrides = {
+        k: v
+        for k, v in (("solver", solver), ("time_limit_s", time_limit_s), ("mip_gap", mip_gap))
+        if v is not None
+    }
     if overrides:
         scenario = Scenario.model_validate({**scenario.model_dump(), **overrides})
     check_fits(projects, scenario)
@@ -76,13 +78,16 @@ def solve(
         conflicts = explain_infeasibility(projects, scenario, model, backend=backend, time_budget_s=budget_s)
 
     finished = time.perf_counter()
-    timings = Timings(build_s=built - started, solve_s=solved - built, check_s=checked - solved, total_s=finished - started)
+    timings = Timings(
+        build_s=built - started, solve_s=solved - built, check_s=checked - solved, total_s=finished - started
+    )
     info = SolverInfo(
         name=backend.name,
         version=backend.version(),
         time_limit_s=scenario.time_limit_s,
         mip_gap_tolerance=scenario.mip_gap,
-        time_limit_reached=run.overran or (run.outcome.stop is Stop.LIMIT and deadline is not None and solved >= deadline - 0.05),
+        time_limit_reached=run.overran
+        or (run.outcome.stop is Stop.LIMIT and deadline is not None and solved >= deadline - 0.05),
         stop_reason=run.outcome.native_status,
     )
     return _result(scenario, run, report, conflicts, info, timings)
@@ -97,7 +102,11 @@ def _solve_within(backend: Backend, model: MilpModel, mip_gap: float, deadline: 
     def work() -> None:
         remaining = None if deadline is None else max(deadline - time.perf_counter(), 0.01)
         try:
-            holder.append(backend.solve(model, time_limit_s=remaining, mip_gap=mip_gap, incumbents=incumbents, cancel=cancel))
+            holder.append(
+                backend.solve(
+                    model, time_limit_s=remaining, mip_gap=mip_gap, incumbents=incumbents, cancel=cancel
+                )
+            )
         except Exception as error:  # a crashing solver is reported, never raised at the user
             log.exception("solver %s failed", backend.name)
             holder.append(Outcome(Stop.ERROR, None, None, None, f"{type(error).__name__}: {error}"))
@@ -113,9 +122,15 @@ def _solve_within(backend: Backend, model: MilpModel, mip_gap: float, deadline: 
     log.warning("%s overran its time limit; taking its last incumbent", backend.name)
     best = incumbents.best
     if best is None:
-        return _Run(Outcome(Stop.LIMIT, None, None, None, "solver overran the time limit without a portfolio"), overran=True)
+        return _Run(
+            Outcome(Stop.LIMIT, None, None, None, "solver overran the time limit without a portfolio"),
+            overran=True,
+        )
     objective, x = best
-    return _Run(Outcome(Stop.LIMIT, x, objective, None, "solver overran the time limit; its last incumbent"), overran=True)
+    return _Run(
+        Outcome(Stop.LIMIT, x, objective, None, "solver overran the time limit; its last incumbent"),
+        overran=True,
+    )
 
 
 def relative_gap(objective: float, bound: float | None) -> float | None:
@@ -181,20 +196,35 @@ def _status(
 
     A disagreement between the solver's and the checker's objective is added to `violations`."""
     if outcome.stop is Stop.INFEASIBLE:
-        reasons = "; ".join(c.message for c in conflicts) or "no explanation could be found in the time available"
+        reasons = (
+            "; ".join(c.message for c in conflicts) or "no explanation could be found in the time available"
+        )
         return Status.INFEASIBLE, f"No portfolio satisfies every rule. {reasons}"
     if outcome.stop in (Stop.ERROR, Stop.UNBOUNDED):
         return Status.ERROR, f"The solver failed: {outcome.native_status}"
     if report is None:
         limit = f" of {scenario.time_limit_s:g} s" if scenario.time_limit_s is not None else ""
-        return Status.NO_SOLUTION, f"No portfolio was found within the time limit{limit} ({outcome.native_status})."
-    if outcome.objective is not None and abs(outcome.objective - report.objective_t) > 1e-6 * max(1.0, abs(report.objective_t)):
-        violations.append(f"the solver's objective {outcome.objective:.9g} t differs from the recomputed {report.objective_t:.9g} t")
+        return (
+            Status.NO_SOLUTION,
+            f"No portfolio was found within the time limit{limit} ({outcome.native_status}).",
+        )
+    if outcome.objective is not None and abs(outcome.objective - report.objective_t) > 1e-6 * max(
+        1.0, abs(report.objective_t)
+    ):
+        violations.append(
+            f"the solver's objective {outcome.objective:.9g} t differs from the recomputed {report.objective_t:.9g} t"
+        )
     if violations:
         return Status.ERROR, (
             f"The solver returned a portfolio that fails the independent check on {len(violations)} point(s) "
             f"({outcome.native_status}); it is not returned."
         )
     if outcome.stop is Stop.OPTIMAL:
-        return Status.OPTIMAL, f"Proven optimal within a relative gap of {scenario.mip_gap:g}; checked against every rule."
-    return Status.FEASIBLE, f"Stopped before optimality was proven ({outcome.native_status}); the portfolio is checked against every rule."
+        return (
+            Status.OPTIMAL,
+            f"Proven optimal within a relative gap of {scenario.mip_gap:g}; checked against every rule.",
+        )
+    return (
+        Status.FEASIBLE,
+        f"Stopped before optimality was proven ({outcome.native_status}); the portfolio is checked against every rule.",
+    )

@@ -24,16 +24,27 @@ BASE = EXAMPLES / "scenario_base.toml"
 
 def run_cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
     """A real process, so that anything a solver prints at C level would show up on stdout."""
-    return subprocess.run([sys.executable, "-m", "optimizer", *map(str, args)], capture_output=True, text=True, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "optimizer", *map(str, args)], capture_output=True, text=True, check=False
+    )
 
 
 @pytest.mark.parametrize("solver", ["highs", "cbc"])
 def test_json_is_all_that_reaches_stdout(solver: str) -> None:
-    done = run_cli("solve", "--projects", PROJECTS, "--scenario", EQUITY, "--format", "json", "--solver", solver)
+    done = run_cli(
+        "solve", "--projects", PROJECTS, "--scenario", EQUITY, "--format", "json", "--solver", solver
+    )
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
     assert result["status"] == "optimal"
-    for key in ("objective_value_t", "best_bound_t", "mip_gap", "selected", "total_cost_sek", "municipal_cost_sek"):
+    for key in (
+        "objective_value_t",
+        "best_bound_t",
+        "mip_gap",
+        "selected",
+        "total_cost_sek",
+        "municipal_cost_sek",
+    ):
         assert key in result
     assert all(set(s) >= {"id", "fraction"} for s in result["selected"])
     assert result["solver"]["name"] == solver
@@ -43,7 +54,11 @@ def test_json_is_all_that_reaches_stdout(solver: str) -> None:
 
 def test_swedish_excel_csv_and_xlsx_give_the_same_portfolio() -> None:
     results = []
-    for name in ("kristinehamn_projects.csv", "kristinehamn_projects_excel_sv.csv", "kristinehamn_projects.xlsx"):
+    for name in (
+        "kristinehamn_projects.csv",
+        "kristinehamn_projects_excel_sv.csv",
+        "kristinehamn_projects.xlsx",
+    ):
         done = run_cli("solve", "--projects", EXAMPLES / name, "--scenario", BASE, "--format", "json")
         assert done.returncode == 0, done.stderr
         results.append(json.loads(done.stdout))
@@ -61,7 +76,9 @@ def test_table_is_for_people() -> None:
 
 
 def test_csv_lists_the_funded_projects() -> None:
-    as_json = json.loads(run_cli("solve", "--projects", PROJECTS, "--scenario", BASE, "--format", "json").stdout)
+    as_json = json.loads(
+        run_cli("solve", "--projects", PROJECTS, "--scenario", BASE, "--format", "json").stdout
+    )
     done = run_cli("solve", "--projects", PROJECTS, "--scenario", BASE, "--format", "csv")
     assert done.returncode == 0
     rows = list(csv.DictReader(io.StringIO(done.stdout)))
@@ -89,7 +106,9 @@ def test_invalid_input_exit_2_with_located_messages(tmp_path: Path) -> None:
 
 def test_bad_scenario_exit_2(tmp_path: Path) -> None:
     scenario = tmp_path / "s.json"
-    scenario.write_text(json.dumps({"budget_sek": 1e6, "constraints": [{"name": "r", "measure": "votes", "min": 1}]}))
+    scenario.write_text(
+        json.dumps({"budget_sek": 1e6, "constraints": [{"name": "r", "measure": "votes", "min": 1}]})
+    )
     done = run_cli("solve", "--projects", PROJECTS, "--scenario", scenario)
     assert done.returncode == 2
     assert "constraints[0].measure" in done.stderr
@@ -107,7 +126,9 @@ def test_infeasible_exit_3(tmp_path: Path) -> None:
 
 
 def test_time_limit_override_is_recorded() -> None:
-    done = run_cli("solve", "--projects", PROJECTS, "--scenario", BASE, "--format", "json", "--time-limit", "30")
+    done = run_cli(
+        "solve", "--projects", PROJECTS, "--scenario", BASE, "--format", "json", "--time-limit", "30"
+    )
     assert json.loads(done.stdout)["solver"]["time_limit_s"] == 30
 
 
@@ -131,11 +152,16 @@ def test_no_solution_exit_4_and_error_exit_1(
             return outcome
 
     monkeypatch.setattr(importlib.import_module("optimizer.solve"), "get_backend", lambda name: Fixed())
-    assert cli.main(["solve", "--projects", str(PROJECTS), "--scenario", str(EQUITY), "--format", "json"]) == code
+    assert (
+        cli.main(["solve", "--projects", str(PROJECTS), "--scenario", str(EQUITY), "--format", "json"])
+        == code
+    )
     assert json.loads(capsys.readouterr().out)["selected"] == []
 
 
-def test_feasible_portfolio_exits_0(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_feasible_portfolio_exits_0(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     class Nothing:
         name = "nothing"
 

@@ -9,7 +9,13 @@ from optimizer import read_projects, solve
 
 
 def row(pid: str, **fields: object) -> dict[str, object]:
-    base: dict[str, object] = {"id": pid, "name": pid, "sector": "energy", "abatement_t_per_year": 10, "lifetime_years": 10}
+    base: dict[str, object] = {
+        "id": pid,
+        "name": pid,
+        "sector": "energy",
+        "abatement_t_per_year": 10,
+        "lifetime_years": 10,
+    }
     return base | fields
 
 
@@ -33,7 +39,10 @@ def test_mandatory_projects_exceed_a_yearly_budget(solver: str) -> None:
     ]
     conflict = explain(rows, solver, budget_sek={"2026": 40_000_000, "2027": 30_000_000})
     assert set(conflict.rules) == {"budget 2027", "mandatory"}
-    assert "the 2027 budget of 30.0 MSEK (the forced-in projects M1, M2 alone need 35.0 MSEK of it)" in conflict.message
+    assert (
+        "the 2027 budget of 30.0 MSEK (the forced-in projects M1, M2 alone need 35.0 MSEK of it)"
+        in conflict.message
+    )
     assert "the mandatory projects M1, M2" in conflict.message
 
 
@@ -44,7 +53,12 @@ def test_equity_rule_cannot_be_met_when_priority_projects_cost_too_little(solver
         row("C1", cost_sek=20_000_000, district="Centrum", mandatory=True),
         row("C2", cost_sek=5_000_000, district="Centrum"),
     ]
-    rule = {"name": "equity", "where": {"district": ["Presterud", "Kroppkärr"]}, "measure": "cost", "min_share": 0.4}
+    rule = {
+        "name": "equity",
+        "where": {"district": ["Presterud", "Kroppkärr"]},
+        "measure": "cost",
+        "min_share": 0.4,
+    }
     conflict = explain(rows, solver, budget_sek=100_000_000, constraints=[rule])
     assert set(conflict.rules) == {"rule equity", "mandatory"}
     assert "at least 40% of the portfolio's cost" in conflict.message
@@ -53,7 +67,11 @@ def test_equity_rule_cannot_be_met_when_priority_projects_cost_too_little(solver
 
 
 def test_a_minimum_beyond_what_the_group_can_give(solver: str) -> None:
-    rows = [row("T1", sector="transport", cost_sek=1e6), row("T2", sector="transport", cost_sek=1e6), row("E1", cost_sek=1e6)]
+    rows = [
+        row("T1", sector="transport", cost_sek=1e6),
+        row("T2", sector="transport", cost_sek=1e6),
+        row("E1", cost_sek=1e6),
+    ]
     rule = {"name": "transport 500 t", "where": {"sector": ["transport"]}, "measure": "abatement", "min": 500}
     conflict = explain(rows, solver, budget_sek=10e6, constraints=[rule])
     assert conflict.rules == ["rule transport 500 t"]

@@ -11,8 +11,14 @@ SOLVERS = ["highs", "cbc"]
 
 
 def project(pid: str, cost: float, abatement: float, **extra: object) -> dict[str, object]:
-    row: dict[str, object] = {"id": pid, "name": f"Project {pid}", "sector": "energy", "cost_sek": cost,
-                              "abatement_t_per_year": abatement, "lifetime_years": 1}
+    row: dict[str, object] = {
+        "id": pid,
+        "name": f"Project {pid}",
+        "sector": "energy",
+        "cost_sek": cost,
+        "abatement_t_per_year": abatement,
+        "lifetime_years": 1,
+    }
     row.update(extra)
     return row
 
@@ -53,14 +59,21 @@ def test_yearly_budgets_change_the_answer(solver: str) -> None:
     assert (one_budget.objective_value_t, chosen) == (pytest.approx(22), {"A": 1.0, "B": 1.0, "D": 1.0})
     per_year, chosen = run(rows, solver, budget_sek={"2026": 100, "2027": 100})
     assert (per_year.objective_value_t, chosen) == (pytest.approx(21), {"A": 1.0, "C": 1.0, "D": 1.0})
-    assert [(b.year, b.spend_sek, b.budget_sek) for b in per_year.budget] == [(2026, 100, 100), (2027, 60, 100)]
+    assert [(b.year, b.spend_sek, b.budget_sek) for b in per_year.budget] == [
+        (2026, 100, 100),
+        (2027, 60, 100),
+    ]
 
 
 def test_grants_lower_the_municipal_cost_counted_in_the_budget(solver: str) -> None:
     rows = [project("A", 100, 10, grant_sek=60), project("B", 50, 8)]
     result, chosen = run(rows, solver, budget_sek=90)
     assert chosen == {"A": 1.0, "B": 1.0}
-    assert (result.total_cost_sek, result.municipal_cost_sek, result.grant_sek) == (150, pytest.approx(90), 60)
+    assert (result.total_cost_sek, result.municipal_cost_sek, result.grant_sek) == (
+        150,
+        pytest.approx(90),
+        60,
+    )
 
 
 def test_grant_is_spread_pro_rata_over_a_cost_profile(solver: str) -> None:
@@ -82,7 +95,11 @@ def test_a_project_needs_what_it_requires(solver: str) -> None:
 
 
 def test_at_most_one_alternative(solver: str) -> None:
-    rows = [project("A", 10, 10, exclusive_group="g"), project("B", 10, 12, exclusive_group="g"), project("C", 10, 1)]
+    rows = [
+        project("A", 10, 10, exclusive_group="g"),
+        project("B", 10, 12, exclusive_group="g"),
+        project("C", 10, 1),
+    ]
     _, chosen = run(rows, solver, budget_sek=100)
     assert chosen == {"B": 1.0, "C": 1.0}
 
@@ -110,7 +127,13 @@ def test_objectives(solver: str, objective: object, winner: str, value: float) -
     # A: 10 t/yr for 20 years from 2028; B: 30 t/yr for 5 years from 2029 (profile ends in 2028).
     rows = [
         {**project("A", 100, 10), "lifetime_years": 20, "year": 2027},
-        {**project("B", 0, 30), "cost_sek": None, "lifetime_years": 5, "cost_sek_2026": 50, "cost_sek_2028": 50},
+        {
+            **project("B", 0, 30),
+            "cost_sek": None,
+            "lifetime_years": 5,
+            "cost_sek_2026": 50,
+            "cost_sek_2028": 50,
+        },
     ]
     result, chosen = run(rows, solver, budget_sek=100, objective=objective)
     assert chosen == {winner: 1.0}
@@ -118,7 +141,10 @@ def test_objectives(solver: str, objective: object, winner: str, value: float) -
 
 
 def test_cumulative_objective_counts_nothing_after_the_target_year(solver: str) -> None:
-    rows = [{**project("A", 10, 10), "lifetime_years": 20, "year": 2030}, {**project("B", 10, 1), "year": 2026}]
+    rows = [
+        {**project("A", 10, 10), "lifetime_years": 20, "year": 2030},
+        {**project("B", 10, 1), "year": 2026},
+    ]
     result, chosen = run(rows, solver, budget_sek=20, objective={"cumulative_to": 2030})
     assert result.objective_value_t == pytest.approx(1)
     assert chosen == {"B": 1.0}

@@ -22,9 +22,30 @@ from optimizer.build import MilpModel
 solve_module = importlib.import_module("optimizer.solve")
 
 ROWS = [
-    {"id": "A", "name": "a", "sector": "energy", "cost_sek": 60, "abatement_t_per_year": 70, "lifetime_years": 1},
-    {"id": "B", "name": "b", "sector": "energy", "cost_sek": 50, "abatement_t_per_year": 50, "lifetime_years": 1},
-    {"id": "C", "name": "c", "sector": "energy", "cost_sek": 50, "abatement_t_per_year": 50, "lifetime_years": 1},
+    {
+        "id": "A",
+        "name": "a",
+        "sector": "energy",
+        "cost_sek": 60,
+        "abatement_t_per_year": 70,
+        "lifetime_years": 1,
+    },
+    {
+        "id": "B",
+        "name": "b",
+        "sector": "energy",
+        "cost_sek": 50,
+        "abatement_t_per_year": 50,
+        "lifetime_years": 1,
+    },
+    {
+        "id": "C",
+        "name": "c",
+        "sector": "energy",
+        "cost_sek": 50,
+        "abatement_t_per_year": 50,
+        "lifetime_years": 1,
+    },
 ]
 
 
@@ -33,15 +54,28 @@ class FakeBackend(Backend):
 
     name = "fake"
 
-    def __init__(self, outcome: Outcome | None = None, *, sleep_s: float = 0.0, incumbent: np.ndarray | None = None,
-                 raises: Exception | None = None) -> None:
+    def __init__(
+        self,
+        outcome: Outcome | None = None,
+        *,
+        sleep_s: float = 0.0,
+        incumbent: np.ndarray | None = None,
+        raises: Exception | None = None,
+    ) -> None:
         self.outcome, self.sleep_s, self.incumbent, self.raises = outcome, sleep_s, incumbent, raises
 
     def version(self) -> str:
         return "0"
 
-    def solve(self, model: MilpModel, *, time_limit_s: float | None, mip_gap: float, incumbents: Incumbents,
-              cancel: threading.Event) -> Outcome:
+    def solve(
+        self,
+        model: MilpModel,
+        *,
+        time_limit_s: float | None,
+        mip_gap: float,
+        incumbents: Incumbents,
+        cancel: threading.Event,
+    ) -> Outcome:
         if self.incumbent is not None:
             incumbents.offer(self.incumbent, float(model.objective @ self.incumbent))
         if self.raises is not None:
@@ -53,7 +87,9 @@ class FakeBackend(Backend):
 
 def solve_with(backend: Backend, monkeypatch: pytest.MonkeyPatch, **scenario: object):
     monkeypatch.setattr(solve_module, "get_backend", lambda name: backend)
-    return solve(read_projects(ROWS), Scenario.model_validate({"budget_sek": 100, "objective": "annual", **scenario}))
+    return solve(
+        read_projects(ROWS), Scenario.model_validate({"budget_sek": 100, "objective": "annual", **scenario})
+    )
 
 
 def test_every_highs_status_is_mapped() -> None:
@@ -71,7 +107,9 @@ def test_every_pulp_status_pair_that_cbc_produces_is_mapped() -> None:
 
 @pytest.mark.parametrize("solver", ["highs", "cbc"])
 def test_optimal(solver: str) -> None:
-    result = solve(read_projects(ROWS), Scenario(budget_sek=100, objective="annual", mip_gap=0), solver=solver)
+    result = solve(
+        read_projects(ROWS), Scenario(budget_sek=100, objective="annual", mip_gap=0), solver=solver
+    )
     assert result.status is Status.OPTIMAL
     assert result.best_bound_t == pytest.approx(result.objective_value_t)
     assert result.solver.name == solver and result.solver.version
@@ -98,7 +136,9 @@ def test_feasible_when_the_solver_stops_at_its_limit(monkeypatch: pytest.MonkeyP
 
 
 def test_no_solution_when_the_limit_comes_first(monkeypatch: pytest.MonkeyPatch) -> None:
-    result = solve_with(FakeBackend(Outcome(Stop.LIMIT, None, None, 150.0, "Time limit reached")), monkeypatch, time_limit_s=5)
+    result = solve_with(
+        FakeBackend(Outcome(Stop.LIMIT, None, None, 150.0, "Time limit reached")), monkeypatch, time_limit_s=5
+    )
     assert result.status is Status.NO_SOLUTION
     assert result.selected == [] and result.objective_value_t is None
     assert result.best_bound_t == 150
@@ -142,8 +182,11 @@ def test_solver_failure_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_the_time_limit_holds_when_the_solver_overruns(monkeypatch: pytest.MonkeyPatch) -> None:
     # The solver ignores its limit and would run for 30 s; its last incumbent is returned in time.
     incumbent = np.array([1.0, 0.0, 0.0])
-    backend = FakeBackend(Outcome(Stop.OPTIMAL, np.array([0.0, 1.0, 1.0]), 100.0, 100.0, "Optimal"), sleep_s=30,
-                          incumbent=incumbent)
+    backend = FakeBackend(
+        Outcome(Stop.OPTIMAL, np.array([0.0, 1.0, 1.0]), 100.0, 100.0, "Optimal"),
+        sleep_s=30,
+        incumbent=incumbent,
+    )
     started = time.perf_counter()
     result = solve_with(backend, monkeypatch, time_limit_s=0.5)
     elapsed = time.perf_counter() - started
@@ -167,13 +210,23 @@ def test_highs_stops_at_its_time_limit_with_an_honest_gap() -> None:
     n = 400
     weights = rng.integers(100, 1000, size=(5, n))
     rows = [
-        {"id": f"x{j}", "name": f"x{j}", "sector": "s", "abatement_t_per_year": float(weights[:, j].sum() / 5 + rng.integers(0, 50)),
-         "lifetime_years": 1, **{f"cost_sek_{2026 + i}": float(weights[i, j]) for i in range(5)}}
+        {
+            "id": f"x{j}",
+            "name": f"x{j}",
+            "sector": "s",
+            "abatement_t_per_year": float(weights[:, j].sum() / 5 + rng.integers(0, 50)),
+            "lifetime_years": 1,
+            **{f"cost_sek_{2026 + i}": float(weights[i, j]) for i in range(5)},
+        }
         for j in range(n)
     ]
     budgets = {str(2026 + i): float(weights[i].sum() / 2) for i in range(5)}
-    result = solve(read_projects(rows), Scenario(budget_sek=budgets, objective="annual", mip_gap=0, time_limit_s=0.3))
+    result = solve(
+        read_projects(rows), Scenario(budget_sek=budgets, objective="annual", mip_gap=0, time_limit_s=0.3)
+    )
     assert result.status is Status.FEASIBLE
     assert result.solver.time_limit_reached
     assert result.best_bound_t > result.objective_value_t
-    assert result.mip_gap == pytest.approx((result.best_bound_t - result.objective_value_t) / result.objective_value_t)
+    assert result.mip_gap == pytest.approx(
+        (result.best_bound_t - result.objective_value_t) / result.objective_value_t
+    )

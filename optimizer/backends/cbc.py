@@ -39,8 +39,12 @@ def to_pulp(model: MilpModel) -> tuple[pulp.LpProblem, list[pulp.LpVariable]]:
     """The model as a PuLP problem (PuLP has no matrix interface: one expression per row)."""
     problem = pulp.LpProblem("portfolio", pulp.LpMaximize)
     variables = [
-        problem.add_variable(f"x{j}", lowBound=lo, upBound=hi, cat=pulp.LpInteger if integer else pulp.LpContinuous)
-        for j, (lo, hi, integer) in enumerate(zip(model.col_lower, model.col_upper, model.integer, strict=True))
+        problem.add_variable(
+            f"x{j}", lowBound=lo, upBound=hi, cat=pulp.LpInteger if integer else pulp.LpContinuous
+        )
+        for j, (lo, hi, integer) in enumerate(
+            zip(model.col_lower, model.col_upper, model.integer, strict=True)
+        )
     ]
     problem += pulp.LpAffineExpression(
         [(variables[j], c) for j, c in enumerate(model.objective) if c != 0] or [(variables[0], 0.0)]
@@ -52,7 +56,10 @@ def to_pulp(model: MilpModel) -> tuple[pulp.LpProblem, list[pulp.LpVariable]]:
             continue
         start, stop = matrix.indptr[i], matrix.indptr[i + 1]
         row = pulp.LpAffineExpression(
-            [(variables[j], v) for j, v in zip(matrix.indices[start:stop], matrix.data[start:stop], strict=True)]
+            [
+                (variables[j], v)
+                for j, v in zip(matrix.indices[start:stop], matrix.data[start:stop], strict=True)
+            ]
         )
         if lo == hi:
             problem += row == float(hi)
@@ -71,20 +78,24 @@ def _cbc_command(**options: object) -> pulp.PULP_CBC_CMD:
         return pulp.PULP_CBC_CMD(**options)
 
 
+@functools.cache
+def _cbc_version() -> str:
+    completed = subprocess.run(
+        [_cbc_command(msg=False).path, "-quit"],
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        check=False,
+    )
+    found = re.search(r"Version:\s*(\S+)", completed.stdout)
+    return f"{found.group(1) if found else 'unknown'} (PuLP {pulp.__version__})"
+
+
 class CbcBackend(Backend):
     name = "cbc"
 
-    @functools.cache
     def version(self) -> str:
-        completed = subprocess.run(
-            [_cbc_command(msg=False).path, "-quit"],
-            capture_output=True,
-            text=True,
-            stdin=subprocess.DEVNULL,
-            check=False,
-        )
-        found = re.search(r"Version:\s*(\S+)", completed.stdout)
-        return f"{found.group(1) if found else 'unknown'} (PuLP {pulp.__version__})"
+        return _cbc_version()
 
     def solve(
         self,
@@ -97,7 +108,13 @@ class CbcBackend(Backend):
     ) -> Outcome:
         if (model.col_lower > model.col_upper).any():
             # CBC stops without a solution file on contradictory bounds; the model is plainly infeasible.
-            return Outcome(Stop.INFEASIBLE, None, None, None, "Infeasible (a variable's lower bound is above its upper bound)")
+            return Outcome(
+                Stop.INFEASIBLE,
+                None,
+                None,
+                None,
+                "Infeasible (a variable's lower bound is above its upper bound)",
+            )
         problem, variables = to_pulp(model)
         with tempfile.TemporaryDirectory(prefix="cbc-") as folder:
             log_path = Path(folder) / "cbc.log"

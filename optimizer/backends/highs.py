@@ -7,8 +7,8 @@ import importlib.metadata
 import os
 import sys
 import threading
-from contextlib import contextmanager
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import highspy
 import numpy as np
@@ -100,7 +100,9 @@ def to_highs_lp(model: MilpModel) -> highspy.HighsLp:
     lp.a_matrix_.num_col_ = n_cols
     lp.a_matrix_.num_row_ = n_rows
     if model.integer.any():
-        lp.integrality_ = np.where(model.integer, highspy.HighsVarType.kInteger, highspy.HighsVarType.kContinuous).tolist()
+        lp.integrality_ = np.where(
+            model.integer, highspy.HighsVarType.kInteger, highspy.HighsVarType.kContinuous
+        ).tolist()
     return lp
 
 
