@@ -1,0 +1,1 @@
+"""The service: finance officers submit project lists and get portfolios over HTTP."""
