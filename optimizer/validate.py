@@ -40,6 +40,7 @@ def check_fits(projects: ProjectList, scenario: Scenario) -> None:
         *_unknown_ids(projects, scenario),
         *_unknown_rule_columns(projects, scenario),
         *_costs_outside_budget_years(projects, scenario),
+        *_colliding_rule_names(projects, scenario),
     ]
     if problems:
         raise InputError(problems)
@@ -67,6 +68,27 @@ def _unknown_rule_columns(projects: ProjectList, scenario: Scenario) -> list[Pro
                     Problem(
                         f"scenario constraints[{index}] '{rule.name}': unknown column '{column}' "
                         f"(columns: {listing})"
+                    )
+                )
+    return problems
+
+
+def _colliding_rule_names(projects: ProjectList, scenario: Scenario) -> list[Problem]:
+    """A `for_each` rule names its groups `name[value]`; no other rule may carry such a name, or
+    results and explanations could not tell the two apart."""
+    plain = {rule.name: index for index, rule in enumerate(scenario.constraints) if rule.for_each is None}
+    columns = set(projects.rule_columns())
+    problems = []
+    for index, rule in enumerate(scenario.constraints):
+        if rule.for_each is None or rule.for_each not in columns:
+            continue
+        for value in dict.fromkeys(v for v in projects.values_of(rule.for_each) if v is not None):
+            group = f"{rule.name}[{value}]"
+            if group in plain:
+                problems.append(
+                    Problem(
+                        f"scenario constraints[{plain[group]}] '{group}': the name is also that of a group of "
+                        f"constraints[{index}] '{rule.name}' (for_each {rule.for_each}); rename one of them"
                     )
                 )
     return problems

@@ -46,9 +46,10 @@ def to_pulp(model: MilpModel) -> tuple[pulp.LpProblem, list[pulp.LpVariable]]:
             zip(model.col_lower, model.col_upper, model.integer, strict=True)
         )
     ]
-    problem += pulp.LpAffineExpression(
-        [(variables[j], c) for j, c in enumerate(model.objective) if c != 0] or [(variables[0], 0.0)]
-    )
+    # Every variable goes into the objective, zero or not: PuLP writes only variables that appear in
+    # the objective or a row, and a forced-in project with no cost and no reduction would otherwise
+    # lose its bounds.
+    problem += pulp.LpAffineExpression(list(zip(variables, model.objective.tolist(), strict=True)))
     matrix = model.matrix.tocsr()
     for i in range(matrix.shape[0]):
         lo, hi = model.row_lower[i], model.row_upper[i]
