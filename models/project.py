@@ -29,6 +29,21 @@ CORE_COLUMNS: tuple[str, ...] = (
     "mandatory",
     "divisible",
 )
+#: Columns of `ProjectList.table`, in order.
+TABLE_COLUMNS: tuple[str, ...] = (
+    "row",
+    "id",
+    "name",
+    "sector",
+    "district",
+    "grant_sek",
+    "abatement_t_per_year",
+    "lifetime_years",
+    "requires",
+    "exclusive_group",
+    "mandatory",
+    "divisible",
+)
 REQUIRED_COLUMNS: tuple[str, ...] = ("id", "name", "sector", "abatement_t_per_year", "lifetime_years")
 PROFILE_PREFIX = "cost_sek_"
 

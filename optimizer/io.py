@@ -20,7 +20,7 @@ import warnings
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from io import StringIO
+from io import BytesIO, StringIO
 from pathlib import Path
 from typing import Any
 
@@ -28,11 +28,18 @@ import numpy as np
 import pandas as pd
 from pydantic import ValidationError
 
-from models.project import CORE_COLUMNS, PROFILE_PREFIX, REQUIRED_COLUMNS, ProjectList, canonical_text
+from models.project import (
+    CORE_COLUMNS,
+    PROFILE_PREFIX,
+    REQUIRED_COLUMNS,
+    TABLE_COLUMNS,
+    ProjectList,
+    canonical_text,
+)
 from models.scenario import Scenario
 from optimizer.errors import InputError, Problem
 
-__all__ = ["normalise_header", "read_projects", "read_scenario"]
+__all__ = ["normalise_header", "read_projects", "read_projects_bytes", "read_scenario"]
 
 MEMORY_SOURCE = "<memory>"
 PROJECT_FILE_TYPES = (".csv", ".xlsx", ".json")
@@ -79,6 +86,28 @@ def read_projects(
     name = source_name or _default_name(source)
     raw = _load_projects(source, name)
     return _ProjectValidator(raw, name).run()
+
+
+def read_projects_bytes(data: bytes, *, file_type: str, source_name: str) -> ProjectList:
+    """Read and validate a project list held in memory, e.g. an upload to the service.
+
+    `file_type` is the extension the bytes would have as a file (".csv", ".xlsx" or ".json",
+    with or without the dot, any case); `source_name` names the list in messages.
+    """
+    suffix = "." + file_type.lower().lstrip(".")
+    if suffix not in PROJECT_FILE_TYPES:
+        raise _file_error(
+            f"cannot read {suffix if file_type else 'files without an extension'}: save the project list "
+            "as .csv, .xlsx or .json",
+            source_name,
+        )
+    if suffix == ".csv":
+        raw = _table_from_csv(data, source_name)
+    elif suffix == ".xlsx":
+        raw = _table_from_xlsx(BytesIO(data), source_name)
+    else:
+        raw = _table_from_records(_parse_project_json(data, source_name), source_name)
+    return _ProjectValidator(raw, source_name).run()
 
 
 def read_scenario(source: str | os.PathLike[str] | Mapping[str, Any] | Scenario) -> Scenario:
@@ -232,10 +261,10 @@ def _csv_grid(text: str, delimiter: str, name: str) -> pd.DataFrame:
         raise _file_error(f"the file is not valid CSV: {error} (line {reader.line_num})", name) from None
 
 
-def _table_from_xlsx(path: Path, name: str) -> _RawTable:
+def _table_from_xlsx(path: Path | BytesIO, name: str) -> _RawTable:
     import openpyxl  # imported here: only XLSX reading needs it
 
-    if not path.is_file():
+    if isinstance(path, Path) and not path.is_file():
         _read_bytes(path, name)  # raises the matching file error
     try:
         with warnings.catch_warnings():
@@ -795,21 +824,7 @@ class _ProjectValidator:
         table["requires"] = self._requires()
         table["mandatory"] = self._boolean("mandatory")
         table["divisible"] = self._boolean("divisible")
-        order = (
-            "row",
-            "id",
-            "name",
-            "sector",
-            "district",
-            "grant_sek",
-            "abatement_t_per_year",
-            "lifetime_years",
-            "requires",
-            "exclusive_group",
-            "mandatory",
-            "divisible",
-        )
-        return {name: table[name] for name in order}
+        return {name: table[name] for name in TABLE_COLUMNS}
 
     def _text(self, name: str, *, required: bool = False) -> np.ndarray:
         cells = self._cells(name)

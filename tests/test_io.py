@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from models import ProjectList, Scenario
 from optimizer.errors import InputError, Problem
-from optimizer.io import normalise_header, parse_numbers, read_projects, read_scenario
+from optimizer.io import normalise_header, parse_numbers, read_projects, read_projects_bytes, read_scenario
 
 HEADER = "id;name;sector;cost_sek;abatement_t_per_year;lifetime_years"
 YES_NO_HINT = "(use true/false, yes/no, ja/nej, sant/falskt, 1/0 or x; empty means no)"
@@ -1194,3 +1194,50 @@ def test_missing_scenario_file(tmp_path: Path) -> None:
 def test_a_scenario_passes_through() -> None:
     scenario = Scenario(budget_sek=1)
     assert read_scenario(scenario) is scenario
+
+
+# ----------------------------------------------------------------------------------------------
+# Bytes in memory (uploads to the service)
+# ----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "file_type"),
+    [
+        ("examples/kristinehamn_projects.csv", ".csv"),
+        ("examples/kristinehamn_projects_excel_sv.csv", "csv"),
+        ("examples/kristinehamn_projects.xlsx", ".XLSX"),
+    ],
+)
+def test_bytes_read_like_the_file(path: str, file_type: str) -> None:
+    root = Path(__file__).resolve().parents[1]
+    from_file = read_projects(root / path)
+    from_bytes = read_projects_bytes((root / path).read_bytes(), file_type=file_type, source_name="upload")
+    assert from_bytes.source == "upload"
+    pd.testing.assert_frame_equal(from_bytes.table, from_file.table)
+    pd.testing.assert_frame_equal(from_bytes.scheduled_cost, from_file.scheduled_cost)
+    pd.testing.assert_frame_equal(from_bytes.tags, from_file.tags)
+
+
+def test_bytes_json_and_problems_located() -> None:
+    good = [{"id": "A", "name": "a", "sector": "s", "cost_sek": 10, "abatement_t_per_year": 1, "lifetime_years": 2}]
+    assert len(read_projects_bytes(json.dumps(good).encode(), file_type=".json", source_name="x.json")) == 1
+    bad = [{**good[0], "cost_sek": "tio"}, {**good[0], "id": "B", "lifetime_years": 0}]
+    with pytest.raises(InputError) as caught:
+        read_projects_bytes(json.dumps(bad).encode(), file_type=".json", source_name="x.json")
+    assert [(p.row, p.column) for p in caught.value.problems] == [(1, "cost_sek"), (2, "lifetime_years")]
+    assert all(p.source == "x.json" for p in caught.value.problems)
+
+
+@pytest.mark.parametrize(
+    ("data", "file_type", "message"),
+    [
+        (b"id;name", ".txt", "cannot read .txt"),
+        (b"not a workbook", ".xlsx", "cannot read the file as an Excel workbook"),
+        (b"{", ".json", "not valid JSON"),
+    ],
+)
+def test_bytes_that_cannot_be_read(data: bytes, file_type: str, message: str) -> None:
+    with pytest.raises(InputError) as caught:
+        read_projects_bytes(data, file_type=file_type, source_name="upload")
+    assert message in caught.value.problems[0].message
