@@ -1220,7 +1220,16 @@ def test_bytes_read_like_the_file(path: str, file_type: str) -> None:
 
 
 def test_bytes_json_and_problems_located() -> None:
-    good = [{"id": "A", "name": "a", "sector": "s", "cost_sek": 10, "abatement_t_per_year": 1, "lifetime_years": 2}]
+    good = [
+        {
+            "id": "A",
+            "name": "a",
+            "sector": "s",
+            "cost_sek": 10,
+            "abatement_t_per_year": 1,
+            "lifetime_years": 2,
+        }
+    ]
     assert len(read_projects_bytes(json.dumps(good).encode(), file_type=".json", source_name="x.json")) == 1
     bad = [{**good[0], "cost_sek": "tio"}, {**good[0], "id": "B", "lifetime_years": 0}]
     with pytest.raises(InputError) as caught:

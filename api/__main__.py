@@ -1,0 +1,149 @@
+"""`python -m api serve | create-key | worker`: run the service, make API keys, run a worker."""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import logging
+import signal
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from api.auth import create_api_key, create_organisation, get_organisation
+from api.db import ROLES, ProjectListRecord, make_engine, migrate, session_factory, transaction
+from api.settings import Settings
+
+DEMO_ORGANISATION = "demo"
+DEMO_LIST_NAME = "Kristinehamn exempel"
+DEMO_LIST = Path(__file__).resolve().parents[1] / "examples" / "kristinehamn_projects.csv"
+
+log = logging.getLogger("api")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m api", description="Klimatportfölj service")
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="migrate the database, start the workers and the HTTP API")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    key = commands.add_parser("create-key", help="make an API key (and the organisation if needed)")
+    key.add_argument("--org", required=True, help="organisation name")
+    key.add_argument("--role", required=True, choices=ROLES)
+    commands.add_parser("worker", help="run one job worker in the foreground")
+    return parser
+
+
+def create_key(settings: Settings, organisation: str, role: str) -> str:
+    """Migrate, make the organisation if needed and a key for it; returns the key."""
+    engine = make_engine(settings.database_url)
+    try:
+        migrate(engine)
+        with transaction(session_factory(engine)) as session:
+            org, _ = create_organisation(session, organisation)
+            _, plain = create_api_key(session, org.id, role)
+        return plain
+    finally:
+        engine.dispose()
+
+
+def prepare(settings: Settings) -> str | None:
+    """Migrate; the first time, make the demo organisation with the example list and an admin key.
+
+    Returns the demo admin key when it was made now, else None.
+    """
+    # imported here: reading the example needs the optimizer, not the other commands
+    from optimizer.io import read_projects_bytes
+
+    engine = make_engine(settings.database_url)
+    try:
+        migrate(engine)
+        with transaction(session_factory(engine)) as session:
+            if get_organisation(session, DEMO_ORGANISATION) is not None:
+                return None
+            org, _ = create_organisation(session, DEMO_ORGANISATION)
+            key, plain = create_api_key(session, org.id, "admin")
+            content = DEMO_LIST.read_bytes()
+            projects = read_projects_bytes(content, file_type=".csv", source_name=DEMO_LIST.name)
+            session.add(
+                ProjectListRecord(
+                    organisation_id=org.id,
+                    name=DEMO_LIST_NAME,
+                    version=1,
+                    file_type=".csv",
+                    content=content,
+                    content_sha256=hashlib.sha256(content).hexdigest(),
+                    project_count=len(projects),
+                    created_by=key.id,
+                )
+            )
+        return plain
+    finally:
+        engine.dispose()
+
+
+def serve(settings: Settings, host: str, port: int) -> None:
+    import uvicorn
+
+    from api.main import create_app
+
+    key = prepare(settings)
+    if key is not None:
+        print(
+            f"Made the organisation '{DEMO_ORGANISATION}' with the example list '{DEMO_LIST_NAME}'.\n"
+            f"Its admin key (shown only now, keep it):\n{key}",
+            flush=True,
+        )
+    else:
+        print(
+            f"The admin key of organisation '{DEMO_ORGANISATION}' was printed at the first start. "
+            f"Make a new one with: python -m api create-key --org {DEMO_ORGANISATION} --role admin",
+            flush=True,
+        )
+    processes = []
+    if settings.workers:
+        try:
+            from api.worker import start_workers
+        except ImportError as error:
+            print(f"no workers started (api.worker is not available: {error})", file=sys.stderr)
+        else:
+            processes = start_workers(settings)
+    print(f"API on http://{host}:{port} (OpenAPI at http://{host}:{port}/docs)", flush=True)
+    # uvicorn re-raises the SIGTERM that stopped it once it has shut down; with the default handler
+    # that would end this process before it stops the workers, which would be left running.
+    previous = signal.signal(signal.SIGTERM, lambda _signum, _frame: None)
+    try:
+        uvicorn.run(create_app(settings), host=host, port=port)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.join(timeout=10)
+
+
+def worker(settings: Settings) -> None:
+    try:
+        from api.worker import run_worker
+    except ImportError as error:
+        raise SystemExit(f"api.worker is not available: {error}") from None
+    run_worker(settings)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(stream=sys.stderr, level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    settings = Settings()
+    if args.command == "create-key":
+        key = create_key(settings, args.org, args.role)
+        print(f"Made a {args.role} key for organisation '{args.org}' (shown only now):")
+        print(key)
+    elif args.command == "serve":
+        serve(settings, args.host, args.port)
+    else:
+        worker(settings)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

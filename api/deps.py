@@ -1,0 +1,149 @@
+"""Every request dependency, as `Annotated` types: settings, database session, principal, role guards."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Header, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from api.auth import lookup_key
+from api.db import ROLES, make_engine, session_factory
+from api.problems import ProblemError
+from api.settings import Settings
+
+
+class Database:
+    """The engine and session factory of an app, made on first use (never at import time)."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self._lock = threading.Lock()
+        self._engine: Engine | None = None
+        self._factory: sessionmaker[Session] | None = None
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            with self._lock:
+                if self._engine is None:
+                    self._engine = make_engine(self.url)
+                    self._factory = session_factory(self._engine)
+        return self._engine
+
+    @property
+    def factory(self) -> sessionmaker[Session]:
+        self.engine  # noqa: B018 - makes the factory
+        assert self._factory is not None
+        return self._factory
+
+    def dispose(self) -> None:
+        with self._lock:
+            if self._engine is not None:
+                self._engine.dispose()
+            self._engine = self._factory = None
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def get_database(request: Request) -> Database:
+    return request.app.state.database
+
+
+def get_session(database: Annotated[Database, Depends(get_database)]) -> Iterator[Session]:
+    with database.factory() as session:
+        yield session
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+DatabaseDep = Annotated[Database, Depends(get_database)]
+SessionDep = Annotated[Session, Depends(get_session)]
+
+bearer = HTTPBearer(auto_error=False, description="An API key: `Authorization: Bearer kp_...`")
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """Who is calling: the key (by id, never its text), its organisation and role."""
+
+    key_id: str
+    organisation_id: str
+    role: str
+
+    def may(self, role: str) -> bool:
+        return ROLES.index(self.role) >= ROLES.index(role)
+
+
+def unauthorized(detail: str) -> ProblemError:
+    return ProblemError(401, detail, type_="unauthorized", headers={"WWW-Authenticate": "Bearer"})
+
+
+def get_principal(
+    session: SessionDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> Principal:
+    if credentials is None:
+        raise unauthorized("an API key is needed: send `Authorization: Bearer <key>`")
+    record = lookup_key(session, credentials.credentials)
+    if record is None:
+        raise unauthorized("the API key is not valid (unknown or revoked)")
+    return Principal(key_id=record.id, organisation_id=record.organisation_id, role=record.role)
+
+
+def require(role: str):
+    def guard(principal: Annotated[Principal, Depends(get_principal)]) -> Principal:
+        if not principal.may(role):
+            raise ProblemError(
+                403,
+                f"this needs a key with role {role} or higher; the key's role is {principal.role}",
+                type_="forbidden",
+            )
+        return principal
+
+    guard.__name__ = f"require_{role}"
+    return guard
+
+
+Viewer = Annotated[Principal, Depends(require("viewer"))]
+Editor = Annotated[Principal, Depends(require("editor"))]
+Admin = Annotated[Principal, Depends(require("admin"))]
+
+
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        min_length=1,
+        max_length=200,
+        description="Retries with the same key and body get the first response again; nothing new is made.",
+    ),
+]
+
+
+def reject_unknown_query_parameters(request: Request) -> None:
+    """422 for query parameters the endpoint does not have (a typo such as `?limt=` is not ignored)."""
+    route = request.scope.get("route")
+    path = getattr(route, "path_format", None)
+    if path is None or not request.query_params:
+        return
+    operation = request.app.openapi().get("paths", {}).get(path, {}).get(request.method.lower(), {})
+    known = {p["name"] for p in operation.get("parameters", []) if p.get("in") == "query"}
+    unknown = sorted({name for name in request.query_params if name not in known})
+    if unknown:
+        raise ProblemError(
+            422,
+            f"unknown query parameter{'s' if len(unknown) != 1 else ''}: {', '.join(map(repr, unknown))}",
+            title="Invalid input",
+            type_="invalid-input",
+            errors=[
+                {"row": None, "column": f"query.{name}", "message": "unknown query parameter"}
+                for name in unknown
+            ],
+        )

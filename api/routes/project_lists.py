@@ -1,0 +1,315 @@
+"""Project lists: upload (JSON body or a .csv/.xlsx/.json file), versions by name, read back."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from dataclasses import dataclass
+from pathlib import PurePath
+from typing import Annotated, Any
+
+import numpy as np
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import ValidationError
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from starlette.datastructures import UploadFile
+
+from api import idempotency
+from api.db import ProjectListRecord
+from api.deps import Editor, IdempotencyKey, Principal, SessionDep, SettingsDep, Viewer
+from api.problems import ProblemError, invalid_input, problem_responses
+from api.schemas import Page, ProjectListCreate, ProjectListDetail, ProjectListOut
+from models.project import ProjectList
+from optimizer.errors import InputError
+from optimizer.io import PROJECT_FILE_TYPES, read_projects_bytes
+
+router = APIRouter(prefix="/v1/project-lists", tags=["project lists"])
+ENDPOINT = "POST /v1/project-lists"
+
+UPLOAD_SCHEMA = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {"schema": {"$ref": "#/components/schemas/ProjectListCreate"}},
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["file"],
+                    "properties": {
+                        "file": {
+                            "type": "string",
+                            "format": "binary",
+                            "description": "The list as .csv (also Swedish Excel), .xlsx or .json, by file name",
+                        },
+                        "name": {
+                            "type": "string",
+                            "minLength": 1,
+                            "maxLength": 200,
+                            "description": "Default: the file name without its extension",
+                        },
+                    },
+                }
+            },
+        },
+    }
+}
+
+
+class _LenientProjectList(ProjectListCreate):
+    """As documented, but rows that are not objects are left to the core reader, which reports them
+    with every other problem of the list."""
+
+    projects: list[Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Upload:
+    name: str
+    file_type: str
+    content: bytes
+    source_name: str
+    expected_count: int | None = None
+
+
+async def read_upload(request: Request) -> Upload:
+    """The submitted list, from a JSON body or a multipart upload (parsed here, validated later)."""
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media == "application/json":
+        raw = await request.body()
+        try:
+            data = json.loads(raw)
+        except (ValueError, UnicodeDecodeError) as error:
+            raise ProblemError(
+                400, f"the body is not valid JSON: {error}", type_="malformed-request"
+            ) from None
+        try:
+            body = _LenientProjectList.model_validate(data)
+        except ValidationError as error:
+            raise RequestValidationError(
+                [{**e, "loc": ("body", *e["loc"])} for e in error.errors(include_url=False)], body=data
+            ) from None
+        content = json.dumps(body.projects, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        return Upload(body.name, ".json", content, body.name, len(body.projects))
+    if media == "multipart/form-data":
+        try:
+            form = await request.form(max_files=1, max_fields=10)
+        except Exception as error:  # noqa: BLE001 - any parser failure is the client's malformed body
+            raise ProblemError(
+                400, f"the multipart body cannot be read: {error}", type_="malformed-request"
+            ) from None
+        upload = form.get("file")
+        name = form.get("name")
+        problems = []
+        if not isinstance(upload, UploadFile):
+            problems.append(
+                {"row": None, "column": "file", "message": "upload the project list as field `file`"}
+            )
+        elif PurePath(upload.filename or "").suffix.lower() not in PROJECT_FILE_TYPES:
+            problems.append(
+                {
+                    "row": None,
+                    "column": "file",
+                    "message": f"cannot read {upload.filename!r}: the file name must end in .csv, .xlsx or .json",
+                }
+            )
+        if name is not None and (not isinstance(name, str) or not 1 <= len(name.strip()) <= 200):
+            problems.append({"row": None, "column": "name", "message": "a name of 1 to 200 characters"})
+        if problems:
+            raise ProblemError(
+                422,
+                "the upload cannot be used",
+                title="Invalid input",
+                type_="invalid-input",
+                errors=problems,
+            )
+        assert isinstance(upload, UploadFile)
+        path = PurePath(upload.filename or "")
+        content = await upload.read()
+        list_name = name.strip() if isinstance(name, str) else (path.stem.strip() or "projects")
+        return Upload(list_name[:200], path.suffix.lower(), content, path.name)
+    raise ProblemError(
+        415,
+        "send the list as application/json or as multipart/form-data with a field `file`",
+        type_="unsupported-media-type",
+    )
+
+
+UploadDep = Annotated[Upload, Depends(read_upload)]
+
+
+def own_list(session: Session, principal: Principal, list_id: str) -> ProjectListRecord:
+    record = session.get(ProjectListRecord, list_id)
+    if record is None or record.organisation_id != principal.organisation_id:
+        raise ProblemError(404, f"no project list {list_id}", type_="not-found")
+    return record
+
+
+def parse_list(record: ProjectListRecord) -> ProjectList:
+    return read_projects_bytes(record.content, file_type=record.file_type, source_name=record.name)
+
+
+def store_list(
+    session: Session, organisation_id: str, created_by: str, upload: Upload, project_count: int
+) -> ProjectListRecord:
+    """A new version of the list called `upload.name` (flushed); versions count up from 1."""
+    latest = session.scalar(
+        select(func.max(ProjectListRecord.version)).where(
+            ProjectListRecord.organisation_id == organisation_id, ProjectListRecord.name == upload.name
+        )
+    )
+    record = ProjectListRecord(
+        organisation_id=organisation_id,
+        name=upload.name,
+        version=(latest or 0) + 1,
+        file_type=upload.file_type,
+        content=upload.content,
+        content_sha256=hashlib.sha256(upload.content).hexdigest(),
+        project_count=project_count,
+        created_by=created_by,
+    )
+    session.add(record)
+    session.flush()
+    return record
+
+
+def validate_upload(upload: Upload, max_projects: int) -> ProjectList:
+    too_many = ProblemError(
+        422,
+        f"a project list may have at most {max_projects} projects",
+        title="Too many projects",
+        type_="too-many-projects",
+        errors=[],
+    )
+    if upload.expected_count is not None and upload.expected_count > max_projects:
+        raise too_many
+    try:
+        projects = read_projects_bytes(
+            upload.content, file_type=upload.file_type, source_name=upload.source_name
+        )
+    except InputError as error:
+        raise invalid_input(error, "the project list is not valid") from None
+    if len(projects) > max_projects:
+        raise too_many
+    return projects
+
+
+@router.post(
+    "",
+    status_code=201,
+    response_model=ProjectListOut,
+    summary="Upload a project list (a new version if the name exists)",
+    responses=problem_responses(400, 401, 403, 413, 415, 422),
+    openapi_extra=UPLOAD_SCHEMA,
+)
+def create_project_list(
+    principal: Editor,
+    upload: UploadDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    """JSON `{"name", "projects": [{column: value}]}` or multipart with `file` (.csv/.xlsx/.json) and `name`.
+
+    The list is validated completely; every problem comes back located (422). The bytes are stored
+    as submitted (JSON: the compact JSON of `projects`). Lists are immutable: the same name again
+    makes version + 1.
+    """
+    org = principal.organisation_id
+    request_sha = idempotency.fingerprint(upload.name, upload.file_type, upload.content)
+    replayed = idempotency.replay(session, org, ENDPOINT, idempotency_key, request_sha)
+    if replayed is not None:
+        return replayed
+    projects = validate_upload(upload, settings.max_projects)
+    for _attempt in range(5):
+        try:
+            record = store_list(session, org, principal.key_id, upload, len(projects))
+            body = jsonable_encoder(ProjectListOut.model_validate(record))
+            response = JSONResponse(
+                body, status_code=201, headers={"Location": f"/v1/project-lists/{record.id}"}
+            )
+            idempotency.remember(session, org, ENDPOINT, idempotency_key, request_sha, response, body)
+            session.commit()
+            return response
+        except IntegrityError:  # the same version or idempotency key at the same moment
+            session.rollback()
+            replayed = idempotency.replay(session, org, ENDPOINT, idempotency_key, request_sha)
+            if replayed is not None:
+                return replayed
+    raise ProblemError(409, "too many uploads of this list at once; try again", type_="conflict")
+
+
+@router.get(
+    "",
+    response_model=Page[ProjectListOut],
+    summary="List project lists, newest first",
+    responses=problem_responses(401, 403, 422),
+)
+def list_project_lists(
+    principal: Viewer,
+    session: SessionDep,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
+    name: Annotated[str | None, Query(max_length=200, description="only the versions of this list")] = None,
+) -> Page[ProjectListOut]:
+    """Paged with `?limit=` (1–200, default 50) and `?offset=`; `total` counts all matching lists."""
+    where = [ProjectListRecord.organisation_id == principal.organisation_id]
+    if name is not None:
+        where.append(ProjectListRecord.name == name)
+    total = session.scalar(select(func.count()).select_from(ProjectListRecord).where(*where)) or 0
+    rows = session.scalars(
+        select(ProjectListRecord)
+        .where(*where)
+        .order_by(ProjectListRecord.created_at.desc(), ProjectListRecord.version.desc(), ProjectListRecord.id)
+        .limit(limit)
+        .offset(offset)
+    ).all()
+    return Page[ProjectListOut](
+        items=[ProjectListOut.model_validate(r) for r in rows], limit=limit, offset=offset, total=total
+    )
+
+
+@router.get(
+    "/{list_id}",
+    response_model=ProjectListDetail,
+    summary="A project list with its projects as read",
+    responses=problem_responses(401, 403, 404, 422),
+)
+def get_project_list(list_id: str, principal: Viewer, session: SessionDep) -> ProjectListDetail:
+    record = own_list(session, principal, list_id)
+    rows = project_rows(parse_list(record))
+    return ProjectListDetail.model_validate(
+        {**ProjectListOut.model_validate(record).model_dump(), "projects": rows}
+    )
+
+
+def _plain(value: Any) -> Any:
+    """numpy scalars, tuples and NaN as JSON values."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def project_rows(projects: ProjectList) -> list[dict[str, Any]]:
+    table = projects.table
+    total = projects.total_cost
+    years = projects.cost_years
+    scheduled = projects.scheduled_cost.to_numpy(dtype=float)
+    tag_records = projects.tags.to_dict(orient="records") if len(projects.tags.columns) else [{}] * len(table)
+    rows = []
+    for i, record in enumerate(table.to_dict(orient="records")):
+        row = {key: _plain(value) for key, value in record.items()}
+        row["cost_sek"] = float(total[i])
+        row["cost_by_year"] = {str(y): float(scheduled[i, j]) for j, y in enumerate(years) if scheduled[i, j]}
+        row["tags"] = {key: _plain(value) for key, value in tag_records[i].items()}
+        rows.append(row)
+    return rows

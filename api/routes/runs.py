@@ -1,0 +1,211 @@
+"""Runs: submit a project list with a scenario, wait for or poll the result, cancel."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import JSONResponse
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from api import idempotency
+from api.db import ACTIVE_RUN_STATES, Run, now
+from api.deps import Editor, IdempotencyKey, Principal, SessionDep, SettingsDep, Viewer
+from api.problems import ProblemError, invalid_input, problem_responses
+from api.routes.project_lists import own_list, parse_list
+from api.schemas import Page, RunCreate, RunOut, RunState, RunSummary
+from optimizer.errors import InputError
+from optimizer.io import read_scenario
+from optimizer.validate import check_fits
+
+router = APIRouter(prefix="/v1/runs", tags=["runs"])
+ENDPOINT = "POST /v1/runs"
+FINISHED = ("succeeded", "failed", "canceled")
+POLL_S = 0.1
+RETRY_AFTER_S = 10
+
+
+def own_run(session: Session, principal: Principal, run_id: str) -> Run:
+    run = session.get(Run, run_id, populate_existing=True)
+    if run is None or run.organisation_id != principal.organisation_id:
+        raise ProblemError(404, f"no run {run_id}", type_="not-found")
+    return run
+
+
+def run_body(run: Run) -> dict:
+    return jsonable_encoder(RunOut.model_validate(run))
+
+
+def wait_for(session: Session, run_id: str, seconds: float) -> Run:
+    """The run once finished or after `seconds`, read afresh from the database at each poll."""
+    deadline = time.monotonic() + seconds
+    while True:
+        session.rollback()  # a new snapshot (SQLite WAL keeps one per transaction)
+        run = session.get(Run, run_id, populate_existing=True)
+        assert run is not None
+        left = deadline - time.monotonic()
+        if run.state in FINISHED or left <= 0:
+            return run
+        time.sleep(min(POLL_S, left))
+
+
+@router.post(
+    "",
+    status_code=202,
+    response_model=RunOut,
+    summary="Submit a run (queued for a worker)",
+    responses={
+        200: {"description": "The run finished within `?wait=`", "model": RunOut},
+        **problem_responses(400, 401, 403, 404, 413, 422, 429),
+    },
+)
+def create_run(
+    principal: Editor,
+    body: RunCreate,
+    session: SessionDep,
+    settings: SettingsDep,
+    wait: Annotated[
+        float,
+        Query(
+            ge=0, le=3600, description="seconds to wait for the result (capped by the server's max_wait_s)"
+        ),
+    ] = 0,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    """Validates the scenario and that it fits the list (422 with every problem), then queues the run.
+
+    The scenario's `time_limit_s` defaults to the server's `default_time_limit_s` and is capped at
+    `max_time_limit_s`. With `?wait=S` the answer is 200 with the finished run if it finishes
+    within S seconds, else 202 as without waiting; poll `Location` for the result.
+    """
+    org = principal.organisation_id
+    request_sha = idempotency.fingerprint(body.model_dump(mode="json"))
+    replayed = idempotency.replay(session, org, ENDPOINT, idempotency_key, request_sha)
+    if replayed is not None:
+        return replayed
+    record = own_list(session, principal, body.project_list_id)
+    try:
+        scenario = read_scenario(body.scenario)
+    except InputError as error:
+        raise invalid_input(error, "the scenario is not valid") from None
+    limit = min(scenario.time_limit_s or settings.default_time_limit_s, settings.max_time_limit_s)
+    scenario = scenario.model_copy(update={"time_limit_s": limit})
+    try:
+        check_fits(parse_list(record), scenario)
+    except InputError as error:
+        raise invalid_input(error, "the scenario does not fit the project list") from None
+    in_flight = session.scalar(
+        select(func.count())
+        .select_from(Run)
+        .where(Run.organisation_id == org, Run.state.in_(ACTIVE_RUN_STATES))
+    )
+    if (in_flight or 0) >= settings.max_runs_in_flight:
+        raise ProblemError(
+            429,
+            f"{in_flight} runs are queued or running; at most {settings.max_runs_in_flight} may be at once",
+            type_="too-many-runs",
+            headers={"Retry-After": str(RETRY_AFTER_S)},
+        )
+    stored_scenario = scenario.model_dump(mode="json")
+    run = Run(
+        organisation_id=org,
+        project_list_id=record.id,
+        scenario=stored_scenario,
+        input_sha256=hashlib.sha256(record.content + idempotency.canonical_json(stored_scenario)).hexdigest(),
+        state="queued",
+        cancel_requested=False,
+        attempts=0,
+        submitted_by=principal.key_id,
+    )
+    session.add(run)
+    try:
+        session.flush()
+        location = {"Location": f"/v1/runs/{run.id}"}
+        created = run_body(run)
+        response = JSONResponse(created, status_code=202, headers=location)
+        idempotency.remember(session, org, ENDPOINT, idempotency_key, request_sha, response, created)
+        session.commit()
+    except IntegrityError:  # the same idempotency key at the same moment
+        session.rollback()
+        replayed = idempotency.replay(session, org, ENDPOINT, idempotency_key, request_sha)
+        if replayed is not None:
+            return replayed
+        raise
+    seconds = min(wait, settings.max_wait_s)
+    if seconds > 0:
+        run = wait_for(session, run.id, seconds)
+        if run.state in FINISHED:
+            return JSONResponse(run_body(run), status_code=200, headers=location)
+    return response
+
+
+@router.get(
+    "",
+    response_model=Page[RunSummary],
+    summary="List runs, newest first",
+    responses=problem_responses(401, 403, 422),
+)
+def list_runs(
+    principal: Viewer,
+    session: SessionDep,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
+    state: Annotated[RunState | None, Query(description="only runs in this state")] = None,
+) -> Page[RunSummary]:
+    """Paged with `?limit=` (1–200, default 50) and `?offset=`; `total` counts all matching runs."""
+    where = [Run.organisation_id == principal.organisation_id]
+    if state is not None:
+        where.append(Run.state == state)
+    total = session.scalar(select(func.count()).select_from(Run).where(*where)) or 0
+    rows = session.scalars(
+        select(Run).where(*where).order_by(Run.created_at.desc(), Run.id).limit(limit).offset(offset)
+    ).all()
+    return Page[RunSummary](
+        items=[RunSummary.model_validate(r) for r in rows], limit=limit, offset=offset, total=total
+    )
+
+
+@router.get(
+    "/{run_id}",
+    response_model=RunOut,
+    summary="A run: its state and, once succeeded, the result",
+    responses=problem_responses(401, 403, 404, 422),
+)
+def get_run(run_id: str, principal: Viewer, session: SessionDep) -> RunOut:
+    return RunOut.model_validate(own_run(session, principal, run_id))
+
+
+@router.delete(
+    "/{run_id}",
+    response_model=RunOut,
+    summary="Cancel a run",
+    responses={
+        202: {"description": "The run is running; the worker has been asked to stop it", "model": RunOut},
+        **problem_responses(401, 403, 404, 409, 422),
+    },
+)
+def cancel_run(run_id: str, principal: Editor, session: SessionDep) -> JSONResponse:
+    """A queued run is canceled at once (200); a running one is asked to stop (202, `cancel_requested`);
+    a finished one cannot be canceled (409)."""
+    own_run(session, principal, run_id)
+    queued = session.execute(
+        update(Run).where(Run.id == run_id, Run.state == "queued").values(state="canceled", finished_at=now())
+    )
+    if queued.rowcount:
+        session.commit()
+        return JSONResponse(run_body(own_run(session, principal, run_id)), status_code=200)
+    running = session.execute(
+        update(Run).where(Run.id == run_id, Run.state == "running").values(cancel_requested=True)
+    )
+    session.commit()
+    run = own_run(session, principal, run_id)
+    if running.rowcount:
+        return JSONResponse(run_body(run), status_code=202)
+    raise ProblemError(
+        409, f"the run has already finished ({run.state}); there is nothing to cancel", type_="finished"
+    )

@@ -1,0 +1,146 @@
+"""`python -m api create-key`, and the service as a real server process talking HTTP."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import tomllib
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from conftest import EXAMPLES, ROOT
+
+
+def _env(database_url: str) -> dict[str, str]:
+    return {**os.environ, "DATABASE_URL": database_url, "PYTHONPATH": str(ROOT)}
+
+
+def create_key(database_url: str, org: str, role: str, cwd: Path) -> str:
+    done = subprocess.run(
+        [sys.executable, "-m", "api", "create-key", "--org", org, "--role", role],
+        env=_env(database_url),
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return done.stdout.strip().splitlines()[-1]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[tuple[str, str]]:
+    """uvicorn api.main:app and one worker process, on a fresh SQLite database; (base URL, database URL)."""
+    database_url = f"sqlite:///{tmp_path / 'service.db'}"
+    create_key(database_url, "bootstrap", "viewer", tmp_path)  # migrates the database
+    port = free_port()
+    web = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "api.main:app", "--host", "127.0.0.1", "--port", str(port)],
+        env=_env(database_url),
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "api", "worker"],
+        env=_env(database_url),
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f"{base}/health/ready", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if web.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(
+                    f"the server did not start: {web.stderr.read().decode() if web.stderr else ''}"
+                )
+            time.sleep(0.1)
+        yield base, database_url
+    finally:
+        for process in (web, worker):
+            process.terminate()
+        for process in (web, worker):
+            try:
+                process.wait(15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def test_create_key_prints_a_working_key_last(tmp_path: Path) -> None:
+    database_url = f"sqlite:///{tmp_path / 'keys.db'}"
+    key = create_key(database_url, "Karlstad", "editor", tmp_path)
+    assert key.startswith("kp_")
+    from conftest import make_settings
+    from fastapi.testclient import TestClient
+
+    from api.main import create_app
+
+    with TestClient(create_app(make_settings(database_url))) as client:
+        headers = {"Authorization": f"Bearer {key}"}
+        assert client.get("/v1/project-lists", headers=headers).status_code == 200
+        assert client.get("/v1/api-keys", headers=headers).status_code == 403
+    second = create_key(database_url, "Karlstad", "admin", tmp_path)  # the organisation is reused
+    with TestClient(create_app(make_settings(database_url))) as client:
+        keys = client.get("/v1/api-keys", headers={"Authorization": f"Bearer {second}"}).json()
+        assert sorted(k["role"] for k in keys) == ["admin", "editor"]
+
+
+def test_serve_prepares_the_demo_once(tmp_path: Path) -> None:
+    from conftest import make_settings
+    from fastapi.testclient import TestClient
+
+    from api.__main__ import DEMO_LIST_NAME, prepare
+    from api.main import create_app
+
+    settings = make_settings(f"sqlite:///{tmp_path / 'demo.db'}")
+    key = prepare(settings)
+    assert key is not None and key.startswith("kp_")
+    assert prepare(settings) is None
+    with TestClient(create_app(settings)) as client:
+        lists = client.get("/v1/project-lists", headers={"Authorization": f"Bearer {key}"}).json()
+        assert [(i["name"], i["project_count"]) for i in lists["items"]] == [(DEMO_LIST_NAME, 88)]
+
+
+def test_over_http_with_a_worker(server: tuple[str, str], tmp_path: Path) -> None:
+    base, database_url = server
+    key = create_key(database_url, "Kristinehamn", "editor", tmp_path)
+    headers = {"Authorization": f"Bearer {key}"}
+    with httpx.Client(base_url=base, headers=headers, timeout=60) as http:
+        data = (EXAMPLES / "kristinehamn_projects.csv").read_bytes()
+        listed = http.post("/v1/project-lists", files={"file": ("kristinehamn_projects.csv", data)})
+        assert listed.status_code == 201, listed.text
+        with open(EXAMPLES / "scenario_equity.toml", "rb") as file:
+            scenario = tomllib.load(file)
+        submitted = http.post(
+            "/v1/runs",
+            params={"wait": 30},
+            json={"project_list_id": listed.json()["id"], "scenario": scenario},
+        )
+        assert submitted.status_code in (200, 202), submitted.text
+        location = submitted.headers["location"]
+        deadline = time.monotonic() + 60
+        run = submitted.json()
+        while run["state"] in ("queued", "running") and time.monotonic() < deadline:
+            time.sleep(0.2)
+            run = http.get(location).json()
+        assert run["state"] == "succeeded", run
+        assert run["result"]["status"] in ("optimal", "feasible") and run["result"]["selected"]
+        assert http.get("/v1/runs").json()["total"] == 1
