@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict
 from optimizer.errors import InputError
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
-TYPE_BASE = "https://klimatportfolj.se/problems/"
+TYPE_BASE = "urn:klimatportfolj:problem:"  # no public page documents them yet, so no URL
 
 
 class LocatedProblem(BaseModel):

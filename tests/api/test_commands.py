@@ -144,3 +144,74 @@ def test_over_http_with_a_worker(server: tuple[str, str], tmp_path: Path) -> Non
         assert run["state"] == "succeeded", run
         assert run["result"]["status"] in ("optimal", "feasible") and run["result"]["selected"]
         assert http.get("/v1/runs").json()["total"] == 1
+
+
+def _start_web(database_url: str, port: int, cwd: Path) -> subprocess.Popen[bytes]:
+    web = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "api.main:app", "--host", "127.0.0.1", "--port", str(port)],
+        env=_env(database_url),
+        cwd=cwd,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/health/ready", timeout=1).status_code == 200:
+                return web
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)
+    web.kill()
+    raise RuntimeError("the server did not start")
+
+
+def test_an_accepted_run_survives_kill_9_of_every_process(tmp_path: Path) -> None:
+    """The API answers 202 and is killed with SIGKILL at once, no worker running: after a restart of
+    everything the list and the run are there and a new worker completes the run."""
+    database_url = f"sqlite:///{tmp_path / 'durable.db'}"
+    key = create_key(database_url, "Kristinehamn", "editor", tmp_path)
+    headers = {"Authorization": f"Bearer {key}"}
+    port = free_port()
+    web = _start_web(database_url, port, tmp_path)
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", headers=headers, timeout=30) as http:
+            data = (EXAMPLES / "kristinehamn_projects.csv").read_bytes()
+            listed = http.post("/v1/project-lists", files={"file": ("kristinehamn_projects.csv", data)})
+            assert listed.status_code == 201, listed.text
+            with open(EXAMPLES / "scenario_base.toml", "rb") as file:
+                scenario = tomllib.load(file)
+            submitted = http.post("/v1/runs", json={"project_list_id": listed.json()["id"], "scenario": scenario})
+        assert submitted.status_code == 202, submitted.text
+    finally:
+        web.kill()  # SIGKILL, right after the 202
+        web.wait(10)
+    assert web.returncode == -9
+
+    port = free_port()
+    web = _start_web(database_url, port, tmp_path)
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "api", "worker"],
+        env=_env(database_url),
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", headers=headers, timeout=30) as http:
+            assert http.get(f"/v1/project-lists/{listed.json()['id']}").status_code == 200
+            deadline = time.monotonic() + 60
+            run = http.get(submitted.headers["location"]).json()
+            while run["state"] in ("queued", "running") and time.monotonic() < deadline:
+                time.sleep(0.2)
+                run = http.get(submitted.headers["location"]).json()
+        assert run["state"] == "succeeded", run
+        assert run["result"]["status"] == "optimal"
+    finally:
+        for process in (web, worker):
+            process.terminate()
+        for process in (web, worker):
+            try:
+                process.wait(15)
+            except subprocess.TimeoutExpired:
+                process.kill()
