@@ -182,3 +182,37 @@ def test_list_runs(client: TestClient, org: Org) -> None:
     assert page["total"] == 3 and [r["id"] for r in page["items"]] == ids[::-1][:2]
     canceled = client.get("/v1/runs", headers=org.headers("viewer"), params={"state": "canceled"}).json()
     assert [r["id"] for r in canceled["items"]] == [ids[0]]
+
+
+def test_a_stored_run_is_an_audit_record_that_reproduces_its_portfolio(
+    client: TestClient, org: Org, settings: Settings, engine: Engine
+) -> None:
+    """Who, when, the SHA-256 of the exact inputs, the scenario and the solver are stored; solving the
+    stored inputs again gives the same portfolio."""
+    import hashlib
+
+    from sqlalchemy.orm import Session
+
+    from api.db import ProjectListRecord
+    from api.idempotency import canonical_json
+    from optimizer import read_scenario, solve
+    from optimizer.io import read_projects_bytes
+
+    listed = upload_list(client, org)
+    run = submit_run(client, org, listed["id"])
+    assert process_queue(settings) == 1
+    done = client.get(f"/v1/runs/{run['id']}", headers=org.headers("viewer")).json()
+    assert done["state"] == "succeeded"
+    assert done["submitted_by"] == org.key_ids["editor"] and done["created_at"]
+
+    with Session(engine) as session:
+        stored = session.get(Run, run["id"])
+        record = session.get(ProjectListRecord, stored.project_list_id)
+        content, file_type, scenario = record.content, record.file_type, stored.scenario
+    assert done["input_sha256"] == hashlib.sha256(content + canonical_json(scenario)).hexdigest()
+    again = solve(read_projects_bytes(content, file_type=file_type, source_name="audit"), read_scenario(scenario))
+    assert again.objective_value_t == done["result"]["objective_value_t"]
+    assert [(s.id, s.fraction) for s in again.selected] == [
+        (s["id"], s["fraction"]) for s in done["result"]["selected"]
+    ]
+    assert (done["solver"], done["solver_version"]) == (again.solver.name, again.solver.version)
