@@ -26,12 +26,23 @@ from sqlalchemy import (
     UniqueConstraint,
     create_engine,
     event,
+    func,
+    select,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
 ROLES = ("viewer", "editor", "admin")
 RUN_STATES = ("queued", "running", "succeeded", "failed", "canceled")
 ACTIVE_RUN_STATES = ("queued", "running")
+
+
+def is_id(text: str) -> bool:
+    """Whether `text` can be an id of ours (a UUID): anything else is unknown without asking the database,
+    which may not even accept it (PostgreSQL refuses NUL characters in text)."""
+    try:
+        return str(uuid.UUID(text)) == text
+    except ValueError:
+        return False
 
 
 def now() -> datetime:
@@ -60,7 +71,9 @@ class ApiKey(Base):
     __tablename__ = "api_keys"
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
-    organisation_id: Mapped[str] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    organisation_id: Mapped[str] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
     role: Mapped[str] = mapped_column(String(16))
     key_sha256: Mapped[str] = mapped_column(String(64), unique=True)
     prefix: Mapped[str] = mapped_column(String(16))
@@ -76,7 +89,9 @@ class ProjectListRecord(Base):
     __table_args__ = (UniqueConstraint("organisation_id", "name", "version"),)
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
-    organisation_id: Mapped[str] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    organisation_id: Mapped[str] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
     name: Mapped[str] = mapped_column(String(200))
     version: Mapped[int] = mapped_column(Integer)
     file_type: Mapped[str] = mapped_column(String(8))
@@ -94,7 +109,9 @@ class Run(Base):
     __tablename__ = "runs"
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
-    organisation_id: Mapped[str] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    organisation_id: Mapped[str] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
     project_list_id: Mapped[str] = mapped_column(ForeignKey("project_lists.id"))
     scenario: Mapped[dict] = mapped_column(JSON)
     """The scenario as validated, with the time limit actually applied."""
@@ -121,7 +138,9 @@ class IdempotencyRecord(Base):
 
     __tablename__ = "idempotency_keys"
 
-    organisation_id: Mapped[str] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True)
+    organisation_id: Mapped[str] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True
+    )
     endpoint: Mapped[str] = mapped_column(String(64), primary_key=True)
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
     request_sha256: Mapped[str] = mapped_column(String(64))
@@ -129,6 +148,15 @@ class IdempotencyRecord(Base):
     body: Mapped[dict] = mapped_column(JSON)
     headers: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(default=now)
+
+
+def fetch_page(
+    session: Session, model: type[Base], where: list, order_by: tuple, limit: int, offset: int
+) -> tuple[list, int]:
+    """One page of `model` rows matching `where`, and how many match in all."""
+    total = session.scalar(select(func.count()).select_from(model).where(*where)) or 0
+    rows = session.scalars(select(model).where(*where).order_by(*order_by).limit(limit).offset(offset)).all()
+    return list(rows), total
 
 
 def make_engine(database_url: str) -> Engine:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Header, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -116,19 +116,24 @@ Editor = Annotated[Principal, Depends(require("editor"))]
 Admin = Annotated[Principal, Depends(require("admin"))]
 
 
+Limit = Annotated[int, Query(ge=1, le=200, description="items per page")]
+Offset = Annotated[int, Query(ge=0, le=2**31 - 1, description="items to skip")]
+
 IdempotencyKey = Annotated[
     str | None,
     Header(
         alias="Idempotency-Key",
         min_length=1,
         max_length=200,
+        pattern=r"^[^\x00]*$",
         description="Retries with the same key and body get the first response again; nothing new is made.",
     ),
 ]
 
 
 def reject_unknown_query_parameters(request: Request) -> None:
-    """422 for query parameters the endpoint does not have (a typo such as `?limt=` is not ignored)."""
+    """422 for query parameters the endpoint does not have (a typo such as `?limt=` is not ignored),
+    and for one given twice (every parameter takes one value; which one counted would be a guess)."""
     route = request.scope.get("route")
     path = getattr(route, "path_format", None)
     if path is None or not request.query_params:
@@ -136,6 +141,18 @@ def reject_unknown_query_parameters(request: Request) -> None:
     operation = request.app.openapi().get("paths", {}).get(path, {}).get(request.method.lower(), {})
     known = {p["name"] for p in operation.get("parameters", []) if p.get("in") == "query"}
     unknown = sorted({name for name in request.query_params if name not in known})
+    repeated = sorted({name for name in request.query_params if len(request.query_params.getlist(name)) > 1})
+    if repeated and not unknown:
+        raise ProblemError(
+            422,
+            f"query parameter{'s' if len(repeated) != 1 else ''} given more than once: {', '.join(map(repr, repeated))}",
+            title="Invalid input",
+            type_="invalid-input",
+            errors=[
+                {"row": None, "column": f"query.{name}", "message": "given more than once"}
+                for name in repeated
+            ],
+        )
     if unknown:
         raise ProblemError(
             422,

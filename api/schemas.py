@@ -20,6 +20,10 @@ def utc(value: datetime | None) -> datetime | None:
     return value
 
 
+TEXT_PATTERN = r"^[^\x00]*$"
+"""Text without NUL characters, which PostgreSQL cannot store."""
+
+
 class _Request(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -48,7 +52,7 @@ class Page(BaseModel, Generic[T]):
 class ProjectListCreate(_Request):
     """A project list as JSON: one object per project, keyed by column (see the README's table)."""
 
-    name: Annotated[str, Field(min_length=1, max_length=200)]
+    name: Annotated[str, Field(min_length=1, max_length=200, pattern=TEXT_PATTERN)]
     projects: Annotated[list[dict[str, Any]], Field(min_length=1)]
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.auth import create_api_key
-from api.db import ApiKey, now
+from api.db import ApiKey, is_id, now
 from api.deps import Admin, Principal, SessionDep
 from api.problems import ProblemError, problem_responses
 from api.schemas import ApiKeyCreate, ApiKeyCreated, ApiKeyOut
@@ -18,7 +18,7 @@ router = APIRouter(prefix="/v1/api-keys", tags=["API keys"])
 
 
 def own_key(session: Session, principal: Principal, key_id: str) -> ApiKey:
-    record = session.get(ApiKey, key_id)
+    record = session.get(ApiKey, key_id) if is_id(key_id) else None
     if record is None or record.organisation_id != principal.organisation_id:
         raise ProblemError(404, f"no API key {key_id}", type_="not-found")
     return record

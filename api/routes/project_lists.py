@@ -21,10 +21,10 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
 from api import idempotency
-from api.db import ProjectListRecord
-from api.deps import Editor, IdempotencyKey, Principal, SessionDep, SettingsDep, Viewer
+from api.db import ProjectListRecord, fetch_page, is_id
+from api.deps import Editor, IdempotencyKey, Limit, Offset, Principal, SessionDep, SettingsDep, Viewer
 from api.problems import ProblemError, invalid_input, problem_responses
-from api.schemas import Page, ProjectListCreate, ProjectListDetail, ProjectListOut
+from api.schemas import TEXT_PATTERN, Page, ProjectListCreate, ProjectListDetail, ProjectListOut
 from models.project import ProjectList
 from optimizer.errors import InputError
 from optimizer.io import PROJECT_FILE_TYPES, read_projects_bytes
@@ -118,7 +118,9 @@ async def read_upload(request: Request) -> Upload:
                     "message": f"cannot read {upload.filename!r}: the file name must end in .csv, .xlsx or .json",
                 }
             )
-        if name is not None and (not isinstance(name, str) or not 1 <= len(name.strip()) <= 200):
+        if name is not None and (
+            not isinstance(name, str) or not 1 <= len(name.strip()) <= 200 or "\x00" in name
+        ):
             problems.append({"row": None, "column": "name", "message": "a name of 1 to 200 characters"})
         if problems:
             raise ProblemError(
@@ -131,7 +133,9 @@ async def read_upload(request: Request) -> Upload:
         assert isinstance(upload, UploadFile)
         path = PurePath(upload.filename or "")
         content = await upload.read()
-        list_name = name.strip() if isinstance(name, str) else (path.stem.strip() or "projects")
+        list_name = (
+            name.strip() if isinstance(name, str) else (path.stem.replace("\x00", "").strip() or "projects")
+        )
         return Upload(list_name[:200], path.suffix.lower(), content, path.name)
     raise ProblemError(
         415,
@@ -144,7 +148,7 @@ UploadDep = Annotated[Upload, Depends(read_upload)]
 
 
 def own_list(session: Session, principal: Principal, list_id: str) -> ProjectListRecord:
-    record = session.get(ProjectListRecord, list_id)
+    record = session.get(ProjectListRecord, list_id) if is_id(list_id) else None
     if record is None or record.organisation_id != principal.organisation_id:
         raise ProblemError(404, f"no project list {list_id}", type_="not-found")
     return record
@@ -253,22 +257,18 @@ def create_project_list(
 def list_project_lists(
     principal: Viewer,
     session: SessionDep,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
-    name: Annotated[str | None, Query(max_length=200, description="only the versions of this list")] = None,
+    limit: Limit = 50,
+    offset: Offset = 0,
+    name: Annotated[
+        str | None, Query(max_length=200, pattern=TEXT_PATTERN, description="only the versions of this list")
+    ] = None,
 ) -> Page[ProjectListOut]:
     """Paged with `?limit=` (1–200, default 50) and `?offset=`; `total` counts all matching lists."""
     where = [ProjectListRecord.organisation_id == principal.organisation_id]
     if name is not None:
         where.append(ProjectListRecord.name == name)
-    total = session.scalar(select(func.count()).select_from(ProjectListRecord).where(*where)) or 0
-    rows = session.scalars(
-        select(ProjectListRecord)
-        .where(*where)
-        .order_by(ProjectListRecord.created_at.desc(), ProjectListRecord.version.desc(), ProjectListRecord.id)
-        .limit(limit)
-        .offset(offset)
-    ).all()
+    order = (ProjectListRecord.created_at.desc(), ProjectListRecord.version.desc(), ProjectListRecord.id)
+    rows, total = fetch_page(session, ProjectListRecord, where, order, limit, offset)
     return Page[ProjectListOut](
         items=[ProjectListOut.model_validate(r) for r in rows], limit=limit, offset=offset, total=total
     )

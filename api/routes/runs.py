@@ -14,8 +14,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from api import idempotency
-from api.db import ACTIVE_RUN_STATES, Run, now
-from api.deps import Editor, IdempotencyKey, Principal, SessionDep, SettingsDep, Viewer
+from api.db import ACTIVE_RUN_STATES, Run, fetch_page, is_id, now
+from api.deps import Editor, IdempotencyKey, Limit, Offset, Principal, SessionDep, SettingsDep, Viewer
 from api.problems import ProblemError, invalid_input, problem_responses
 from api.routes.project_lists import own_list, parse_list
 from api.schemas import Page, RunCreate, RunOut, RunState, RunSummary
@@ -31,7 +31,7 @@ RETRY_AFTER_S = 10
 
 
 def own_run(session: Session, principal: Principal, run_id: str) -> Run:
-    run = session.get(Run, run_id, populate_existing=True)
+    run = session.get(Run, run_id, populate_existing=True) if is_id(run_id) else None
     if run is None or run.organisation_id != principal.organisation_id:
         raise ProblemError(404, f"no run {run_id}", type_="not-found")
     return run
@@ -153,18 +153,15 @@ def create_run(
 def list_runs(
     principal: Viewer,
     session: SessionDep,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
+    limit: Limit = 50,
+    offset: Offset = 0,
     state: Annotated[RunState | None, Query(description="only runs in this state")] = None,
 ) -> Page[RunSummary]:
     """Paged with `?limit=` (1–200, default 50) and `?offset=`; `total` counts all matching runs."""
     where = [Run.organisation_id == principal.organisation_id]
     if state is not None:
         where.append(Run.state == state)
-    total = session.scalar(select(func.count()).select_from(Run).where(*where)) or 0
-    rows = session.scalars(
-        select(Run).where(*where).order_by(Run.created_at.desc(), Run.id).limit(limit).offset(offset)
-    ).all()
+    rows, total = fetch_page(session, Run, where, (Run.created_at.desc(), Run.id), limit, offset)
     return Page[RunSummary](
         items=[RunSummary.model_validate(r) for r in rows], limit=limit, offset=offset, total=total
     )

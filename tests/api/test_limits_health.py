@@ -76,3 +76,30 @@ def test_unknown_query_parameters_are_refused(client: TestClient, org: Org) -> N
     response = client.get("/v1/runs", headers=org.headers("viewer"), params={"limt": 5})
     assert response.status_code == 422 and response.json()["errors"][0]["column"] == "query.limt"
     assert client.get("/health/live", params={"probe": 1}).status_code == 200
+
+
+def test_a_query_parameter_given_twice_is_refused(client: TestClient, org: Org) -> None:
+    # schemathesis found that ?name=a&name=b silently used the last value
+    response = client.get("/v1/project-lists?name=a&name=b", headers=org.headers("viewer"))
+    assert response.status_code == 422
+    assert response.json()["errors"] == [
+        {"row": None, "column": "query.name", "message": "given more than once"}
+    ]
+
+
+def test_ids_that_cannot_exist_are_404_without_a_database_error(client: TestClient, org: Org) -> None:
+    # schemathesis found that a NUL character in an id made PostgreSQL fail with a 500
+    for path in ("/v1/runs/%00", "/v1/project-lists/a%00b", "/v1/api-keys/x"):
+        assert client.get(path, headers=org.headers("admin")).status_code == 404
+    response = client.post(
+        "/v1/runs",
+        headers=org.headers("editor"),
+        json={"project_list_id": "\u0000", "scenario": {"budget_sek": 1}},
+    )
+    assert response.status_code == 404
+    named = client.post(
+        "/v1/project-lists",
+        headers=org.headers("editor"),
+        json={"name": "a\u0000", "projects": [{"id": "A"}]},
+    )
+    assert named.status_code == 422
