@@ -22,7 +22,6 @@ import os
 import signal
 import socket
 import sys
-import tempfile
 import threading
 import time
 import traceback
@@ -32,8 +31,7 @@ from datetime import datetime, timedelta
 from multiprocessing.connection import Connection
 from multiprocessing.context import BaseContext
 from multiprocessing.process import BaseProcess
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, and_, false, func, literal, or_, select, true, update
 from sqlalchemy.exc import SQLAlchemyError
@@ -53,6 +51,9 @@ __all__ = [
     "solve_in_child",
     "start_workers",
 ]
+
+if TYPE_CHECKING:
+    from models import ProjectList
 
 log = logging.getLogger("api.worker")
 
@@ -236,17 +237,10 @@ def _die_with_parent() -> None:
     threading.Thread(target=watch, name="watch-worker", daemon=True).start()
 
 
-def _read_project_list(data: bytes, file_type: str, source_name: str):  # noqa: ANN202 - a ProjectList
-    from optimizer import io
+def _read_project_list(data: bytes, file_type: str, source_name: str) -> ProjectList:
+    from optimizer.io import read_projects_bytes
 
-    reader = getattr(io, "read_projects_bytes", None)
-    if reader is not None:
-        return reader(data, file_type=file_type, source_name=source_name)
-    suffix = "." + "".join(c for c in file_type.lower() if c.isalnum())
-    with tempfile.TemporaryDirectory(prefix="klimatportfolj-") as folder:
-        path = Path(folder) / f"projects{suffix}"
-        path.write_bytes(data)
-        return io.read_projects(path, source_name=source_name)
+    return read_projects_bytes(data, file_type=file_type, source_name=source_name)
 
 
 def solve_in_child(conn: Connection, payload: dict[str, Any]) -> None:
