@@ -59,8 +59,23 @@ def solve(
         scenario = Scenario.model_validate({**scenario.model_dump(), **overrides})
     check_fits(projects, scenario)
     backend = get_backend(scenario.solver)
-
     model = build_model(projects, scenario)
+    return solve_model(projects, scenario, model, backend, started=started)
+
+
+def solve_model(
+    projects: ProjectList,
+    scenario: Scenario,
+    model: MilpModel,
+    backend: Backend,
+    *,
+    started: float,
+    explain_backend: Backend | None = None,
+) -> Result:
+    """Solve a model already built for `scenario` (inputs checked with `check_fits`), hold the solver
+    to the scenario's time limit counted from `started` (a `time.perf_counter()` reading), check the
+    portfolio independently and say honestly what is known. `explain_backend` (default `backend`)
+    explains an infeasible scenario."""
     built = time.perf_counter()
     log.info("built a model of %d rows x %d projects in %.3f s", *model.shape, built - started)
 
@@ -75,7 +90,9 @@ def solve(
     conflicts = []
     if run.outcome.stop is Stop.INFEASIBLE:
         budget_s = EXPLAIN_BUDGET_S if deadline is None else max(deadline + HARD_STOP_MARGIN_S - checked, 0.0)
-        conflicts = explain_infeasibility(projects, scenario, model, backend=backend, time_budget_s=budget_s)
+        conflicts = explain_infeasibility(
+            projects, scenario, model, backend=explain_backend or backend, time_budget_s=budget_s
+        )
 
     finished = time.perf_counter()
     timings = Timings(

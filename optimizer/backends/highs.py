@@ -122,36 +122,44 @@ class HighsBackend(Backend):
         cancel: threading.Event,
     ) -> Outcome:
         highs = new_highs()
-        highs.setOptionValue("mip_rel_gap", mip_gap)
-        if time_limit_s is not None:
-            highs.setOptionValue("time_limit", max(time_limit_s, 0.01))
         highs.passModel(to_highs_lp(model))
         is_mip = bool(model.integer.any())
         if is_mip:
             highs.cbMipImprovingSolution += lambda event: incumbents.offer(
                 np.asarray(event.data_out.mip_solution), event.data_out.objective_function_value
             )
-        highs.HandleUserInterrupt = True
-        highs.startSolve()
-        while not highs.wait(0.05)[0]:
-            if cancel.is_set():
-                highs.cancelSolve()
-        status = highs.getModelStatus()
-        info = highs.getInfo()
-        stop = STATUS_MAP.get(status, Stop.ERROR)
-        native = highs.modelStatusToString(status)
-        if stop in (Stop.INFEASIBLE, Stop.UNBOUNDED, Stop.ERROR):
-            return Outcome(stop, None, None, None, native)
-        has_solution = info.primal_solution_status == 2  # kSolutionStatusFeasible
-        if not has_solution:
-            return Outcome(stop, None, None, _finite(info.mip_dual_bound) if is_mip else None, native)
-        x = np.asarray(highs.getSolution().col_value, dtype=float)
-        objective = float(info.objective_function_value)
-        if is_mip:
-            bound = _finite(info.mip_dual_bound)
-        else:
-            bound = objective if stop is Stop.OPTIMAL else None
-        return Outcome(stop, x, objective, bound, native)
+        return run_highs(highs, is_mip, time_limit_s=time_limit_s, mip_gap=mip_gap, cancel=cancel)
+
+
+def run_highs(
+    highs: highspy.Highs, is_mip: bool, *, time_limit_s: float | None, mip_gap: float, cancel: threading.Event
+) -> Outcome:
+    """Run a HiGHS instance that holds a model (callbacks already registered) and read how it stopped.
+
+    Options are set on every call, so that an instance can be solved again after a change."""
+    highs.setOptionValue("mip_rel_gap", mip_gap)
+    highs.setOptionValue("time_limit", float("inf") if time_limit_s is None else max(time_limit_s, 0.01))
+    highs.HandleUserInterrupt = True
+    highs.startSolve()
+    while not highs.wait(0.05)[0]:
+        if cancel.is_set():
+            highs.cancelSolve()
+    status = highs.getModelStatus()
+    info = highs.getInfo()
+    stop = STATUS_MAP.get(status, Stop.ERROR)
+    native = highs.modelStatusToString(status)
+    if stop in (Stop.INFEASIBLE, Stop.UNBOUNDED, Stop.ERROR):
+        return Outcome(stop, None, None, None, native)
+    has_solution = info.primal_solution_status == 2  # kSolutionStatusFeasible
+    if not has_solution:
+        return Outcome(stop, None, None, _finite(info.mip_dual_bound) if is_mip else None, native)
+    x = np.asarray(highs.getSolution().col_value, dtype=float)
+    objective = float(info.objective_function_value)
+    if is_mip:
+        bound = _finite(info.mip_dual_bound)
+    else:
+        bound = objective if stop is Stop.OPTIMAL else None
+    return Outcome(stop, x, objective, bound, native)
 
 
 def _finite(value: float) -> float | None:

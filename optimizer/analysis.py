@@ -1,0 +1,342 @@
+"""Decision analysis for planners: the budget frontier and the marginal abatement cost curve.
+
+`frontier` answers "what would more (or less) money buy?": the best portfolio for each of a series
+of total budgets, every other rule of the scenario kept. `macc` lays the projects out by cost per
+tonne, as data (a table, not a chart).
+
+This is the top of the optimiser's layers: it uses `solve`, `build`, `check` and the backends, and
+nothing below imports it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+
+from models import ProjectList, Result, Scenario, Status
+from optimizer.backends import Backend, Incumbents, Outcome, get_backend
+from optimizer.build import (
+    MilpModel,
+    _scale_rhs,
+    budget_years,
+    build_model,
+    municipal_cost_by_year,
+    objective_coefficients,
+)
+from optimizer.errors import InputError, Problem
+from optimizer.solve import solve, solve_model
+from optimizer.validate import check_fits, resolve_first_year
+
+__all__ = ["FrontierPoint", "frontier", "knee", "macc", "single_budget_scenario"]
+
+
+@dataclass(frozen=True)
+class FrontierPoint:
+    """The best portfolio for one total budget."""
+
+    budget_sek: float
+    objective_value_t: float | None
+    """None when there is no portfolio (see `status`)."""
+    status: Status
+    mip_gap: float | None
+    selected: list[tuple[str, float]]
+    """(project id, fraction funded), in list order; every portfolio passed `check_portfolio`."""
+    marginal_t_per_msek: float | None
+    """(objective - objective at the next smaller budget of the series) / (difference in MSEK);
+    None for the smallest budget, or when either point has no portfolio."""
+    message: str = ""
+
+    @property
+    def has_portfolio(self) -> bool:
+        return self.status in (Status.OPTIMAL, Status.FEASIBLE)
+
+    def to_dict(self) -> dict[str, object]:
+        """The CLI's JSON form of the point."""
+        return {
+            "budget_sek": self.budget_sek,
+            "objective_value_t": self.objective_value_t,
+            "selected": [{"id": i, "fraction": f} for i, f in self.selected],
+            "status": self.status.value,
+            "mip_gap": self.mip_gap,
+            "marginal_t_per_msek": self.marginal_t_per_msek,
+        }
+
+
+def single_budget_scenario(projects: ProjectList, scenario: Scenario, budget_sek: float) -> Scenario:
+    """`scenario` with its budget(s) replaced by one total budget over all years, every other rule kept.
+
+    The year in which projects without a `year` spend is pinned to what it was under the original
+    budgets, so that a `cumulative_to` objective counts the same tonnes."""
+    data = scenario.model_dump()
+    data["budget_sek"] = float(budget_sek)
+    data["first_year"] = resolve_first_year(projects, scenario)
+    return Scenario.model_validate(data)
+
+
+def frontier(
+    projects: ProjectList,
+    scenario: Scenario,
+    budgets: Sequence[float],
+    *,
+    solver: str | None = None,
+    time_limit_s: float | None = None,
+) -> list[FrontierPoint]:
+    """The best portfolio for each total budget in `budgets`, returned in the order given.
+
+    For each B the scenario's budget (one total, or one per year) is replaced by a single total
+    budget B of municipal cost over all years (`single_budget_scenario`); every other rule, the
+    objective and `mip_gap` are kept. `time_limit_s` (or the scenario's) applies to each point.
+
+    With HiGHS (the default) the model is built once; budgets are solved in ascending order, and
+    for each one only the budget row's bound is changed and the previous point's portfolio is given
+    to HiGHS as a starting solution (it stays feasible when the budget grows). With CBC
+    (`solver="cbc"`) every point is an independent cold `solve`. Either way every portfolio is
+    checked by `optimizer.check.check_portfolio` and its status is the one `solve` would report.
+
+    Raises `InputError` when a budget is not a positive finite number or the inputs do not fit.
+    """
+    values = _checked_budgets(budgets)
+    order = sorted(set(values))
+    base = single_budget_scenario(projects, scenario, order[0])
+    overrides = {k: v for k, v in (("solver", solver), ("time_limit_s", time_limit_s)) if v is not None}
+    if overrides:
+        base = Scenario.model_validate({**base.model_dump(), **overrides})
+    check_fits(projects, base)
+
+    results: dict[float, Result] = {}
+    if base.solver == "highs":
+        sweep = _BudgetSweep(projects, base)
+        for budget in order:
+            results[budget] = sweep.solve(budget)
+    else:
+        for budget in order:
+            results[budget] = solve(projects, _with_budget(base, budget))
+
+    points: dict[float, FrontierPoint] = {}
+    previous: tuple[float, Result] | None = None
+    for budget in order:
+        result = results[budget]
+        marginal = None
+        if previous is not None and result.has_portfolio and previous[1].has_portfolio:
+            marginal = (result.objective_value_t - previous[1].objective_value_t) / (
+                (budget - previous[0]) / 1e6
+            )
+        points[budget] = FrontierPoint(
+            budget_sek=budget,
+            objective_value_t=result.objective_value_t,
+            status=result.status,
+            mip_gap=result.mip_gap,
+            selected=[(s.id, s.fraction) for s in result.selected],
+            marginal_t_per_msek=marginal,
+            message=result.message,
+        )
+        previous = (budget, result)
+    return [points[b] for b in values]
+
+
+def knee(points: Sequence[FrontierPoint]) -> FrontierPoint | None:
+    """The point of a frontier after which the marginal tonnes per MSEK falls the most.
+
+    Definition: take the points with a portfolio, sorted by budget (one per budget), and the slope
+    m_i = (objective_i − objective_{i−1}) / (budget_i − budget_{i−1}) in t/MSEK of the segment
+    ending at point i. The knee is the interior point i maximising the drop m_i − m_{i+1} (the
+    smallest budget wins a tie). None when there are fewer than three such points or the slope
+    never falls (no diminishing returns in the range).
+    """
+    usable = {}
+    for p in points:
+        if p.has_portfolio and p.objective_value_t is not None:
+            usable.setdefault(p.budget_sek, p)
+    ordered = [usable[b] for b in sorted(usable)]
+    if len(ordered) < 3:
+        return None
+    slopes = [
+        (b.objective_value_t - a.objective_value_t) / ((b.budget_sek - a.budget_sek) / 1e6)
+        for a, b in itertools.pairwise(ordered)
+    ]
+    best, best_drop = None, 0.0
+    for i in range(1, len(ordered) - 1):
+        drop = slopes[i - 1] - slopes[i]
+        if drop > best_drop + 1e-12 * max(1.0, abs(slopes[i - 1])):
+            best, best_drop = ordered[i], drop
+    return best
+
+
+def macc(projects: ProjectList, scenario: Scenario) -> pd.DataFrame:
+    """The marginal abatement cost curve as data, one row per project, cheapest tonne first.
+
+    Columns: `id`, `name`, `sector`, `abatement_t` (what the fully funded project counts in the
+    scenario's objective, e.g. lifetime tonnes), `cost_sek`, `municipal_cost_sek` (after grants),
+    `sek_per_t`, `municipal_sek_per_t` (cost / abatement_t; inf where abatement_t is 0) and
+    `cumulative_abatement_t` (running sum in the curve's order). Ties keep the list's order.
+    Rules, budgets, dependencies and alternatives are ignored: it is a ranking, not a portfolio.
+    """
+    table = projects.table
+    abatement = objective_coefficients(projects, scenario)
+    cost = projects.total_cost
+    municipal = cost * projects.municipal_share
+    with np.errstate(divide="ignore", invalid="ignore"):
+        per_t = np.where(abatement > 0, cost / np.where(abatement > 0, abatement, 1.0), np.inf)
+        municipal_per_t = np.where(abatement > 0, municipal / np.where(abatement > 0, abatement, 1.0), np.inf)
+    frame = pd.DataFrame(
+        {
+            "id": table["id"].astype(str).to_numpy(),
+            "name": table["name"].astype(str).to_numpy(),
+            "sector": table["sector"].astype(str).to_numpy(),
+            "abatement_t": abatement.astype(float),
+            "cost_sek": cost.astype(float),
+            "municipal_cost_sek": municipal.astype(float),
+            "sek_per_t": per_t.astype(float),
+            "municipal_sek_per_t": municipal_per_t.astype(float),
+        }
+    )
+    frame = frame.sort_values("sek_per_t", kind="mergesort").reset_index(drop=True)
+    frame["cumulative_abatement_t"] = frame["abatement_t"].cumsum()
+    return frame
+
+
+def _checked_budgets(budgets: Sequence[float]) -> list[float]:
+    problems, values = [], []
+    for position, budget in enumerate(budgets, start=1):
+        try:
+            value = float(budget)
+        except (TypeError, ValueError):
+            problems.append(Problem(f"budget {position}: {budget!r} is not a number", column="budgets"))
+            continue
+        if not math.isfinite(value) or value <= 0:
+            problems.append(
+                Problem(f"budget {position}: {budget!r} must be a number above 0", column="budgets")
+            )
+        values.append(value)
+    if not budgets:
+        problems.append(Problem("at least one budget is needed", column="budgets"))
+    if problems:
+        raise InputError(problems)
+    return values
+
+
+def _with_budget(scenario: Scenario, budget_sek: float) -> Scenario:
+    return Scenario.model_validate({**scenario.model_dump(), "budget_sek": float(budget_sek)})
+
+
+class _BudgetSweep:
+    """One HiGHS model for a series of total budgets: only the budget row's bound changes."""
+
+    def __init__(self, projects: ProjectList, scenario: Scenario) -> None:
+        self.projects = projects
+        self.scenario = scenario
+        self.model = build_model(projects, scenario)
+        rows = [g for g in self.model.row_groups if g.kind == "budget"]
+        if len(rows) != 1 or rows[0].stop - rows[0].start != 1:
+            raise AssertionError(f"a single total budget should give one budget row, not {rows}")
+        self.row = rows[0].start
+        self.spend = municipal_cost_by_year(projects, scenario, budget_years(projects, scenario))[:, 0]
+        # The row is scaled by its largest coefficient: so must its bound be (as build.py does).
+        assert np.isclose(
+            self.scaled(scenario.budget_sek), self.model.row_upper[self.row], rtol=1e-12, atol=0
+        )
+        self.backend = _WarmHighs(self.model, self.row)
+
+    def scaled(self, budget_sek: float) -> float:
+        return float(_scale_rhs(self.spend, budget_sek)[0])
+
+    def solve(self, budget_sek: float) -> Result:
+        started = time.perf_counter()
+        scenario = _with_budget(self.scenario, budget_sek)
+        upper = self.model.row_upper.copy()
+        upper[self.row] = self.scaled(budget_sek)
+        model = replace(self.model, row_upper=upper)
+        result = solve_model(
+            self.projects,
+            scenario,
+            model,
+            self.backend,
+            started=started,
+            explain_backend=get_backend("highs"),
+        )
+        self.backend.after(result, self.projects)
+        return result
+
+
+class _WarmHighs(Backend):
+    """A HiGHS backend that keeps one instance and re-solves it after a change of the budget row.
+
+    A model that differs from the one it holds in anything but that row's bounds is solved cold
+    by a fresh `HighsBackend` (this is how the explanation of an infeasible point is computed)."""
+
+    name = "highs"
+
+    def __init__(self, model: MilpModel, row: int) -> None:
+        from optimizer.backends.highs import HighsBackend, new_highs, to_highs_lp
+
+        self.cold = HighsBackend()
+        self.base = model
+        self.row = row
+        self.is_mip = bool(model.integer.any())
+        self.highs = new_highs()
+        self.highs.passModel(to_highs_lp(model))
+        self.bound = (float(model.row_lower[row]), float(model.row_upper[row]))
+        self.start: np.ndarray | None = None
+        self.incumbents = Incumbents()
+        self.broken = False
+        if self.is_mip:
+            self.highs.cbMipImprovingSolution += lambda event: self.incumbents.offer(
+                np.asarray(event.data_out.mip_solution), event.data_out.objective_function_value
+            )
+
+    def version(self) -> str:
+        return self.cold.version()
+
+    def _same_but_budget(self, model: MilpModel) -> bool:
+        base = self.base
+        if model.matrix is not base.matrix:
+            return False
+        others = np.ones(len(base.row_upper), dtype=bool)
+        others[self.row] = False
+        return bool(
+            np.array_equal(model.objective, base.objective)
+            and np.array_equal(model.col_lower, base.col_lower)
+            and np.array_equal(model.col_upper, base.col_upper)
+            and np.array_equal(model.row_lower, base.row_lower)
+            and np.array_equal(model.row_upper[others], base.row_upper[others])
+        )
+
+    def solve(
+        self,
+        model: MilpModel,
+        *,
+        time_limit_s: float | None,
+        mip_gap: float,
+        incumbents: Incumbents,
+        cancel: threading.Event,
+    ) -> Outcome:
+        if self.broken or not self._same_but_budget(model):
+            return self.cold.solve(
+                model, time_limit_s=time_limit_s, mip_gap=mip_gap, incumbents=incumbents, cancel=cancel
+            )
+        from optimizer.backends.highs import run_highs
+
+        bound = (float(model.row_lower[self.row]), float(model.row_upper[self.row]))
+        if bound != self.bound:
+            self.highs.changeRowBounds(self.row, *bound)
+            self.bound = bound
+        if self.start is not None and self.is_mip:
+            columns = np.arange(len(self.start), dtype=np.int32)
+            self.highs.setSolution(len(self.start), columns, self.start)
+        self.incumbents = incumbents
+        return run_highs(self.highs, self.is_mip, time_limit_s=time_limit_s, mip_gap=mip_gap, cancel=cancel)
+
+    def after(self, result: Result, projects: ProjectList) -> None:
+        """Keep the checked portfolio as the next start; stop reusing an instance that overran."""
+        if result.solver.time_limit_reached:
+            self.broken = True  # the solve may have been cancelled while running: go cold from here
+        if result.has_portfolio:
+            fraction = {s.id: s.fraction for s in result.selected}
+            self.start = np.array([fraction.get(i, 0.0) for i in projects.ids.tolist()], dtype=float)
