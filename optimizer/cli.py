@@ -11,6 +11,7 @@ import argparse
 import csv
 import json
 import logging
+import math
 import sys
 from collections.abc import Sequence
 from typing import TextIO
@@ -19,8 +20,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from models import Result, RuleOutcome, Status
-from optimizer.errors import InputError
+from models import ProjectList, Result, RuleOutcome, Scenario, Status
+from optimizer.errors import InputError, Problem
 from optimizer.io import read_projects, read_scenario
 from optimizer.solve import solve
 
@@ -73,6 +74,13 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--mip-gap", type=float, metavar="GAP", help="override the scenario's relative optimality gap"
     )
+    run.add_argument(
+        "--explain",
+        action="store_true",
+        help="also say, for each project not funded, the highest cost at which it would be, and what each "
+        "budget and rule costs (exact re-solves: can take a while)",
+    )
+    add_analysis_commands(commands)
     return parser
 
 
@@ -83,6 +91,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=(logging.WARNING, logging.INFO, logging.DEBUG)[min(args.verbose, 2)],
         format="%(levelname)s %(name)s: %(message)s",
     )
+    if args.command in ANALYSIS_COMMANDS:
+        return ANALYSIS_COMMANDS[args.command](args)
     try:
         projects = read_projects(args.projects)
         scenario = read_scenario(args.scenario)
@@ -92,15 +102,67 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InputError as error:
         _report_invalid(error, args.format)
         return EXIT_INVALID_INPUT
+    analysis = _explain(projects, scenario, result, args) if args.explain else None
     if args.format == "json":
-        write_json(result, sys.stdout)
+        write_json(result, sys.stdout, extra=analysis)
     elif args.format == "csv":
         write_csv(result, sys.stdout)
     else:
         write_table(result, sys.stdout)
+    if analysis is not None and args.format != "json":
+        # csv: stdout stays CSV, so the analysis goes to stderr
+        write_explain_table(analysis, sys.stdout if args.format == "table" else sys.stderr)
     if args.format != "table" and not result.has_portfolio:
         print(result.message, file=sys.stderr)
     return EXIT_CODES[result.status]
+
+
+def _explain(
+    projects: ProjectList, scenario: Scenario, result: Result, args: argparse.Namespace
+) -> dict | None:
+    """`--explain`: why_not and rule_prices (optimizer.whynot), only for an optimal portfolio."""
+    if result.status is not Status.OPTIMAL:
+        print(f"--explain: no analysis, the result is {result.status.value}, not optimal", file=sys.stderr)
+        return None
+    from optimizer.whynot import rule_prices, why_not
+
+    solver, limit = args.solver, args.time_limit
+    return {
+        "why_not": [
+            {"id": w.id, "max_cost_sek": w.max_cost_sek}
+            for w in why_not(projects, scenario, result, solver=solver, time_limit_s=limit)
+        ],
+        "rule_prices": [
+            {
+                "name": p.name,
+                "shadow_price": p.shadow_price,
+                "objective_without_rule_t": p.objective_without_rule_t,
+            }
+            for p in rule_prices(projects, scenario, result, solver=solver, time_limit_s=limit)
+        ],
+    }
+
+
+def write_explain_table(analysis: dict, out: TextIO) -> None:
+    console = Console(file=out, width=120, highlight=False, soft_wrap=False)
+    why = Table(
+        title="Why not: highest cost at which each unfunded project would be funded (exact)",
+        title_justify="left",
+    )
+    for header, justify in (("id", "left"), ("max cost MSEK", "right")):
+        why.add_column(header, justify=justify)
+    for w in analysis["why_not"]:
+        why.add_row(escape(w["id"]), "never" if w["max_cost_sek"] is None else _sek(w["max_cost_sek"]))
+    console.print(why)
+    prices = Table(title="Price of each budget and rule", title_justify="left")
+    for header in ("rule", "shadow price (LP estimate)", "optimum without it (exact)"):
+        prices.add_column(header, justify="left" if header == "rule" else "right")
+    for p in analysis["rule_prices"]:
+        without = p["objective_without_rule_t"]
+        prices.add_row(
+            escape(p["name"]), f"{p['shadow_price']:.4g}", "n/a" if without is None else f"{without:,.0f} t"
+        )
+    console.print(prices)
 
 
 def _report_invalid(error: InputError, output_format: str) -> None:
@@ -111,8 +173,8 @@ def _report_invalid(error: InputError, output_format: str) -> None:
         sys.stdout.write("\n")
 
 
-def write_json(result: Result, out: TextIO) -> None:
-    json.dump(result.model_dump(mode="json"), out, ensure_ascii=False, indent=2)
+def write_json(result: Result, out: TextIO, extra: dict | None = None) -> None:
+    json.dump({**result.model_dump(mode="json"), **(extra or {})}, out, ensure_ascii=False, indent=2)
     out.write("\n")
 
 
@@ -252,3 +314,140 @@ def _bounds(rule: RuleOutcome) -> str:
     if rule.max is not None:
         parts.append(f"≤ {_amount(rule.measure, rule.max)}")
     return ", ".join(parts)
+
+
+# ------------------------------------------------------------------------------------------
+# Decision analysis: `frontier` (best portfolio per total budget) and `macc` (cost per tonne)
+# ------------------------------------------------------------------------------------------
+
+
+def add_analysis_commands(commands: argparse._SubParsersAction) -> None:
+    front = commands.add_parser(
+        "frontier", help="the best portfolio for each of several total budgets (what more money buys)"
+    )
+    front.add_argument("--projects", required=True, metavar="FILE", help="project list: .csv, .xlsx or .json")
+    front.add_argument("--scenario", required=True, metavar="FILE", help="scenario: .json or .toml")
+    front.add_argument(
+        "--budgets",
+        required=True,
+        metavar="B1,B2,...",
+        help="total budgets in SEK, separated by commas (e.g. 50e6,100e6,150e6); each replaces the scenario's budget",
+    )
+    front.add_argument("--format", choices=("table", "json"), default="table", help="output on stdout")
+    front.add_argument("--solver", choices=("highs", "cbc"), help="override the scenario's solver")
+    front.add_argument("--time-limit", type=float, metavar="S", help="time limit per budget, seconds")
+    curve = commands.add_parser("macc", help="marginal abatement cost curve: projects by cost per tonne")
+    curve.add_argument("--projects", required=True, metavar="FILE", help="project list: .csv, .xlsx or .json")
+    curve.add_argument("--scenario", required=True, metavar="FILE", help="scenario: .json or .toml")
+    curve.add_argument("--format", choices=("table", "json", "csv"), default="table", help="output on stdout")
+
+
+def parse_budgets(text: str) -> list[float]:
+    """`--budgets 50e6,100e6` as numbers; InputError naming every entry that is not a positive number."""
+    problems, budgets = [], []
+    for position, part in enumerate(text.split(","), start=1):
+        try:
+            value = float(part.strip())
+        except ValueError:
+            problems.append(Problem(f"--budgets entry {position}: {part.strip()!r} is not a number"))
+            continue
+        if not math.isfinite(value) or value <= 0:
+            problems.append(
+                Problem(f"--budgets entry {position}: {part.strip()!r} must be a number above 0 SEK")
+            )
+            continue
+        budgets.append(value)
+    if problems:
+        raise InputError(problems)
+    return budgets
+
+
+def _frontier_command(args: argparse.Namespace) -> int:
+    from optimizer.analysis import frontier, knee
+
+    try:
+        budgets = parse_budgets(args.budgets)
+        projects = read_projects(args.projects)
+        scenario = read_scenario(args.scenario)
+        points = frontier(projects, scenario, budgets, solver=args.solver, time_limit_s=args.time_limit)
+    except InputError as error:
+        _report_invalid(error, args.format)
+        return EXIT_INVALID_INPUT
+    if args.format == "json":
+        json.dump([p.to_dict() for p in points], sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        for p in points:
+            if not p.has_portfolio:
+                print(f"budget {p.budget_sek:,.0f} SEK: {p.message}", file=sys.stderr)
+    else:
+        console = Console(file=sys.stdout, width=120, highlight=False, soft_wrap=False)
+        table = Table(
+            title=f"Budget frontier: {escape(scenario.name or args.scenario)}", title_justify="left"
+        )
+        for header in ("budget MSEK", "status", "t CO2e", "gap", "marginal t/MSEK", "projects"):
+            table.add_column(header, justify="left" if header == "status" else "right")
+        for p in points:
+            table.add_row(
+                _sek(p.budget_sek),
+                p.status.value,
+                "-" if p.objective_value_t is None else f"{p.objective_value_t:,.0f}",
+                "-" if p.mip_gap is None else f"{p.mip_gap:.3%}",
+                "-" if p.marginal_t_per_msek is None else f"{p.marginal_t_per_msek:,.0f}",
+                str(len(p.selected)),
+            )
+        console.print(table)
+        bend = knee(points)
+        if bend is not None:
+            console.print(
+                f"Knee: the tonnes per extra MSEK fall the most after {_sek(bend.budget_sek)} MSEK."
+            )
+        for p in points:
+            if not p.has_portfolio:
+                console.print(f"  • {_sek(p.budget_sek)} MSEK: {escape(p.message)}")
+    return EXIT_ERROR if any(p.status is Status.ERROR for p in points) else EXIT_OK
+
+
+def _macc_command(args: argparse.Namespace) -> int:
+    from optimizer.analysis import macc
+
+    try:
+        projects = read_projects(args.projects)
+        scenario = read_scenario(args.scenario)
+        curve = macc(projects, scenario)
+    except InputError as error:
+        _report_invalid(error, args.format)
+        return EXIT_INVALID_INPUT
+    if args.format == "json":
+        rows = curve.to_dict(orient="records")
+        for row in rows:  # JSON has no infinity: a project without abatement has no cost per tonne
+            for key in ("sek_per_t", "municipal_sek_per_t"):
+                if not math.isfinite(row[key]):
+                    row[key] = None
+        json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    elif args.format == "csv":
+        curve.to_csv(sys.stdout, index=False, lineterminator="\n")
+    else:
+        console = Console(file=sys.stdout, width=140, highlight=False, soft_wrap=False)
+        table = Table(
+            title=f"Marginal abatement cost curve ({scenario.objective_label})", title_justify="left"
+        )
+        headers = ("id", "name", "sector", "t CO2e", "cost MSEK", "SEK/t", "municipal SEK/t", "cumulative t")
+        for header in headers:
+            table.add_column(header, justify="left" if header in ("id", "name", "sector") else "right")
+        for row in curve.itertuples(index=False):
+            table.add_row(
+                escape(row.id),
+                escape(row.name),
+                escape(row.sector),
+                f"{row.abatement_t:,.0f}",
+                _sek(row.cost_sek),
+                f"{row.sek_per_t:,.0f}" if math.isfinite(row.sek_per_t) else "-",
+                f"{row.municipal_sek_per_t:,.0f}" if math.isfinite(row.municipal_sek_per_t) else "-",
+                f"{row.cumulative_abatement_t:,.0f}",
+            )
+        console.print(table)
+    return EXIT_OK
+
+
+ANALYSIS_COMMANDS = {"frontier": _frontier_command, "macc": _macc_command}

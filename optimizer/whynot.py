@@ -1,0 +1,371 @@
+"""Decision analysis on an optimal portfolio: why a project was not funded, and what each rule costs.
+
+Two kinds of figures, kept apart and labelled:
+
+- **Exact** (re-solves of the MILP): `why_not` — the highest cost at which a project not funded
+  would be in an optimal portfolio — and `RulePrice.objective_without_rule_t` — the optimum
+  without one rule.
+- **Estimates** (the LP relaxation, one solve): `reduced_costs` and `RulePrice.shadow_price`.
+  The LP ignores that projects are all-or-nothing, so these are indicative only.
+
+Lower layers (build, solve, check, backends) never import this module.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import math
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+
+from models import ProjectList, Result, Scenario, Status
+from optimizer.backends import Backend, Incumbents, Outcome, Stop, get_backend
+from optimizer.build import (
+    MilpModel,
+    _row_scale,
+    budget_years,
+    build_model,
+    expand_rules,
+    municipal_cost_by_year,
+    objective_coefficients,
+    rule_measure,
+)
+
+log = logging.getLogger(__name__)
+
+TINY_COST_SEK = 1.0
+"""The lowest cost tried: a project that does not enter at 1 SEK gets `max_cost_sek` None."""
+RELATIVE_TOLERANCE = 1e-4
+"""Bisection stops when (too_dear - enters) / too_dear <= this; the cost that enters is returned."""
+ENTERS_TOLERANCE = 1e-6
+"""Relative tolerance when comparing the forced-in optimum with the optimum without the project."""
+MAX_DOUBLINGS = 20
+"""A project that already ties at its cost is tried at up to 2**20 times its cost."""
+COST_MEASURES = ("cost", "municipal_cost")
+SMALL_MODEL_COLUMNS = 1000
+"""Up to this many projects, bisection re-solves run HiGHS with presolve off (faster on small models)."""
+
+
+@dataclass(frozen=True, slots=True)
+class WhyNot:
+    """Exact: the highest total cost (SEK) at which a project not funded enters an optimal portfolio."""
+
+    id: str
+    cost_sek: float
+    """Its current total cost."""
+    max_cost_sek: float | None
+    """None: no cost > 0 would do (excluded, clashes with a forced project or rule, or never worth it)."""
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ReducedCost:
+    """ESTIMATE from the LP relaxation (projects divisible), not the exact threshold of `why_not`."""
+
+    id: str
+    reduced_cost_t: float
+    """LP reduced cost: tonnes the LP optimum changes per whole project forced in (≤ 0 when left out)."""
+    estimated_max_cost_sek: float | None
+    """Cost at which the reduced cost reaches 0, duals held fixed (None: cost does not matter in the LP)."""
+
+
+@dataclass(frozen=True, slots=True)
+class RulePrice:
+    """What a budget row or a group rule costs the portfolio."""
+
+    name: str
+    kind: str
+    """"budget" or "rule"."""
+    shadow_price: float
+    """ESTIMATE (LP relaxation dual, ≥ 0): tonnes gained per unit the row is relaxed. Budgets: t per SEK
+    of municipal budget. Rules: t per unit of the rule's measure (SEK, t or projects) of the binding row;
+    for share rows, per unit of Σ (1[in group] − share) · measure · x."""
+    objective_without_rule_t: float | None
+    """EXACT: the MILP optimum re-solved without this rule (None: the re-solve was not proven optimal)."""
+
+
+# --------------------------------------------------------------------------------------------------
+# Exact thresholds by bisection
+
+
+def scaled_project(projects: ProjectList, index: int, factor: float) -> ProjectList:
+    """The list with project `index`'s whole cost profile and its grant multiplied by `factor`.
+
+    The profile's shape (the share spent in each year) and the grant share stay as they were."""
+    scheduled = projects.scheduled_cost.copy()
+    scheduled.iloc[index] = scheduled.iloc[index].to_numpy(dtype=float) * factor
+    unscheduled = np.array(projects.unscheduled_cost, dtype=float)
+    unscheduled[index] *= factor
+    table = projects.table.copy()
+    column = table.columns.get_loc("grant_sek")
+    table.iat[index, column] = float(table.iat[index, column]) * factor
+    return dataclasses.replace(projects, table=table, scheduled_cost=scheduled, unscheduled_cost=unscheduled)
+
+
+def _milp_optimum(
+    backend: Backend, model: MilpModel, time_limit_s: float | None
+) -> tuple[Stop, float | None, np.ndarray | None]:
+    """An exact (gap 0) re-solve: (how it stopped, the optimum and a portfolio when proven optimal).
+
+    With HiGHS and a small model, HiGHS is run directly with presolve off: the many small re-solves of
+    a bisection are then about three times faster (presolve costs more than it saves below ~1000
+    projects). Otherwise the backend's own `solve`."""
+    if backend.name == "highs" and model.shape[1] <= SMALL_MODEL_COLUMNS:
+        outcome = _highs_without_presolve(model, time_limit_s)
+    else:
+        outcome = backend.solve(
+            model, time_limit_s=time_limit_s, mip_gap=0.0, incumbents=Incumbents(), cancel=threading.Event()
+        )
+    if outcome.stop is Stop.OPTIMAL and outcome.x is not None:
+        return Stop.OPTIMAL, outcome.objective, outcome.x
+    return outcome.stop, None, None
+
+
+def _highs_without_presolve(model: MilpModel, time_limit_s: float | None) -> Outcome:
+    from optimizer.backends.highs import new_highs, run_highs, to_highs_lp
+
+    highs = new_highs()
+    highs.setOptionValue("presolve", "off")
+    highs.passModel(to_highs_lp(model))
+    return run_highs(
+        highs, bool(model.integer.any()), time_limit_s=time_limit_s, mip_gap=0.0, cancel=threading.Event()
+    )
+
+
+class _Undecided(Exception):
+    """A re-solve stopped without proof (time limit or solver error)."""
+
+
+def why_not(
+    projects: ProjectList,
+    scenario: Scenario,
+    result: Result,
+    *,
+    solver: str | None = None,
+    time_limit_s: float | None = None,
+) -> list[WhyNot]:
+    """For every project not in `result` (an optimal result of `solve(projects, scenario)`): the highest
+    total cost at which it would be in an optimal portfolio, all other data unchanged.
+
+    Its whole cost profile and its grant are scaled together, so the grant share and the share spent
+    in each year stay the same. "Enters at cost c" means: with cost c, the optimum with the project
+    forced in (fully, also when divisible) is ≥ the optimum with it left out, within a relative 1e-6 —
+    an optimal portfolio containing it exists. The method is exact up to the bisection tolerance:
+    first 1 SEK is tried (no entry → None), then its current cost (a tie → the cost is doubled until it
+    no longer enters, at most 2**20 times), then bisection to a relative `RELATIVE_TOLERANCE` (1e-4); the
+    largest cost found at which it enters is returned. Each re-solve is an exact MILP (gap 0) with the
+    scenario's backend (or `solver`) and `time_limit_s` per re-solve; a re-solve without proof gives
+    None with a note. Bisection assumes entry is monotone in the cost, which holds for budgets; rules on
+    cost shares can break this (a cheaper project may no longer fit a minimum share).
+    """
+    if result.status is not Status.OPTIMAL:
+        raise ValueError(f"why_not needs an optimal result, not {result.status.value}")
+    backend = get_backend(solver or scenario.solver)
+    chosen = {s.id for s in result.selected}
+    ids = [str(i) for i in projects.ids]
+    costs = projects.total_cost
+    answers: list[WhyNot] = []
+    for index, pid in enumerate(ids):
+        if pid in chosen:
+            continue
+        cost = float(costs[index])
+        if pid in scenario.exclude:
+            answers.append(WhyNot(pid, cost, None, "excluded by the scenario"))
+            continue
+        try:
+            threshold, note = _threshold(projects, scenario, backend, index, cost, time_limit_s)
+        except _Undecided as stop:
+            threshold, note = None, f"undecided: a re-solve stopped without proof ({stop})"
+        answers.append(WhyNot(pid, cost, None if threshold is None else float(threshold), note))
+    return answers
+
+
+def _threshold(
+    projects: ProjectList,
+    scenario: Scenario,
+    backend: Backend,
+    index: int,
+    cost: float,
+    time_limit_s: float | None,
+) -> tuple[float | None, str]:
+    base = build_model(projects, scenario)  # reused for every probe at the project's own cost
+    # Without the project its cost does not matter: one solve with it left out.
+    upper = base.col_upper.copy()
+    upper[index] = 0.0
+    stop, left_out, _ = _milp_optimum(backend, dataclasses.replace(base, col_upper=upper), time_limit_s)
+    if stop is not Stop.OPTIMAL:
+        raise _Undecided(stop.value)
+
+    def enters(at_cost: float) -> bool:
+        model = (
+            base
+            if at_cost == cost
+            else build_model(scaled_project(projects, index, at_cost / cost), scenario)
+        )
+        lower = model.col_lower.copy()
+        lower[index] = 1.0
+        stop, forced_in, _ = _milp_optimum(backend, dataclasses.replace(model, col_lower=lower), time_limit_s)
+        if stop is Stop.INFEASIBLE:
+            return False
+        if stop is not Stop.OPTIMAL:
+            raise _Undecided(stop.value)
+        return forced_in >= left_out - ENTERS_TOLERANCE * max(1.0, abs(left_out))
+
+    tiny = min(TINY_COST_SEK, cost)
+    if not enters(tiny):
+        return None, "does not enter even at 1 SEK"
+    low, high = tiny, cost
+    if enters(cost):  # a tie: an optimal portfolio with it exists already; look above its cost
+        low, high = cost, None
+        for _ in range(MAX_DOUBLINGS):
+            if not enters(2 * low):
+                high = 2 * low
+                break
+            low *= 2
+        if high is None:
+            return low, f"still enters at {2**MAX_DOUBLINGS} times its cost: at least this"
+    while (high - low) > RELATIVE_TOLERANCE * high:
+        middle = math.sqrt(low * high) if high > 4 * low else (low + high) / 2
+        if enters(middle):
+            low = middle
+        else:
+            high = middle
+    return low, ""
+
+
+# --------------------------------------------------------------------------------------------------
+# LP relaxation: estimates
+
+
+@dataclass(frozen=True)
+class _Relaxation:
+    model: MilpModel
+    x: np.ndarray
+    row_dual: np.ndarray
+    col_dual: np.ndarray
+
+
+def _relaxation(projects: ProjectList, scenario: Scenario) -> _Relaxation | None:
+    import highspy
+
+    from optimizer.backends.highs import new_highs, to_highs_lp
+
+    model = build_model(projects, scenario)
+    lp = dataclasses.replace(model, integer=np.zeros_like(model.integer))
+    highs = new_highs()
+    highs.passModel(to_highs_lp(lp))
+    highs.run()
+    if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        return None
+    solution = highs.getSolution()
+    return _Relaxation(
+        model=model,
+        x=np.asarray(solution.col_value, dtype=float),
+        row_dual=np.asarray(solution.row_dual, dtype=float),
+        col_dual=np.asarray(solution.col_dual, dtype=float),
+    )
+
+
+def _cost_rows(projects: ProjectList, scenario: Scenario, model: MilpModel) -> np.ndarray:
+    """Mask of the rows whose coefficients are proportional to the projects' costs."""
+    measures = {f"rule {r.name}": r.rule.measure for r in expand_rules(projects, scenario)}
+    mask = np.zeros(model.shape[0], dtype=bool)
+    for group in model.row_groups:
+        if group.kind == "budget" or measures.get(group.name) in COST_MEASURES:
+            mask[group.start : group.stop] = True
+    return mask
+
+
+def reduced_costs(projects: ProjectList, scenario: Scenario) -> list[ReducedCost]:
+    """ESTIMATE, one LP solve (HiGHS, integrality dropped): per project, its LP reduced cost and the cost
+    at which that reduced cost would reach 0 if the LP's duals stayed fixed. Use `why_not` for the exact
+    threshold; this is a quick first look. Empty when the LP relaxation has no optimum."""
+    relaxed = _relaxation(projects, scenario)
+    if relaxed is None:
+        return []
+    model = relaxed.model
+    cost_rows = _cost_rows(projects, scenario, model)
+    dense = model.matrix.toarray()
+    # Dual contribution per row and column: col_dual = c - Aᵀ y, so each row takes y_i A_ij.
+    cost_part = (relaxed.row_dual[cost_rows, None] * dense[cost_rows]).sum(axis=0)
+    other_part = (relaxed.row_dual[~cost_rows, None] * dense[~cost_rows]).sum(axis=0)
+    costs = projects.total_cost
+    answers = []
+    for index, pid in enumerate(projects.ids):
+        fixed_out = model.col_upper[index] == 0
+        margin = model.objective[index] - other_part[index]
+        estimate = None
+        if not fixed_out and cost_part[index] > 1e-12 and margin > 0:
+            estimate = float(costs[index] * margin / cost_part[index])
+        answers.append(ReducedCost(str(pid), float(relaxed.col_dual[index]), estimate))
+    return answers
+
+
+# --------------------------------------------------------------------------------------------------
+# The price of each rule
+
+
+def _row_scales(projects: ProjectList, scenario: Scenario, model: MilpModel) -> np.ndarray:
+    """The factor each row of `build_model` was divided by (see `build._row_scale`)."""
+    scales = np.ones(model.shape[0])
+    years = budget_years(projects, scenario)
+    spend = municipal_cost_by_year(projects, scenario, years)
+    groups = {g.name: g for g in model.row_groups}
+    for j, year in enumerate(years.years):
+        scales[groups["budget" if year is None else f"budget {year}"].start] = _row_scale(spend[:, j])
+    objective = objective_coefficients(projects, scenario)
+    for rule in expand_rules(projects, scenario):
+        measure = rule_measure(projects, objective, rule.rule.measure)
+        in_group = rule.members.astype(float)
+        spec = rule.rule
+        rows = []
+        if spec.min is not None or spec.max is not None:
+            rows.append(in_group * measure)
+        for share in (spec.min_share, spec.max_share):
+            if share is not None:
+                rows.append((in_group - share) * measure)
+        start = groups[f"rule {rule.name}"].start
+        for offset, coefficients in enumerate(rows):
+            scales[start + offset] = _row_scale(coefficients)
+    return scales
+
+
+def rule_prices(
+    projects: ProjectList,
+    scenario: Scenario,
+    result: Result,
+    *,
+    solver: str | None = None,
+    time_limit_s: float | None = None,
+) -> list[RulePrice]:
+    """For every budget row ("budget" or "budget 2027") and every group rule (names as in
+    `result.rules`, e.g. "högst 50 % per sektor[transport]"):
+
+    - `shadow_price`, an ESTIMATE: the LP relaxation's dual of the row, unscaled, as tonnes gained per
+      unit the row is relaxed (≥ 0). Budget rows: tonnes per SEK of municipal budget. Rules: per unit of
+      the rule's measure; a rule with several rows (absolute bound, min share, max share) reports the
+      row with the largest price (the binding one; 0 when none binds in the LP).
+    - `objective_without_rule_t`, EXACT: the MILP optimum (gap 0) re-solved without that rule (for a
+      budget row: without that year's budget), same backend, `time_limit_s` per re-solve.
+    """
+    if result.status is not Status.OPTIMAL:
+        raise ValueError(f"rule_prices needs an optimal result, not {result.status.value}")
+    backend = get_backend(solver or scenario.solver)
+    relaxed = _relaxation(projects, scenario)
+    model = relaxed.model if relaxed is not None else build_model(projects, scenario)
+    scales = _row_scales(projects, scenario, model)
+    prices = []
+    for group in model.row_groups:
+        if group.kind not in ("budget", "rule"):
+            continue
+        price = 0.0
+        if relaxed is not None:
+            rows = slice(group.start, group.stop)
+            price = float(np.max(np.abs(relaxed.row_dual[rows]) / scales[rows], initial=0.0))
+        stop, without, _ = _milp_optimum(backend, model.without({group.name}), time_limit_s)
+        name = group.name if group.kind == "budget" else group.name.removeprefix("rule ")
+        prices.append(RulePrice(name, group.kind, price, without if stop is Stop.OPTIMAL else None))
+    return prices

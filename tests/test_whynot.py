@@ -1,0 +1,281 @@
+"""Why not, and the price of each rule: known answers worked out by hand, a property, and the CLI."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from models import ProjectList, Scenario, Status
+from optimizer import read_projects, solve
+from optimizer.whynot import RELATIVE_TOLERANCE, reduced_costs, rule_prices, scaled_project, why_not
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+
+
+def project(pid: str, cost: float, abatement: float, **extra: object) -> dict[str, object]:
+    row: dict[str, object] = {
+        "id": pid,
+        "name": f"Project {pid}",
+        "sector": "energy",
+        "cost_sek": cost,
+        "abatement_t_per_year": abatement,
+        "lifetime_years": 1,
+    }
+    row.update(extra)
+    return row
+
+
+def setup(rows: list[dict[str, object]], **scenario: object):
+    scenario.setdefault("objective", "annual")
+    scenario.setdefault("mip_gap", 0)
+    projects, parsed = read_projects(rows), Scenario.model_validate(scenario)
+    result = solve(projects, parsed)
+    assert result.status is Status.OPTIMAL
+    return projects, parsed, result
+
+
+def thresholds(projects: ProjectList, scenario: Scenario, result) -> dict[str, float | None]:
+    return {w.id: w.max_cost_sek for w in why_not(projects, scenario, result)}
+
+
+def assert_threshold(found: float | None, exact: float) -> None:
+    """The bisection returns a cost at which the project enters, within the tolerance below the exact one."""
+    assert found is not None
+    assert exact * (1 - 2 * RELATIVE_TOLERANCE) <= found <= exact * (1 + 1e-9)
+
+
+# -- known answers -------------------------------------------------------------------------------
+
+
+def test_knapsack_threshold_reduced_cost_and_budget_price() -> None:
+    # Budget 100: B + C (100 t) beat A (70 t). A enters once A + B fits: at cost 50 (70 + 50 = 120 t).
+    rows = [project("A", 60, 70), project("B", 50, 50), project("C", 50, 50)]
+    projects, scenario, result = setup(rows, budget_sek=100)
+    assert {s.id for s in result.selected} == {"B", "C"}
+    found = thresholds(projects, scenario, result)
+    assert set(found) == {"A"}
+    assert_threshold(found["A"], 50)
+
+    # LP relaxation: all of A (60) and 40 % of B: the budget is worth B's 1 t/SEK; A's reduced cost is
+    # 70 - 60 * 1 = +10 t, and its LP break-even cost 70 SEK: an estimate, above the exact 50.
+    estimates = {r.id: r for r in reduced_costs(projects, scenario)}
+    assert estimates["A"].reduced_cost_t == pytest.approx(10)
+    assert estimates["A"].estimated_max_cost_sek == pytest.approx(70)
+
+    (budget,) = rule_prices(projects, scenario, result)
+    assert budget.name == "budget" and budget.kind == "budget"
+    assert budget.shadow_price == pytest.approx(1.0)  # t per SEK
+    assert budget.objective_without_rule_t == pytest.approx(170)  # everything
+
+
+def test_profile_and_grant_are_scaled_together() -> None:
+    # P: 40 SEK in 2026 and 80 in 2027, grant 60 (half): municipal 20 + 40. Q: 80 in 2027, no grant.
+    # 2027 holds 100: P and Q together need 120, so Q (50 t) is chosen over P (10 t). Scaled by t, P's
+    # 2027 municipal cost is 40 t; it fits beside Q when 40 t <= 20: t = 1/2, a total cost of 60.
+    rows = [
+        {**project("P", 0, 10), "cost_sek": None, "cost_sek_2026": 40, "cost_sek_2027": 80, "grant_sek": 60},
+        project("Q", 80, 50, year=2027),
+    ]
+    projects, scenario, result = setup(rows, budget_sek={"2026": 100, "2027": 100})
+    assert {s.id for s in result.selected} == {"Q"}
+    assert_threshold(thresholds(projects, scenario, result)["P"], 60)
+
+    half = scaled_project(projects, 0, 0.5)
+    assert half.total_cost[0] == pytest.approx(60)
+    assert half.municipal_share[0] == pytest.approx(0.5)
+    assert list(half.scheduled_cost.iloc[0]) == pytest.approx([20, 40])
+    assert projects.total_cost[0] == pytest.approx(120)  # the original list is unchanged
+
+    prices = {p.name: p for p in rule_prices(projects, scenario, result)}
+    assert set(prices) == {"budget 2026", "budget 2027"}
+    assert prices["budget 2026"].shadow_price == pytest.approx(0)
+    assert prices["budget 2026"].objective_without_rule_t == pytest.approx(50)
+    assert prices["budget 2027"].objective_without_rule_t == pytest.approx(60)
+    # LP: Q whole (80) and P's 2027 share 20/40 = half of P: the 2027 budget is worth 10 t / 40 SEK.
+    assert prices["budget 2027"].shadow_price == pytest.approx(0.25)
+
+
+def test_no_cost_would_do() -> None:
+    # X is an alternative to the mandatory M; Z is excluded; W adds nothing and the budget is full.
+    rows = [
+        project("M", 10, 1, mandatory=True, exclusive_group="g"),
+        project("X", 10, 100, exclusive_group="g"),
+        project("Y", 90, 90),
+        project("Z", 1, 100),
+        project("W", 5, 0),
+    ]
+    projects, scenario, result = setup(rows, budget_sek=100, exclude=["Z"])
+    assert {s.id for s in result.selected} == {"M", "Y"}
+    answers = {w.id: w for w in why_not(projects, scenario, result)}
+    assert set(answers) == {"X", "Z", "W"}
+    assert answers["X"].max_cost_sek is None
+    assert answers["Z"].max_cost_sek is None and "excluded" in answers["Z"].note
+    # W costs nothing in tonnes; it fits only where the budget is not used up: none left.
+    assert answers["W"].max_cost_sek is None
+
+
+def test_binding_and_non_binding_rules() -> None:
+    # At most one transport project: A (70 t) and C (energy) instead of all three (170 t).
+    rows = [
+        project("A", 60, 70, sector="transport"),
+        project("B", 50, 50, sector="transport"),
+        project("C", 50, 50, sector="energy"),
+    ]
+    rule = {"name": "högst 1 per sektor", "for_each": "sector", "measure": "count", "max": 1}
+    projects, scenario, result = setup(rows, budget_sek=200, constraints=[rule])
+    assert result.objective_value_t == pytest.approx(120)
+    prices = {p.name: p for p in rule_prices(projects, scenario, result)}
+    assert set(prices) == {"budget", "högst 1 per sektor[transport]", "högst 1 per sektor[energy]"}
+    transport = prices["högst 1 per sektor[transport]"]
+    assert transport.kind == "rule"
+    assert transport.objective_without_rule_t == pytest.approx(170)
+    assert transport.shadow_price == pytest.approx(50)  # t per project more allowed: B
+    for name in ("budget", "högst 1 per sektor[energy]"):  # not binding: removing them changes nothing
+        assert prices[name].objective_without_rule_t == pytest.approx(result.objective_value_t)
+        assert prices[name].shadow_price == pytest.approx(0, abs=1e-9)
+    # B enters when it beats A: at any cost, A and B are both transport; never for a cost alone.
+    assert thresholds(projects, scenario, result) == {"B": None}
+
+
+def test_non_binding_share_rule_changes_nothing() -> None:
+    rows = [project("A", 60, 70, sector="transport"), project("B", 50, 50), project("C", 50, 50)]
+    rule = {"name": "högst 150 SEK per sektor", "for_each": "sector", "measure": "cost", "max": 150}
+    projects, scenario, result = setup(rows, budget_sek=100, constraints=[rule])
+    assert {s.id for s in result.selected} == {"B", "C"}
+    prices = {p.name: p for p in rule_prices(projects, scenario, result)}
+    for name in ("högst 150 SEK per sektor[transport]", "högst 150 SEK per sektor[energy]"):
+        assert prices[name].objective_without_rule_t == pytest.approx(result.objective_value_t)
+        assert prices[name].shadow_price == pytest.approx(0, abs=1e-9)
+
+
+def test_needs_an_optimal_result() -> None:
+    rows = [project("M", 200, 1, mandatory=True)]
+    projects, scenario = read_projects(rows), Scenario.model_validate({"budget_sek": 100})
+    result = solve(projects, scenario)
+    assert result.status is Status.INFEASIBLE
+    with pytest.raises(ValueError, match="optimal"):
+        why_not(projects, scenario, result)
+    with pytest.raises(ValueError, match="optimal"):
+        rule_prices(projects, scenario, result)
+
+
+# -- property: at its threshold a project enters, 1 % above it does not -----------------------------
+
+
+@st.composite
+def knapsacks(draw: st.DrawFn) -> tuple[list[dict[str, object]], dict[str, object]]:
+    n = draw(st.integers(2, 6))
+    per_year = draw(st.booleans())
+    rows = []
+    for i in range(n):
+        cost = draw(st.integers(1, 20)) * 1000
+        row = project(f"P{i}", cost, draw(st.integers(0, 20)), year=draw(st.sampled_from((2026, 2027))))
+        if draw(st.booleans()):
+            row["grant_sek"] = cost // 2
+        if draw(st.integers(0, 3)) == 0:
+            row["exclusive_group"] = "g"
+        rows.append(row)
+    total = sum(float(r["cost_sek"]) for r in rows)
+    fraction = draw(st.sampled_from((0.3, 0.5, 0.7)))
+    budget: object = {"2026": total * fraction, "2027": total * fraction} if per_year else total * fraction
+    return rows, {"budget_sek": budget, "objective": "annual", "mip_gap": 0}
+
+
+def optimum(projects: ProjectList, scenario: Scenario, include: list[str] | None = None) -> float | None:
+    if include:
+        scenario = Scenario.model_validate({**scenario.model_dump(), "include": include})
+    result = solve(projects, scenario)
+    return result.objective_value_t if result.status is Status.OPTIMAL else None
+
+
+def enters(projects: ProjectList, scenario: Scenario, index: int, cost: float) -> bool:
+    moved = scaled_project(projects, index, cost / projects.total_cost[index])
+    free, forced = optimum(moved, scenario), optimum(moved, scenario, [str(projects.ids[index])])
+    assert free is not None
+    return forced is not None and forced >= free - 1e-6 * max(1.0, abs(free))
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(knapsacks())
+def test_threshold_enters_and_one_percent_above_does_not(instance) -> None:
+    rows, raw = instance
+    projects, scenario = read_projects(rows), Scenario.model_validate(raw)
+    result = solve(projects, scenario)
+    assert result.status is Status.OPTIMAL
+    chosen = {s.id for s in result.selected}
+    ids = [str(i) for i in projects.ids]
+    answers = why_not(projects, scenario, result)
+    assert sorted(w.id for w in answers) == sorted(set(ids) - chosen)
+    for answer in answers:
+        index = ids.index(answer.id)
+        if answer.max_cost_sek is None:
+            assert not enters(projects, scenario, index, 1.0)
+        else:
+            assert enters(projects, scenario, index, answer.max_cost_sek)
+            assert not enters(projects, scenario, index, answer.max_cost_sek * 1.01)
+
+
+# -- command line ------------------------------------------------------------------------------------
+
+
+def run_cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "optimizer", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
+
+
+def test_cli_explain_json_on_the_example() -> None:
+    done = run_cli(
+        "solve",
+        "--projects",
+        EXAMPLES / "kristinehamn_projects.csv",
+        "--scenario",
+        EXAMPLES / "scenario_base.toml",
+        "--explain",
+        "--format",
+        "json",
+    )
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)  # stdout is pure JSON
+    assert data["status"] == "optimal"
+    chosen = {s["id"] for s in data["selected"]}
+    all_ids = set(read_projects(EXAMPLES / "kristinehamn_projects.csv").ids)
+    ids = [w["id"] for w in data["why_not"]]
+    assert len(ids) == len(set(ids)) and set(ids) == all_ids - chosen
+    for w in data["why_not"]:
+        assert set(w) == {"id", "max_cost_sek"}
+        assert w["max_cost_sek"] is None or w["max_cost_sek"] > 0
+    (budget,) = data["rule_prices"]
+    assert set(budget) == {"name", "shadow_price", "objective_without_rule_t"}
+    assert budget["name"] == "budget" and budget["shadow_price"] > 0
+    assert budget["objective_without_rule_t"] > data["objective_value_t"]
+
+
+def test_cli_explain_skipped_without_an_optimal_portfolio(tmp_path: Path) -> None:
+    scenario = tmp_path / "tight.toml"
+    scenario.write_text("budget_sek = 1\nfirst_year = 2026\n", encoding="utf-8")
+    done = run_cli(
+        "solve",
+        "--projects",
+        EXAMPLES / "kristinehamn_projects.csv",
+        "--scenario",
+        scenario,
+        "--explain",
+        "--format",
+        "json",
+    )
+    assert done.returncode == 3
+    data = json.loads(done.stdout)
+    assert "why_not" not in data and "rule_prices" not in data
+    assert "--explain" in done.stderr and "infeasible" in done.stderr
