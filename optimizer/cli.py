@@ -14,6 +14,7 @@ import logging
 import math
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TextIO
 
 from rich.console import Console
@@ -80,8 +81,34 @@ def build_parser() -> argparse.ArgumentParser:
         help="also say, for each project not funded, the highest cost at which it would be, and what each "
         "budget and rule costs (exact re-solves: can take a while)",
     )
+    add_plot_option(run, "budget.png/.svg, district.png/.svg and macc.png/.svg")
     add_analysis_commands(commands)
     return parser
+
+
+def add_plot_option(command: argparse.ArgumentParser, files: str) -> None:
+    command.add_argument(
+        "--plot",
+        metavar="DIR",
+        help=f"also write charts ({files}) into DIR, creating it; the paths are printed on stderr",
+    )
+
+
+def _plot_dir(args: argparse.Namespace) -> Path | None:
+    """`--plot DIR`, created up front so that a bad directory fails before any solving (OSError)."""
+    if not getattr(args, "plot", None):
+        return None
+    directory = Path(args.plot)
+    directory.mkdir(parents=True, exist_ok=True)
+    return directory
+
+
+def _save_charts(directory: Path, figures: dict[str, object]) -> None:
+    from optimizer.charts import save
+
+    for name, figure in figures.items():
+        for suffix in (".png", ".svg"):
+            print(f"wrote {save(figure, directory / (name + suffix))}", file=sys.stderr)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -91,8 +118,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=(logging.WARNING, logging.INFO, logging.DEBUG)[min(args.verbose, 2)],
         format="%(levelname)s %(name)s: %(message)s",
     )
+    try:
+        plot_dir = _plot_dir(args)
+    except OSError as error:
+        print(f"--plot: cannot create the directory: {error}", file=sys.stderr)
+        return EXIT_INVALID_INPUT
     if args.command in ANALYSIS_COMMANDS:
-        return ANALYSIS_COMMANDS[args.command](args)
+        return ANALYSIS_COMMANDS[args.command](args, plot_dir)
     try:
         projects = read_projects(args.projects)
         scenario = read_scenario(args.scenario)
@@ -114,7 +146,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         write_explain_table(analysis, sys.stdout if args.format == "table" else sys.stderr)
     if args.format != "table" and not result.has_portfolio:
         print(result.message, file=sys.stderr)
+    if plot_dir is not None:
+        _plot_solve(projects, scenario, result, plot_dir)
     return EXIT_CODES[result.status]
+
+
+def _plot_solve(projects: ProjectList, scenario: Scenario, result: Result, directory: Path) -> None:
+    """`solve --plot DIR`: the MACC always; budget use and districts only when there is a portfolio."""
+    from optimizer.analysis import macc
+    from optimizer.charts import budget_chart, district_chart, macc_chart
+
+    figures: dict[str, object] = {}
+    if result.has_portfolio:
+        figures["budget"] = budget_chart(result)
+        figures["district"] = district_chart(result)
+    else:
+        print(f"--plot: no budget or district chart, the result is {result.status.value}", file=sys.stderr)
+    figures["macc"] = macc_chart(
+        macc(projects, scenario), title=f"Marginal abatement cost curve ({scenario.objective_label})"
+    )
+    _save_charts(directory, figures)
 
 
 def _explain(
@@ -336,6 +387,7 @@ def add_analysis_commands(commands: argparse._SubParsersAction) -> None:
     front.add_argument("--format", choices=("table", "json"), default="table", help="output on stdout")
     front.add_argument("--solver", choices=("highs", "cbc"), help="override the scenario's solver")
     front.add_argument("--time-limit", type=float, metavar="S", help="time limit per budget, seconds")
+    add_plot_option(front, "frontier.png/.svg")
     curve = commands.add_parser("macc", help="marginal abatement cost curve: projects by cost per tonne")
     curve.add_argument("--projects", required=True, metavar="FILE", help="project list: .csv, .xlsx or .json")
     curve.add_argument("--scenario", required=True, metavar="FILE", help="scenario: .json or .toml")
@@ -362,7 +414,7 @@ def parse_budgets(text: str) -> list[float]:
     return budgets
 
 
-def _frontier_command(args: argparse.Namespace) -> int:
+def _frontier_command(args: argparse.Namespace, plot_dir: Path | None = None) -> int:
     from optimizer.analysis import frontier, knee
 
     try:
@@ -404,10 +456,15 @@ def _frontier_command(args: argparse.Namespace) -> int:
         for p in points:
             if not p.has_portfolio:
                 console.print(f"  • {_sek(p.budget_sek)} MSEK: {escape(p.message)}")
+    if plot_dir is not None:
+        from optimizer.charts import frontier_chart
+
+        title = f"Budget frontier: {scenario.name or Path(args.scenario).name}"
+        _save_charts(plot_dir, {"frontier": frontier_chart(points, title=title)})
     return EXIT_ERROR if any(p.status is Status.ERROR for p in points) else EXIT_OK
 
 
-def _macc_command(args: argparse.Namespace) -> int:
+def _macc_command(args: argparse.Namespace, plot_dir: Path | None = None) -> int:
     from optimizer.analysis import macc
 
     try:

@@ -1,0 +1,324 @@
+"""Charts for planners: the MACC, the budget frontier, budget use per year and spend per district.
+
+Matplotlib's object API only (`matplotlib.figure.Figure` with an Agg canvas, never `pyplot`): no
+global figure state, no GUI backend, so the functions are safe in a server and in threads. Each
+chart function returns a `Figure`; `save(figure, path)` writes it as PNG or SVG (by the suffix).
+
+Alt text: every figure carries a plain-language description of what it shows, for the `alt`
+attribute of an HTML report; read it with `describe(figure)` (it is stored as the figure's label,
+so `figure.get_label()` gives the same string). `save` also writes it into the file's metadata
+(`Description`) with the chart's title (`Title`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+from models import Result
+from optimizer.analysis import FrontierPoint, knee
+
+__all__ = ["budget_chart", "describe", "district_chart", "frontier_chart", "macc_chart", "save"]
+
+FORMATS = {".png": "png", ".svg": "svg"}
+DPI = 150
+NO_DISTRICT = "(none)"
+# A colour-blind-safe palette (Okabe–Ito), one colour per sector in order of first appearance.
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
+SPEND, BUDGET, GRANT = "#0072B2", "#D55E00", "#9ECAE1"
+
+_thousands = FuncFormatter(lambda value, _=None: f"{value:,.0f}".replace(",", "\u2009"))
+
+
+def _figure(width: float, height: float, alt: str) -> Figure:
+    figure = Figure(figsize=(width, height), dpi=DPI)
+    FigureCanvasAgg(figure)
+    figure.set_layout_engine("constrained")
+    figure.set_label(alt)
+    return figure
+
+
+def describe(figure: Figure) -> str:
+    """The figure's alt text: what the chart shows, in a sentence or two, for a report's `alt`."""
+    return figure.get_label()
+
+
+def save(figure: Figure, path: str | Path) -> Path:
+    """Write `figure` to `path` as PNG or SVG, chosen by the suffix (`.png`, `.svg`); returns the path.
+
+    Raises ValueError for any other suffix."""
+    path = Path(path)
+    fmt = FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise ValueError(f"{path}: a chart is written as .png or .svg, not {path.suffix or 'no suffix'!r}")
+    metadata: dict[str, str | None] = {"Title": figure.get_suptitle(), "Description": describe(figure)}
+    if fmt == "svg":
+        metadata["Date"] = None  # reproducible files
+    figure.savefig(path, format=fmt, dpi=DPI, metadata=metadata)
+    return path
+
+
+def _msek(value: float) -> str:
+    return f"{value / 1e6:,.1f}"
+
+
+def _tonnes(value: float) -> str:
+    return f"{value:,.0f}"
+
+
+def _empty(axes, message: str) -> None:
+    axes.text(0.5, 0.5, message, ha="center", va="center", transform=axes.transAxes, fontsize=11)
+    axes.set_xticks([])
+    axes.set_yticks([])
+
+
+# ------------------------------------------------------------------------------------------
+
+
+def macc_chart(macc_frame: pd.DataFrame, *, title: str = "Marginal abatement cost curve") -> Figure:
+    """The MACC of `optimizer.analysis.macc(...)`: one bar per project with abatement, in the frame's
+    (cheapest tonne first) order; width = `abatement_t`, height = `sek_per_t`, coloured by sector.
+    Projects with zero abatement have no cost per tonne and are left out."""
+    frame = macc_frame[macc_frame["abatement_t"] > 0]
+    frame = frame[np.isfinite(frame["sek_per_t"].to_numpy(dtype=float))]
+    total = float(frame["abatement_t"].sum())
+    left_out = len(macc_frame) - len(frame)
+    alt = (
+        f"Marginal abatement cost curve of {len(frame)} projects: bars from the cheapest tonne to the "
+        f"dearest, each as wide as the project's abatement (in all {_tonnes(total)} t CO2e) and as high "
+        f"as its cost per tonne"
+    )
+    if len(frame):
+        cheapest, dearest = frame.iloc[0], frame.iloc[-1]
+        alt += (
+            f", from {_tonnes(cheapest['sek_per_t'])} SEK/t ({cheapest['id']}) "
+            f"to {_tonnes(dearest['sek_per_t'])} SEK/t ({dearest['id']})"
+        )
+    alt += "." + (f" {left_out} project(s) without abatement are not shown." if left_out else "")
+    figure = _figure(10, 5.5, alt)
+    axes = figure.add_subplot()
+    figure.suptitle(title, fontsize=13)
+    if frame.empty:
+        _empty(axes, "No project has any abatement")
+        return figure
+
+    widths = frame["abatement_t"].to_numpy(dtype=float)
+    heights = frame["sek_per_t"].to_numpy(dtype=float)
+    lefts = np.concatenate([[0.0], np.cumsum(widths)[:-1]])
+    sectors = list(dict.fromkeys(frame["sector"].astype(str)))
+    colour = {s: PALETTE[i % len(PALETTE)] for i, s in enumerate(sectors)}
+    # A few dear tonnes would flatten the curve: the y axis stops at twice the cost per tonne below
+    # which 99 % of the tonnes lie; taller bars are cut there, hatched, and listed in a note.
+    order = np.argsort(heights, kind="mergesort")
+    reached = np.cumsum(widths[order]) / total
+    cap = 2.0 * float(heights[order][np.searchsorted(reached, 0.99)])
+    clipped = heights > cap if float(heights.max()) > cap else np.zeros(len(heights), dtype=bool)
+    top = cap if clipped.any() else float(heights.max())
+    bars = axes.bar(
+        lefts,
+        np.where(clipped, top, heights),
+        width=widths,
+        align="edge",
+        color=[colour[s] for s in frame["sector"].astype(str)],
+        edgecolor="white",
+        linewidth=0.4,
+    )
+    if clipped.any():
+        for bar, cut in zip(bars, clipped, strict=True):
+            if cut:
+                bar.set_hatch("////")
+                bar.set_edgecolor("black")
+        dear = [
+            f"{i}: {_thousands(h)} SEK/t" for i, h in zip(frame["id"][clipped], heights[clipped], strict=True)
+        ]
+        shown = dear[:6] + ([f"… and {len(dear) - 6} more"] if len(dear) > 6 else [])
+        axes.text(
+            0.99,
+            0.97,
+            "Off the scale (hatched):\n" + "\n".join(shown),
+            transform=axes.transAxes,
+            ha="right",
+            va="top",
+            fontsize=8,
+            bbox={"boxstyle": "round", "facecolor": "white", "edgecolor": "0.7"},
+        )
+        alt += f" The y axis stops at {_tonnes(top)} SEK/t; {len(dear)} dearer project(s) are cut there."
+        figure.set_label(alt)
+    for sector in sectors:  # legend handles without adding bars
+        axes.scatter([], [], marker="s", s=60, color=colour[sector], label=sector)
+    axes.legend(title="sector", loc="upper left", fontsize=9, title_fontsize=9, frameon=False)
+    axes.set_xlim(0, total)
+    axes.set_ylim(min(0.0, float(heights.min()) * 1.05), top * 1.05)
+    axes.set_xlabel("Cumulative abatement (t CO2e)")
+    axes.set_ylabel("Cost per tonne (SEK/t CO2e)")
+    axes.xaxis.set_major_formatter(_thousands)
+    axes.yaxis.set_major_formatter(_thousands)
+    axes.grid(axis="y", linewidth=0.4, alpha=0.5)
+    axes.set_axisbelow(True)
+    return figure
+
+
+def frontier_chart(points: Sequence[FrontierPoint], *, title: str = "Budget frontier") -> Figure:
+    """Best tCO2e against total budget (MSEK) for the points of `optimizer.analysis.frontier`, with the
+    knee (`optimizer.analysis.knee`) marked. Points without a portfolio are left out."""
+    usable = sorted(
+        (p for p in points if p.has_portfolio and p.objective_value_t is not None), key=lambda p: p.budget_sek
+    )
+    bend = knee(points)
+    alt = f"Budget frontier: the best reduction in t CO2e for {len(usable)} total budget(s)"
+    if usable:
+        alt += (
+            f", from {_tonnes(usable[0].objective_value_t)} t at {_msek(usable[0].budget_sek)} MSEK "
+            f"to {_tonnes(usable[-1].objective_value_t)} t at {_msek(usable[-1].budget_sek)} MSEK"
+        )
+    alt += "."
+    if bend is not None:
+        alt += (
+            f" Knee at {_msek(bend.budget_sek)} MSEK ({_tonnes(bend.objective_value_t)} t): after it the "
+            "tonnes per extra MSEK fall the most."
+        )
+    missing = len(points) - len(usable)
+    if missing:
+        alt += f" {missing} budget(s) without a portfolio are not shown."
+    figure = _figure(8, 5, alt)
+    axes = figure.add_subplot()
+    figure.suptitle(title, fontsize=13)
+    if not usable:
+        _empty(axes, "No budget has a portfolio")
+        return figure
+    x = [p.budget_sek / 1e6 for p in usable]
+    y = [p.objective_value_t for p in usable]
+    axes.plot(x, y, marker="o", color=SPEND, linewidth=1.8, markersize=5, label="best portfolio")
+    if bend is not None:
+        axes.plot(
+            [bend.budget_sek / 1e6],
+            [bend.objective_value_t],
+            marker="o",
+            markersize=12,
+            markerfacecolor="none",
+            markeredgecolor=BUDGET,
+            markeredgewidth=2,
+            linestyle="none",
+            label=f"knee: {_msek(bend.budget_sek)} MSEK",
+        )
+        axes.annotate(
+            "knee",
+            (bend.budget_sek / 1e6, bend.objective_value_t),
+            xytext=(12, -18),
+            textcoords="offset points",
+            color=BUDGET,
+            fontsize=10,
+        )
+    axes.set_xlabel("Total budget (MSEK)")
+    axes.set_ylabel("Best reduction (t CO2e)")
+    axes.yaxis.set_major_formatter(_thousands)
+    axes.set_ylim(bottom=0)
+    axes.grid(linewidth=0.4, alpha=0.5)
+    axes.legend(loc="lower right", fontsize=9, frameon=False)
+    return figure
+
+
+def budget_chart(result: Result, *, title: str = "Budget use per year (municipal cost)") -> Figure:
+    """Spend per budget year (bars, MSEK) against the year's budget (markers), from `result.budget`:
+    one bar per budget row (one, labelled "all years", for a single total budget)."""
+    rows = list(result.budget)
+    labels = ["all years" if r.year is None else str(r.year) for r in rows]
+    spend = np.array([r.spend_sek for r in rows], dtype=float) / 1e6
+    budget = np.array([r.budget_sek for r in rows], dtype=float) / 1e6
+    parts = [f"{label}: {s:,.1f} of {b:,.1f} MSEK" for label, s, b in zip(labels, spend, budget, strict=True)]
+    alt = f"Budget use: municipal spend against the budget for {len(rows)} budget period(s). " + (
+        "; ".join(parts) + "." if parts else "No budget."
+    )
+    figure = _figure(max(5.0, 1.1 * len(rows) + 3), 4.5, alt)
+    axes = figure.add_subplot()
+    figure.suptitle(title, fontsize=13)
+    if not rows:
+        _empty(axes, "No budget")
+        return figure
+    positions = np.arange(len(rows))
+    bars = axes.bar(positions, spend, width=0.6, color=SPEND, label="spent")
+    axes.scatter(
+        positions,
+        budget,
+        marker="_",
+        s=1800 / max(1, len(rows)) ** 0.5,
+        linewidths=2.5,
+        color=BUDGET,
+        label="budget",
+        zorder=3,
+    )
+    top = max(float(np.max(budget, initial=0)), float(np.max(spend, initial=0)), 1e-9) * 1.18
+    for bar, s, b in zip(bars, spend, budget, strict=True):
+        inside = s > 0.1 * top  # the share inside a tall bar, above a short one
+        axes.annotate(
+            f"{s / b:.0%}" if b > 0 else "",
+            (bar.get_x() + bar.get_width() / 2, s),
+            xytext=(0, -12 if inside else 8),
+            textcoords="offset points",
+            ha="center",
+            va="center",
+            color="white" if inside else "black",
+            fontsize=8,
+        )
+    axes.set_xticks(positions, labels)
+    axes.set_xlabel("Budget year")
+    axes.set_ylabel("Municipal cost (MSEK)")
+    axes.set_ylim(0, top)
+    axes.grid(axis="y", linewidth=0.4, alpha=0.5)
+    axes.set_axisbelow(True)
+    axes.legend(loc="upper left", ncols=2, fontsize=9, frameon=False)
+    return figure
+
+
+def district_chart(result: Result, *, title: str = "Funded projects per district") -> Figure:
+    """Spend (MSEK: municipal cost, plus grants stacked on it) and abatement (t CO2e, the objective's
+    measure) per district of the funded projects, two panels side by side, largest spend first.
+    Projects without a district are counted under "(none)"."""
+    municipal: dict[str, float] = {}
+    grant: dict[str, float] = {}
+    tonnes: dict[str, float] = {}
+    for s in result.selected:
+        district = s.district if s.district not in (None, "") else NO_DISTRICT
+        municipal[district] = municipal.get(district, 0.0) + s.municipal_cost_sek
+        grant[district] = grant.get(district, 0.0) + (s.cost_sek - s.municipal_cost_sek)
+        tonnes[district] = tonnes.get(district, 0.0) + s.abatement_t
+    districts = sorted(municipal, key=lambda d: (-(municipal[d] + grant[d]), d))
+    parts = [f"{d}: {_msek(municipal[d] + grant[d])} MSEK, {_tonnes(tonnes[d])} t" for d in districts]
+    alt = (
+        f"Spend and abatement per district for {len(result.selected)} funded project(s) in "
+        f"{len(districts)} district(s), largest spend first. "
+        + ("; ".join(parts) + "." if parts else "No project is funded.")
+    )
+    figure = _figure(10, max(3.5, 0.42 * len(districts) + 1.8), alt)
+    figure.suptitle(title, fontsize=13)
+    money, reduction = figure.subplots(1, 2, sharey=True)
+    if not districts:
+        _empty(money, "No funded projects")
+        _empty(reduction, "No funded projects")
+        return figure
+    positions = np.arange(len(districts))
+    own = np.array([municipal[d] for d in districts]) / 1e6
+    extra = np.array([grant[d] for d in districts]) / 1e6
+    money.barh(positions, own, height=0.65, color=SPEND, label="municipal")
+    if np.any(extra > 0):
+        money.barh(positions, extra, left=own, height=0.65, color=GRANT, label="grants")
+    money.set_yticks(positions, districts)
+    money.invert_yaxis()
+    money.set_xlabel("Investment (MSEK)")
+    money.set_ylabel("District")
+    money.legend(loc="lower right", fontsize=9, frameon=False)
+    reduction.barh(positions, [tonnes[d] for d in districts], height=0.65, color="#009E73")
+    reduction.set_xlabel(f"Abatement (t CO2e, {result.objective})")
+    reduction.xaxis.set_major_formatter(_thousands)
+    reduction.xaxis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10]))
+    reduction.tick_params(axis="y", left=False)
+    for axes in (money, reduction):
+        axes.grid(axis="x", linewidth=0.4, alpha=0.5)
+        axes.set_axisbelow(True)
+    return figure

@@ -1,0 +1,208 @@
+"""Charts (optimizer.charts) on the example data, and `--plot DIR` on the command line."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import struct
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from matplotlib.container import BarContainer
+from matplotlib.figure import Figure
+
+from models import Result
+from optimizer import read_projects, solve
+from optimizer.analysis import FrontierPoint, frontier, knee, macc
+from optimizer.charts import budget_chart, describe, district_chart, frontier_chart, macc_chart, save
+from optimizer.io import read_scenario
+
+ROOT = Path(__file__).resolve().parent.parent
+PROJECTS = ROOT / "examples" / "kristinehamn_projects.csv"
+EQUITY = ROOT / "examples" / "scenario_equity.toml"
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+BUDGETS = [50e6, 100e6, 150e6, 200e6]
+
+
+@pytest.fixture(scope="module")
+def example():
+    projects, scenario = read_projects(PROJECTS), read_scenario(EQUITY)
+    result = solve(projects, scenario)
+    assert result.has_portfolio
+    return projects, scenario, result
+
+
+@pytest.fixture(scope="module")
+def points(example) -> list[FrontierPoint]:
+    projects, scenario, _ = example
+    return frontier(projects, scenario, BUDGETS)
+
+
+def bars(figure: Figure) -> list[BarContainer]:
+    return [c for axes in figure.axes for c in axes.containers if isinstance(c, BarContainer)]
+
+
+def assert_png(path: Path) -> None:
+    data = path.read_bytes()
+    assert data.startswith(PNG_MAGIC)
+    assert data[12:16] == b"IHDR"
+    width, height = struct.unpack(">II", data[16:24])
+    assert width > 0 and height > 0
+
+
+def assert_svg(path: Path) -> None:
+    root = ET.parse(path).getroot()
+    assert root.tag.rsplit("}", 1)[-1] == "svg"
+
+
+def assert_readable(figure: Figure) -> None:
+    """Title, axis labels with units, alt text, and no text overlapping other text."""
+    assert figure.get_suptitle()
+    assert figure.get_layout_engine() is not None
+    assert describe(figure) and describe(figure) == figure.get_label()
+    renderer = figure.canvas.get_renderer()
+    figure.draw_without_rendering()
+    for axes in figure.axes:
+        labels = [axes.get_xlabel(), axes.get_ylabel()]
+        assert any(label.endswith(")") and "(" in label for label in labels), labels  # the unit
+        texts = [t for t in (*axes.get_xticklabels(), *axes.get_yticklabels()) if t.get_text()]
+        for ticks in (axes.get_xticklabels(), axes.get_yticklabels()):
+            boxes = [t.get_window_extent(renderer) for t in ticks if t.get_text() and t.get_visible()]
+            for a, b in itertools.pairwise(boxes):
+                assert not a.overlaps(b), [t.get_text() for t in ticks]
+        assert texts
+
+
+def check_files(figure: Figure, directory: Path, name: str) -> None:
+    assert_png(save(figure, directory / f"{name}.png"))
+    assert_svg(save(figure, directory / f"{name}.svg"))
+
+
+def test_macc_chart(example, tmp_path: Path) -> None:
+    projects, scenario, _ = example
+    frame = macc(projects, scenario)
+    figure = macc_chart(frame)
+    assert_readable(figure)
+    (container,) = bars(figure)
+    assert len(container) == int((frame["abatement_t"] > 0).sum())
+    # bars in MACC order, each as wide as its abatement, side by side from 0
+    shown = frame[frame["abatement_t"] > 0]
+    widths = [b.get_width() for b in container]
+    assert widths == pytest.approx(shown["abatement_t"].tolist())
+    assert container[0].get_x() == 0
+    assert container[-1].get_x() + widths[-1] == pytest.approx(shown["abatement_t"].sum())
+    assert "SEK" in figure.axes[0].get_ylabel() and "CO2e" in figure.axes[0].get_xlabel()
+    check_files(figure, tmp_path, "macc")
+
+
+def test_frontier_chart(points, tmp_path: Path) -> None:
+    figure = frontier_chart(points)
+    assert_readable(figure)
+    bend = knee(points)
+    assert bend is not None
+    assert f"{bend.budget_sek / 1e6:,.1f} MSEK" in describe(figure)
+    line = figure.axes[0].get_lines()[0]
+    assert list(line.get_xdata()) == pytest.approx([b / 1e6 for b in BUDGETS])
+    assert "MSEK" in figure.axes[0].get_xlabel()
+    check_files(figure, tmp_path, "frontier")
+
+
+def test_budget_chart(example, tmp_path: Path) -> None:
+    result: Result = example[2]
+    figure = budget_chart(result)
+    assert_readable(figure)
+    (container,) = bars(figure)
+    assert len(container) == len(result.budget) == 5
+    assert [b.get_height() for b in container] == pytest.approx([r.spend_sek / 1e6 for r in result.budget])
+    assert [t.get_text() for t in figure.axes[0].get_xticklabels()] == [str(r.year) for r in result.budget]
+    check_files(figure, tmp_path, "budget")
+
+
+def test_district_chart(example, tmp_path: Path) -> None:
+    result: Result = example[2]
+    figure = district_chart(result)
+    assert_readable(figure)
+    money, reduction = figure.axes
+    districts = {s.district or "(none)" for s in result.selected}
+    assert {t.get_text() for t in money.get_yticklabels()} == districts
+    tonnes = [b.get_width() for c in reduction.containers for b in c]
+    assert sum(tonnes) == pytest.approx(sum(s.abatement_t for s in result.selected))
+    check_files(figure, tmp_path, "district")
+
+
+def test_district_none_and_empty(example) -> None:
+    result: Result = example[2]
+    first = result.selected[0].model_copy(update={"district": None})
+    figure = district_chart(result.model_copy(update={"selected": [first, *result.selected[1:]]}))
+    assert "(none)" in {t.get_text() for t in figure.axes[0].get_yticklabels()}
+    empty = district_chart(result.model_copy(update={"selected": []}))
+    assert "No project is funded" in describe(empty)
+
+
+def test_save_refuses_other_formats(example, tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="png or .svg"):
+        save(budget_chart(example[2]), tmp_path / "chart.pdf")
+
+
+def test_no_pyplot() -> None:
+    """Server- and thread-safe: the object API only, never pyplot's global state."""
+    import optimizer.charts
+
+    source = Path(optimizer.charts.__file__).read_text(encoding="utf-8").splitlines()
+    assert not [line for line in source if "import" in line and "pyplot" in line]
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "optimizer", *args],
+        check=False,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_solve_plot_keeps_json_pure(tmp_path: Path) -> None:
+    out = tmp_path / "charts" / "solve"  # created, parents too
+    done = run_cli(
+        "solve",
+        "--projects",
+        str(PROJECTS),
+        "--scenario",
+        str(EQUITY),
+        "--format",
+        "json",
+        "--plot",
+        str(out),
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["status"] == "optimal"
+    for name in ("budget", "district", "macc"):
+        assert_png(out / f"{name}.png")
+        assert_svg(out / f"{name}.svg")
+        assert str(out / f"{name}.png") in done.stderr
+
+
+def test_frontier_plot_keeps_json_pure(tmp_path: Path) -> None:
+    done = run_cli(
+        "frontier",
+        "--projects",
+        str(PROJECTS),
+        "--scenario",
+        str(EQUITY),
+        "--budgets",
+        "50e6,100e6,150e6",
+        "--format",
+        "json",
+        "--plot",
+        str(tmp_path),
+    )
+    assert done.returncode == 0, done.stderr
+    assert len(json.loads(done.stdout)) == 3
+    assert_png(tmp_path / "frontier.png")
+    assert_svg(tmp_path / "frontier.svg")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["frontier.png", "frontier.svg"]
