@@ -3,24 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from rows import project
 
 from models import Scenario, Status
 from optimizer import read_projects, solve
 
 SOLVERS = ["highs", "cbc"]
-
-
-def project(pid: str, cost: float, abatement: float, **extra: object) -> dict[str, object]:
-    row: dict[str, object] = {
-        "id": pid,
-        "name": f"Project {pid}",
-        "sector": "energy",
-        "cost_sek": cost,
-        "abatement_t_per_year": abatement,
-        "lifetime_years": 1,
-    }
-    row.update(extra)
-    return row
 
 
 def run(rows: list[dict[str, object]], solver: str, **scenario: object):

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from rows import project
 
 from models import ProjectList, Scenario, Status
 from optimizer import read_projects, solve
@@ -17,19 +18,6 @@ from optimizer.whynot import RELATIVE_TOLERANCE, reduced_costs, rule_prices, sca
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
-
-
-def project(pid: str, cost: float, abatement: float, **extra: object) -> dict[str, object]:
-    row: dict[str, object] = {
-        "id": pid,
-        "name": f"Project {pid}",
-        "sector": "energy",
-        "cost_sek": cost,
-        "abatement_t_per_year": abatement,
-        "lifetime_years": 1,
-    }
-    row.update(extra)
-    return row
 
 
 def setup(rows: list[dict[str, object]], **scenario: object):

@@ -39,49 +39,60 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def start_web(database_url: str, port: int, cwd: Path) -> subprocess.Popen[bytes]:
+    """`uvicorn api.main:app` on `port`, once it answers /health/ready."""
+    web = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "api.main:app", "--host", "127.0.0.1", "--port", str(port)],
+        env=_env(database_url),
+        cwd=cwd,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/health/ready", timeout=1).status_code == 200:
+                return web
+        except httpx.TransportError:
+            pass
+        if web.poll() is not None or time.monotonic() > deadline:
+            web.kill()
+            raise RuntimeError(f"the server did not start: {web.stderr.read().decode() if web.stderr else ''}")
+        time.sleep(0.1)
+
+
+def start_worker(database_url: str, cwd: Path) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "api", "worker"],
+        env=_env(database_url),
+        cwd=cwd,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def stop(processes: list[subprocess.Popen[bytes]]) -> None:
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        try:
+            process.wait(15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[tuple[str, str]]:
     """uvicorn api.main:app and one worker process, on a fresh SQLite database; (base URL, database URL)."""
     database_url = f"sqlite:///{tmp_path / 'service.db'}"
     create_key(database_url, "bootstrap", "viewer", tmp_path)  # migrates the database
     port = free_port()
-    web = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "api.main:app", "--host", "127.0.0.1", "--port", str(port)],
-        env=_env(database_url),
-        cwd=tmp_path,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "api", "worker"],
-        env=_env(database_url),
-        cwd=tmp_path,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
+    processes = [start_worker(database_url, tmp_path)]
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{base}/health/ready", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if web.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(
-                    f"the server did not start: {web.stderr.read().decode() if web.stderr else ''}"
-                )
-            time.sleep(0.1)
-        yield base, database_url
+        processes.append(start_web(database_url, port, tmp_path))
+        yield f"http://127.0.0.1:{port}", database_url
     finally:
-        for process in (web, worker):
-            process.terminate()
-        for process in (web, worker):
-            try:
-                process.wait(15)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop(processes)
 
 
 def test_create_key_prints_a_working_key_last(tmp_path: Path) -> None:
@@ -146,26 +157,6 @@ def test_over_http_with_a_worker(server: tuple[str, str], tmp_path: Path) -> Non
         assert http.get("/v1/runs").json()["total"] == 1
 
 
-def _start_web(database_url: str, port: int, cwd: Path) -> subprocess.Popen[bytes]:
-    web = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "api.main:app", "--host", "127.0.0.1", "--port", str(port)],
-        env=_env(database_url),
-        cwd=cwd,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/health/ready", timeout=1).status_code == 200:
-                return web
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    web.kill()
-    raise RuntimeError("the server did not start")
-
-
 def test_an_accepted_run_survives_kill_9_of_every_process(tmp_path: Path) -> None:
     """The API answers 202 and is killed with SIGKILL at once, no worker running: after a restart of
     everything the list and the run are there and a new worker completes the run."""
@@ -173,7 +164,7 @@ def test_an_accepted_run_survives_kill_9_of_every_process(tmp_path: Path) -> Non
     key = create_key(database_url, "Kristinehamn", "editor", tmp_path)
     headers = {"Authorization": f"Bearer {key}"}
     port = free_port()
-    web = _start_web(database_url, port, tmp_path)
+    web = start_web(database_url, port, tmp_path)
     try:
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", headers=headers, timeout=30) as http:
             data = (EXAMPLES / "kristinehamn_projects.csv").read_bytes()
@@ -189,15 +180,9 @@ def test_an_accepted_run_survives_kill_9_of_every_process(tmp_path: Path) -> Non
     assert web.returncode == -9
 
     port = free_port()
-    web = _start_web(database_url, port, tmp_path)
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "api", "worker"],
-        env=_env(database_url),
-        cwd=tmp_path,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    processes = [start_worker(database_url, tmp_path)]
     try:
+        processes.append(start_web(database_url, port, tmp_path))
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", headers=headers, timeout=30) as http:
             assert http.get(f"/v1/project-lists/{listed.json()['id']}").status_code == 200
             deadline = time.monotonic() + 60
@@ -208,10 +193,4 @@ def test_an_accepted_run_survives_kill_9_of_every_process(tmp_path: Path) -> Non
         assert run["state"] == "succeeded", run
         assert run["result"]["status"] == "optimal"
     finally:
-        for process in (web, worker):
-            process.terminate()
-        for process in (web, worker):
-            try:
-                process.wait(15)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop(processes)
