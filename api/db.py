@@ -121,6 +121,9 @@ class Run(Base):
     cancel_requested: Mapped[bool] = mapped_column(Boolean, default=False)
     result: Mapped[dict | None] = mapped_column(JSON, default=None)
     """The CLI's JSON of the result, once succeeded."""
+    analysis: Mapped[dict | None] = mapped_column(JSON, default=None)
+    """The decision analysis asked for with the run (`explain`, `frontier_budgets_sek`) and, once
+    succeeded, its outputs (`api.analysis`); None when none was asked for."""
     error: Mapped[str | None] = mapped_column(Text, default=None)
     submitted_by: Mapped[str] = mapped_column(ForeignKey("api_keys.id"))
     created_at: Mapped[datetime] = mapped_column(default=now, index=True)
@@ -168,7 +171,7 @@ def make_engine(database_url: str) -> Engine:
         engine = create_engine(database_url, connect_args={"timeout": 30})
 
         @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(connection, _record) -> None:  # noqa: ANN001 - DBAPI objects
+        def _sqlite_pragmas(connection, _record) -> None:
             cursor = connection.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=FULL")

@@ -21,7 +21,7 @@ from api.problems import (
     problem_response,
     request_validation_errors,
 )
-from api.routes import api_keys, health, project_lists, runs
+from api.routes import api_keys, health, project_lists, run_analysis, runs
 from api.schemas import ProjectListCreate
 from api.settings import Settings
 
@@ -156,7 +156,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(RequestValidationError, _validation_handler)
     app.add_exception_handler(Exception, _server_error_handler)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
-    for module in (project_lists, runs, api_keys):
+    for module in (project_lists, runs, run_analysis, api_keys):
         app.include_router(module.router, dependencies=[Depends(reject_unknown_query_parameters)])
     app.include_router(health.router)  # lenient: probes may add query strings
 

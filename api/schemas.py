@@ -7,6 +7,8 @@ from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from optimizer.compare import Comparison
+
 Role = Literal["viewer", "editor", "admin"]
 RunState = Literal["queued", "running", "succeeded", "failed", "canceled"]
 
@@ -77,12 +79,72 @@ class ProjectListDetail(ProjectListOut):
 # --- runs -------------------------------------------------------------------------------------
 
 
+MAX_FRONTIER_BUDGETS = 50
+"""At most this many budgets in a run's `frontier_budgets_sek`."""
+
+BudgetSek = Annotated[float, Field(gt=0, allow_inf_nan=False)]
+
+
 class RunCreate(_Request):
     project_list_id: Annotated[str, Field(min_length=1, max_length=36)]
     scenario: dict[str, Any] = Field(
         description="A scenario in the optimiser's schema (README: Scenario), e.g. "
         '`{"budget_sek": {"2026": 25000000}, "constraints": [...]}`'
     )
+    explain: bool = Field(
+        default=False,
+        description="Also compute `why_not` and `rule_prices` (as `solve --explain`) after the solve, "
+        "when the portfolio is optimal; the time counts against the run's time limit",
+    )
+    frontier_budgets_sek: (
+        Annotated[list[BudgetSek], Field(min_length=1, max_length=MAX_FRONTIER_BUDGETS)] | None
+    ) = Field(
+        default=None,
+        description="Also compute the budget frontier (as the `frontier` command) over these total "
+        "budgets in SEK; the time counts against the run's time limit",
+    )
+
+
+class WhyNotOut(BaseModel):
+    id: str
+    max_cost_sek: float | None = Field(description="Exact; null: no cost above 0 would do")
+
+
+class RulePriceOut(BaseModel):
+    name: str
+    shadow_price: float = Field(description="Estimate from the LP relaxation")
+    objective_without_rule_t: float | None = Field(description="Exact: the optimum without the rule")
+
+
+class FrontierSelection(BaseModel):
+    id: str
+    fraction: float
+
+
+class FrontierPointOut(BaseModel):
+    """One budget of the frontier, as the CLI's `frontier --format json` writes it."""
+
+    budget_sek: float
+    objective_value_t: float | None
+    selected: list[FrontierSelection]
+    status: str
+    mip_gap: float | None
+    marginal_t_per_msek: float | None
+
+
+class RunAnalysis(BaseModel):
+    """What was asked for, and (once the run succeeded) the outputs; null outputs were not asked for,
+    not possible (see `notes`) or not finished within the run's time limit (see `notes`)."""
+
+    explain: bool
+    frontier_budgets_sek: list[float] | None
+    why_not: list[WhyNotOut] | None = None
+    rule_prices: list[RulePriceOut] | None = None
+    frontier: list[FrontierPointOut] | None = None
+    knee_budget_sek: float | None = Field(
+        default=None, description="The frontier's knee: after it the tonnes per extra MSEK fall the most"
+    )
+    notes: list[str] = Field(default_factory=list, description="Why an output asked for is null")
 
 
 class RunOut(_Response):
@@ -101,6 +163,9 @@ class RunOut(_Response):
     result: dict[str, Any] | None = Field(
         description="The CLI's JSON result (`python -m optimizer solve --format json`) once succeeded"
     )
+    analysis: RunAnalysis | None = Field(
+        description="The decision analysis asked for with the run; null when none was"
+    )
     error: str | None
 
 
@@ -113,6 +178,27 @@ class RunSummary(_Response):
     created_at: datetime
     started_at: datetime | None
     finished_at: datetime | None
+
+
+class MaccRow(BaseModel):
+    """One project on the marginal abatement cost curve (`python -m optimizer macc --format json`)."""
+
+    id: str
+    name: str
+    sector: str
+    abatement_t: float = Field(description="In the objective's measure (e.g. lifetime tonnes)")
+    cost_sek: float
+    municipal_cost_sek: float
+    sek_per_t: float | None = Field(description="null without abatement")
+    municipal_sek_per_t: float | None
+    cumulative_abatement_t: float
+
+
+class RunComparison(Comparison):
+    """How the run `other_run_id` differs from `base_run_id`; every difference is other − base."""
+
+    base_run_id: str
+    other_run_id: str
 
 
 # --- API keys ---------------------------------------------------------------------------------

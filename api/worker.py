@@ -11,6 +11,13 @@ when the run is cancelled, when it overruns its time limit by more than a margin
 asked to stop (the run is then put back in the queue) or when the worker itself dies (the child
 watches its parent and kills itself and its process group, which includes a CBC subprocess).
 
+A run that asks for decision analysis (`explain`, `frontier_budgets_sek`) has it computed by the same
+child after the solve (`api.analysis.analyse`), within the same time limit: the run's time limit
+covers solve and analysis together, and the child is killed `DEADLINE_MARGIN_S` after it as before.
+The child sends the result before the analysis and each part of the analysis as it finishes, so a run
+whose analysis is stopped (time limit, crash) still succeeds with its result and the finished parts;
+`analysis.notes` says what was stopped.
+
 Workers never migrate the database; whoever starts them calls `api.db.migrate` first.
 """
 
@@ -37,6 +44,7 @@ from sqlalchemy import ColumnElement, and_, false, func, literal, or_, select, t
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from api.analysis import merge, request_of
 from api.db import ProjectListRecord, Run, make_engine, now, session_factory, transaction
 from api.settings import Settings
 
@@ -58,8 +66,9 @@ if TYPE_CHECKING:
 log = logging.getLogger("api.worker")
 
 DEADLINE_MARGIN_S = 5.0
-"""How long past the scenario's time limit a solve may take before its process is killed. The optimiser
-itself returns within time_limit_s + 1 s; the rest is for checking, explaining and sending the result."""
+"""How long past the scenario's time limit a solve (with its analysis) may take before its process is
+killed. The optimiser itself returns within time_limit_s + 1 s; the rest is for checking, explaining and
+sending the result. The analysis has what the solve left of the time limit."""
 READ_LIMIT_S = 120.0
 """How long reading and validating a project list may take before the solve's own clock starts."""
 CANCEL_POLL_S = 1.0
@@ -73,7 +82,10 @@ OVERRUN_ERROR = "solver exceeded the time limit and was stopped"
 
 # What the solve process sends to the worker, over a one-way pipe.
 MSG_SOLVING = "solving"  # the inputs are read; the solve's clock starts
-MSG_RESULT = "result"  # (MSG_RESULT, result JSON)
+MSG_RESULT = "result"  # (MSG_RESULT, result JSON): the run is done
+MSG_SOLVED = "solved"  # (MSG_SOLVED, result JSON): the result; the analysis follows
+MSG_ANALYSIS = "analysis"  # (MSG_ANALYSIS, part): a finished part of the analysis (api.analysis.merge)
+MSG_ANALYSED = "analysed"  # the analysis is complete: the run is done
 MSG_INPUT_ERROR = "input_error"  # (MSG_INPUT_ERROR, located message)
 MSG_CRASH = "crash"  # (MSG_CRASH, "Type: message", traceback)
 
@@ -167,7 +179,7 @@ def claim_next(factory: Factory, worker_id: str, lease_s: float) -> str | None:
     return _claim_conditional(factory, worker_id, lease_s, at)
 
 
-def _oldest_first(statement):  # noqa: ANN001, ANN202 - a Select
+def _oldest_first(statement):
     return statement.order_by(Run.created_at, Run.id)
 
 
@@ -256,11 +268,22 @@ def solve_in_child(conn: Connection, payload: dict[str, Any]) -> None:
             projects = _read_project_list(payload["content"], payload["file_type"], payload["source_name"])
             scenario = read_scenario(payload["scenario"])
             conn.send((MSG_SOLVING,))
+            started = time.monotonic()
             result = solve(projects, scenario)
         except InputError as error:
             conn.send((MSG_INPUT_ERROR, str(error)))
             return
-        conn.send((MSG_RESULT, result.model_dump(mode="json")))
+        request = payload.get("analysis")
+        if not request:
+            conn.send((MSG_RESULT, result.model_dump(mode="json")))
+            return
+        from api.analysis import analyse
+
+        conn.send((MSG_SOLVED, result.model_dump(mode="json")))
+        deadline = started + (scenario.time_limit_s or 0.0)
+        for part in analyse(projects, scenario, result, request, deadline=deadline):
+            conn.send((MSG_ANALYSIS, part))
+        conn.send((MSG_ANALYSED,))
     except BaseException as error:  # noqa: BLE001 - anything else is reported as a crash, not lost
         conn.send((MSG_CRASH, f"{type(error).__name__}: {error}", traceback.format_exc()))
     finally:
@@ -320,6 +343,9 @@ class _Job:
         self.child_target = child_target
         self.lease_s = settings.lease_s
         self.scenario: dict[str, Any] = {}
+        self.analysis: dict[str, Any] | None = None
+        self.solved: dict[str, Any] | None = None
+        """The result, once the child sent it ahead of its analysis."""
 
     # database ---------------------------------------------------------------------------------
 
@@ -333,6 +359,7 @@ class _Job:
                 return None
             record = session.get(ProjectListRecord, run.project_list_id)
             self.scenario = dict(run.scenario)
+            self.analysis = None if run.analysis is None else dict(run.analysis)
         if not self.scenario.get("time_limit_s"):  # the API always sets one; never solve without
             limit = min(self.settings.default_time_limit_s, self.settings.max_time_limit_s)
             log.warning("run %s has no time limit; solving with %g s", self.run_id, limit)
@@ -342,6 +369,7 @@ class _Job:
             "file_type": record.file_type,
             "source_name": f"{record.name} (version {record.version})",
             "scenario": self.scenario,
+            "analysis": request_of(self.analysis),
         }
 
     def _heartbeat(self, renew: bool) -> bool:
@@ -436,15 +464,29 @@ class _Job:
                     message = reader.recv()
                 except EOFError:
                     child.join(KILL_WAIT_S)
+                    if self.solved is not None:
+                        return self._succeeded(f"the analysis process {_exit_description(child.exitcode)}")
                     return self._failed(f"the solver process {_exit_description(child.exitcode)}", solving)
                 if message[0] == MSG_SOLVING:
                     solving = True
                     deadline = time.monotonic() + time_limit + self.margin_s
                     continue
+                if message[0] == MSG_SOLVED:
+                    self.solved = message[1]
+                    continue
+                if message[0] == MSG_ANALYSIS and self.analysis is not None:
+                    merge(self.analysis, message[1])
+                    continue
                 return self._outcome(message)
             clock = time.monotonic()
             if clock >= deadline:
                 _kill(child)
+                if self.solved is not None:
+                    log.warning("run %s: analysis stopped at the time limit of %g s", self.run_id, time_limit)
+                    return self._succeeded(
+                        f"the analysis was stopped: solve and analysis share the run's time limit of "
+                        f"{time_limit:g} s (stopped {self.margin_s:g} s after it)"
+                    )
                 if solving:
                     log.warning("run %s overran its time limit of %g s; stopped", self.run_id, time_limit)
                     return self._failed(
@@ -473,20 +515,34 @@ class _Job:
                         _kill(child)
                         return self._finish("canceled")
 
+    def _succeeded(self, stopped: str | None = None, result: dict[str, Any] | None = None) -> str:
+        """Record the result (`result`, or the one sent ahead of the analysis) and the analysis; `stopped`
+        says why the analysis did not finish (a note on the outputs still null)."""
+        result = result if result is not None else self.solved
+        assert result is not None
+        if stopped is not None and self.analysis is not None:
+            merge(self.analysis, {"notes": [f"{stopped}; outputs not finished are null"]})
+        solver = result.get("solver") or {}
+        return self._finish(
+            "succeeded",
+            result=result,
+            analysis=self.analysis,
+            error=None,
+            solver=solver.get("name"),
+            solver_version=solver.get("version"),
+        )
+
     def _outcome(self, message: tuple[Any, ...]) -> str:
         kind = message[0]
         if kind == MSG_RESULT:
-            result = message[1]
-            solver = result.get("solver") or {}
-            return self._finish(
-                "succeeded",
-                result=result,
-                error=None,
-                solver=solver.get("name"),
-                solver_version=solver.get("version"),
-            )
+            return self._succeeded(result=message[1])
+        if kind == MSG_ANALYSED and self.solved is not None:
+            return self._succeeded()
         if kind == MSG_INPUT_ERROR:
             return self._finish("failed", error=message[1])
+        if kind == MSG_CRASH and self.solved is not None:
+            log.error("run %s: the analysis failed:\n%s", self.run_id, message[2])
+            return self._succeeded(f"internal error in the analysis: {message[1]}")
         if kind == MSG_CRASH:
             log.error("run %s: the optimiser failed:\n%s", self.run_id, message[2])
             return self._failed(f"internal error in the optimiser: {message[1]}", solving=True)

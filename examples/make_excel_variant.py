@@ -25,7 +25,16 @@ EXCEL_CSV = HERE / "kristinehamn_projects_excel_sv.csv"
 XLSX = HERE / "kristinehamn_projects.xlsx"
 
 #: Columns holding numbers; every other column is text (booleans are handled separately).
-NUMERIC_PREFIXES = ("cost_sek", "grant_sek", "abatement_t_per_year", "lifetime_years", "year")
+NUMERIC_PREFIXES = (
+    "cost_sek",
+    "grant_sek",
+    "abatement_t_per_year",
+    "lifetime_years",
+    "year",
+    "earliest_start",
+    "latest_start",
+    "health",
+)
 BOOLEAN_COLUMNS = ("mandatory", "divisible")
 SWEDISH_BOOLEANS = {"true": "SANT", "false": "FALSKT"}
 

@@ -28,6 +28,8 @@ CORE_COLUMNS: tuple[str, ...] = (
     "exclusive_group",
     "mandatory",
     "divisible",
+    "earliest_start",
+    "latest_start",
 )
 #: Columns of `ProjectList.table`, in order.
 TABLE_COLUMNS: tuple[str, ...] = (
@@ -43,6 +45,8 @@ TABLE_COLUMNS: tuple[str, ...] = (
     "exclusive_group",
     "mandatory",
     "divisible",
+    "earliest_start",
+    "latest_start",
 )
 REQUIRED_COLUMNS: tuple[str, ...] = ("id", "name", "sector", "abatement_t_per_year", "lifetime_years")
 PROFILE_PREFIX = "cost_sek_"
@@ -55,7 +59,8 @@ class ProjectList:
     `table` has one row per project with the columns `row` (where it stood in the source, for
     messages), `id`, `name`, `sector`, `district` (None when absent), `grant_sek`,
     `abatement_t_per_year`, `lifetime_years`, `requires` (tuple of ids), `exclusive_group`
-    (None when absent), `mandatory`, `divisible`.
+    (None when absent), `mandatory`, `divisible`, `earliest_start` and `latest_start` (NaN when absent;
+    a project with either is *phased*: the optimiser chooses its start year, see `start_window`).
     `scheduled_cost` holds the total cost in SEK per calendar year (columns are years) of projects
     whose spending years are known; `unscheduled_cost` the `cost_sek` of projects without a `year`,
     which fall in the scenario's first budget year. `tags` holds every other input column as text.
@@ -116,6 +121,51 @@ class ProjectList:
         latest = np.where(spent, years, np.iinfo(np.int64).min).max(axis=1, initial=np.iinfo(np.int64).min)
         last = np.where(spent.any(axis=1), latest, first_year)
         return np.where(self.unscheduled_cost > 0, np.maximum(last, first_year), last).astype(int)
+
+    def first_spend_year(self, first_year: int) -> np.ndarray:
+        """The first calendar year with a cost, per project: its planned start."""
+        years = np.asarray(self.cost_years, dtype=int)
+        spent = self.scheduled_cost.to_numpy(dtype=float) > 0
+        never = np.iinfo(np.int64).max
+        earliest = np.where(spent, years, never).min(axis=1, initial=never)
+        return np.where(self.unscheduled_cost > 0, np.minimum(earliest, first_year), earliest).astype(int)
+
+    @property
+    def phased(self) -> np.ndarray:
+        """Projects whose start year the optimiser chooses (they give earliest_start or latest_start)."""
+        return self.table["earliest_start"].notna().to_numpy() | self.table["latest_start"].notna().to_numpy()
+
+    def start_window(
+        self, first_year: int, budget_years: Sequence[int] | None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The first and last start year allowed per project (both the planned start if not phased).
+
+        A phased project may start from `earliest_start` (default: its planned start) to `latest_start`
+        (default: the last budget year with a budget per year; with one budget over all years there is no
+        reason to wait, so its first allowed year). Starting in year s moves its whole cost profile by
+        s - planned start; years whose profile would leave the budget years are ruled out elsewhere.
+        """
+        planned = self.first_spend_year(first_year)
+        earliest = self.table["earliest_start"].to_numpy(dtype=float)
+        latest = self.table["latest_start"].to_numpy(dtype=float)
+        low = np.where(np.isnan(earliest), planned, earliest).astype(int)
+        default_high = max(budget_years) if budget_years else low
+        high = np.where(np.isnan(latest), default_high, latest).astype(int)
+        phased = self.phased
+        return np.where(phased, low, planned), np.where(phased, high, planned)
+
+    def cost_entries(self, first_year: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Every non-zero cost as (project index, calendar year, SEK), sorted by project."""
+        matrix = self.scheduled_cost.to_numpy(dtype=float)
+        rows, cols = np.nonzero(matrix)
+        years = np.asarray(self.cost_years, dtype=int)[cols]
+        amounts = matrix[rows, cols]
+        unscheduled = np.flatnonzero(self.unscheduled_cost > 0)
+        project = np.concatenate([rows, unscheduled])
+        year = np.concatenate([years, np.full(len(unscheduled), first_year, dtype=int)])
+        amount = np.concatenate([amounts, self.unscheduled_cost[unscheduled]])
+        order = np.argsort(project, kind="stable")
+        return project[order], year[order], amount[order]
 
     def rule_columns(self) -> tuple[str, ...]:
         """Columns a scenario rule may select projects by."""

@@ -10,6 +10,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
+from models.pathway import Pathway
+
 
 class Status(StrEnum):
     """What the optimiser can honestly say about the portfolio it returns."""
@@ -40,6 +42,14 @@ class Selection(_Record):
     municipal_cost_sek: float
     abatement_t: float
     """Contribution to the objective, in the objective's measure."""
+    start_year: int
+    """First year of spending (chosen by the optimiser for a phased project)."""
+    operating_from: int
+    """First year the reduction counts: the year after the last year of spending."""
+    pool_sek: dict[str, float] = {}
+    """Money from each funding pool (pools paying nothing are left out)."""
+    co_benefits: dict[str, float] = {}
+    """The co-benefit columns the scenario uses, times the fraction funded."""
 
 
 class YearSpend(_Record):
@@ -47,7 +57,33 @@ class YearSpend(_Record):
     """None when the scenario has one budget over all years."""
     budget_sek: float
     spend_sek: float
+    """Municipal money spent: cost minus grants and funding pools."""
     slack_sek: float
+    cost_sek: float = 0.0
+    grant_sek: float = 0.0
+    pool_sek: float = 0.0
+
+
+class SpendLine(_Record):
+    """One project's spending in one calendar year, and who pays it."""
+
+    id: str
+    year: int
+    cost_sek: float
+    grant_sek: float
+    pool_sek: float
+    municipal_sek: float
+
+
+class PoolUse(_Record):
+    """How much of a funding pool the portfolio draws."""
+
+    name: str
+    capacity_sek: float
+    """Over all years (the sum for a capacity per year)."""
+    allocated_sek: float
+    unused_sek: float
+    projects: int
 
 
 class RuleOutcome(_Record):
@@ -96,6 +132,7 @@ class Result(_Record):
     message: str
     objective: str
     objective_value_t: float | None
+    """The objective: tonnes in the objective's measure, plus weighted co-benefits if the scenario has any."""
     best_bound_t: float | None
     mip_gap: float | None
     """Relative gap (best_bound - objective) / objective, as achieved."""
@@ -109,6 +146,15 @@ class Result(_Record):
     municipal_sek_per_t: float | None
     budget: list[YearSpend]
     rules: list[RuleOutcome]
+    abatement_t: float = 0.0
+    """Tonnes in the objective's measure (the objective without co-benefit weights)."""
+    pool_sek: float = 0.0
+    """Money from funding pools; `municipal_cost_sek` is what is left after grants and pools."""
+    funding: list[PoolUse] = []
+    spend_plan: list[SpendLine] = []
+    """Per funded project and year: cost and who pays it (grants, pools, the municipal budget)."""
+    pathway: Pathway | None = None
+    """The portfolio's emissions pathway against the scenario's target, when the scenario sets one."""
     conflicts: list[Conflict]
     violations: list[str]
     solver: SolverInfo

@@ -9,9 +9,26 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-Measure = Literal["cost", "municipal_cost", "abatement", "count"]
+from models.pathway import PathwaySpec
+
+BUILTIN_MEASURES = ("cost", "municipal_cost", "abatement", "count")
+Measure = Annotated[
+    str,
+    Field(
+        min_length=1,
+        description='"cost", "municipal_cost" (after grants and funding pools), "abatement", "count", '
+        "or the name of a numeric co-benefit column of the project list (e.g. health, jobs).",
+    ),
+]
 SolverName = Literal["highs", "cbc"]
 WhereValue = str | int | float | bool
+
+
+def _as_lists(where: object) -> object:
+    """`where` values may be written as one value or a list of values."""
+    if isinstance(where, dict):
+        return {k: v if isinstance(v, list) else [v] for k, v in where.items()}
+    return where
 
 
 class _Strict(BaseModel):
@@ -44,12 +61,7 @@ class GroupRule(_Strict):
     min: Annotated[float, Field(ge=0)] | None = None
     max: Annotated[float, Field(ge=0)] | None = None
 
-    @field_validator("where", mode="before")
-    @classmethod
-    def _values_as_lists(cls, where: object) -> object:
-        if isinstance(where, dict):
-            return {k: v if isinstance(v, list) else [v] for k, v in where.items()}
-        return where
+    _where_lists = field_validator("where", mode="before")(classmethod(lambda cls, where: _as_lists(where)))
 
     @model_validator(mode="after")
     def _has_a_bound(self) -> GroupRule:
@@ -60,6 +72,46 @@ class GroupRule(_Strict):
         if self.min is not None and self.max is not None and self.min > self.max:
             raise ValueError(f"min {self.min} is above max {self.max}")
         return self
+
+
+def _sorted_years(amounts: float | dict[str, float], what: str) -> float | dict[str, float]:
+    """Keys of a per-year mapping must be years; they are returned sorted, as canonical text."""
+    if isinstance(amounts, dict):
+        if not amounts:
+            raise ValueError(f"a {what} per year needs at least one year")
+        bad = [k for k in amounts if not (k.strip().isdigit() and 1900 <= int(k) <= 2200)]
+        if bad:
+            raise ValueError(f'{what} years must be years such as "2026", not {", ".join(map(repr, bad))}')
+        return {str(int(k)): amounts[k] for k in sorted(amounts, key=int)}
+    return amounts
+
+
+class FundingPool(_Strict):
+    """An external source of money the optimiser may allocate to eligible projects (e.g. Klimatklivet,
+    an EU fund, a green loan).
+
+    A pool pays at most `max_share` of a project's total cost, and together with grants and other
+    pools never more than the cost. Pool money follows the project's spending over the years; with a
+    capacity per year, only those years' spending can draw on the pool.
+    """
+
+    name: Annotated[str, Field(min_length=1)]
+    capacity_sek: Annotated[float, Field(ge=0)] | dict[str, Annotated[float, Field(ge=0)]]
+    where: dict[str, list[WhereValue]] = Field(default_factory=dict)
+    max_share: Annotated[float, Field(gt=0, le=1)] = 1.0
+
+    _where_lists = field_validator("where", mode="before")(classmethod(lambda cls, where: _as_lists(where)))
+
+    @field_validator("capacity_sek")
+    @classmethod
+    def _years_are_years(cls, capacity: float | dict[str, float]) -> float | dict[str, float]:
+        return _sorted_years(capacity, "capacity")
+
+    @property
+    def capacity_years(self) -> tuple[int, ...] | None:
+        if isinstance(self.capacity_sek, dict):
+            return tuple(int(y) for y in self.capacity_sek)
+        return None
 
 
 class Scenario(_Strict):
@@ -74,25 +126,27 @@ class Scenario(_Strict):
     )
     objective: Objective = "lifetime"
     constraints: list[GroupRule] = Field(default_factory=list)
+    funding: list[FundingPool] = Field(default_factory=list)
+    co_benefit_weights: dict[str, float] = Field(
+        default_factory=dict,
+        description="Numeric co-benefit columns weighted into the objective: tonnes counted per unit of "
+        'the column (e.g. {"health": 50} adds 50 t for each point of health).',
+    )
     include: list[str] = Field(default_factory=list)
     exclude: list[str] = Field(default_factory=list)
     solver: SolverName = "highs"
     time_limit_s: Annotated[float, Field(gt=0)] | None = None
     mip_gap: Annotated[float, Field(ge=0, lt=1)] = 1e-4
+    pathway: PathwaySpec | None = Field(
+        default=None,
+        description="Baseline emissions and a target (net zero by a year, a yearly reduction rate, or "
+        "target points) to set the portfolio's emissions pathway against; see models.pathway.",
+    )
 
     @field_validator("budget_sek")
     @classmethod
     def _years_are_years(cls, budget: float | dict[str, float]) -> float | dict[str, float]:
-        if isinstance(budget, dict):
-            if not budget:
-                raise ValueError("a budget per year needs at least one year")
-            bad = [k for k in budget if not (k.strip().isdigit() and 1900 <= int(k) <= 2200)]
-            if bad:
-                raise ValueError(
-                    f'budget years must be years such as "2026", not {", ".join(map(repr, bad))}'
-                )
-            return {str(int(k)): budget[k] for k in sorted(budget, key=int)}
-        return budget
+        return _sorted_years(budget, "budget")
 
     @model_validator(mode="after")
     def _include_exclude_disjoint(self) -> Scenario:
@@ -103,6 +157,10 @@ class Scenario(_Strict):
         dup = sorted({n for n in names if names.count(n) > 1})
         if dup:
             raise ValueError(f"rule names must be unique: {', '.join(dup)}")
+        pools = [p.name for p in self.funding]
+        dup = sorted({n for n in pools if pools.count(n) > 1})
+        if dup:
+            raise ValueError(f"funding pool names must be unique: {', '.join(dup)}")
         return self
 
     @property
@@ -114,6 +172,10 @@ class Scenario(_Strict):
 
     @property
     def objective_label(self) -> str:
-        if isinstance(self.objective, CumulativeObjective):
-            return f"cumulative_to {self.objective.cumulative_to}"
-        return self.objective
+        label = (
+            f"cumulative_to {self.objective.cumulative_to}"
+            if isinstance(self.objective, CumulativeObjective)
+            else self.objective
+        )
+        weights = " + ".join(f"{w:g}*{column}" for column, w in self.co_benefit_weights.items())
+        return f"{label} + {weights}" if weights else label

@@ -24,10 +24,7 @@ from models import ProjectList, Result, Scenario, Status
 from optimizer.backends import Backend, Incumbents, Outcome, get_backend
 from optimizer.build import (
     MilpModel,
-    _scale_rhs,
-    budget_years,
     build_model,
-    municipal_cost_by_year,
     objective_coefficients,
 )
 from optimizer.errors import InputError, Problem
@@ -237,15 +234,11 @@ class _BudgetSweep:
         if len(rows) != 1 or rows[0].stop - rows[0].start != 1:
             raise AssertionError(f"a single total budget should give one budget row, not {rows}")
         self.row = rows[0].start
-        self.spend = municipal_cost_by_year(projects, scenario, budget_years(projects, scenario))[:, 0]
-        # The row is scaled by its largest coefficient: so must its bound be (as build.py does).
-        assert np.isclose(
-            self.scaled(scenario.budget_sek), self.model.row_upper[self.row], rtol=1e-12, atol=0
-        )
         self.backend = _WarmHighs(self.model, self.row)
 
     def scaled(self, budget_sek: float) -> float:
-        return float(_scale_rhs(self.spend, budget_sek)[0])
+        """The row is divided by its largest coefficient: so must its bound be."""
+        return float(budget_sek / self.model.row_scale[self.row])
 
     def solve(self, budget_sek: float) -> Result:
         started = time.perf_counter()

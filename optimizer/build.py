@@ -3,11 +3,16 @@
 The model is data: sparse matrices and bound vectors built column-wise with numpy/scipy, one
 block per rule, never a Python loop per project or per term. Rows are grouped by the rule they
 come from, so that an infeasible scenario can be explained rule by rule (`optimizer.explain`).
+
+Columns (see `ColumnLayout`): first one per project (how much of it is funded); then one per
+possible start year of each phased project; then one per (funding pool, funded option) for the
+share of that project's cost the pool pays. A project's cost, reduction and rule measures sit on
+its *option* columns: the project column itself when it is not phased, else its start-year columns.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -15,10 +20,13 @@ import pandas as pd
 import scipy.sparse as sp
 
 from models import CumulativeObjective, GroupRule, ProjectList, Scenario, canonical_text
-from optimizer.validate import resolve_first_year
+from optimizer.phasing import StartOptions, concatenated_ranges, moved_costs, start_options
+from optimizer.validate import co_benefit_values, resolve_first_year
 
 FORCED_GROUPS = ("mandatory", "include", "exclude")
 """Groups that act on variable bounds rather than on rows."""
+STRUCTURAL_KINDS = ("phasing", "pool link")
+"""Rows that define what the extra columns mean; they are never dropped to explain a conflict."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,7 +34,7 @@ class RowGroup:
     """Consecutive rows that come from one rule of the scenario."""
 
     name: str
-    kind: str  # "budget", "rule", "requires", "alternatives"
+    kind: str  # "budget", "rule", "requires", "alternatives", "funding", or one of STRUCTURAL_KINDS
     start: int
     stop: int
 
@@ -48,10 +56,70 @@ class BudgetYears:
     limits_sek: np.ndarray
 
 
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """A model solution in the project list's terms: what the independent checker is given."""
+
+    fractions: np.ndarray
+    """Per project: share funded (0/1 unless divisible)."""
+    start_years: np.ndarray
+    """Per project: the year its spending starts (the planned start unless phased)."""
+    pool_shares: np.ndarray
+    """Per (funding pool, project): the share of the project's total cost the pool pays."""
+
+
+@dataclass(frozen=True, eq=False)
+class ColumnLayout:
+    """What each column of the model stands for (see the module docstring)."""
+
+    n_projects: int
+    planned_start: np.ndarray
+    """Per project: the start year of its cost profile as listed."""
+    start_project: np.ndarray
+    """Per start-year column: its project."""
+    start_year: np.ndarray
+    """Per start-year column: the year."""
+    pool: np.ndarray
+    """Per pool column: the index of its funding pool."""
+    pool_project: np.ndarray
+    """Per pool column: the project it funds."""
+    pool_selector: np.ndarray
+    """Per pool column: the column (project or start year) that must be chosen for it to pay."""
+    pool_names: tuple[str, ...]
+
+    @property
+    def n_columns(self) -> int:
+        return self.n_projects + len(self.start_project) + len(self.pool)
+
+    @property
+    def start_columns(self) -> np.ndarray:
+        return self.n_projects + np.arange(len(self.start_project))
+
+    @property
+    def pool_columns(self) -> np.ndarray:
+        return self.n_projects + len(self.start_project) + np.arange(len(self.pool))
+
+    def decode(self, solution: np.ndarray) -> Decision:
+        """The portfolio a solution vector describes."""
+        solution = np.asarray(solution, dtype=float)
+        fractions = solution[: self.n_projects]
+        start_years = self.planned_start.copy()
+        if len(self.start_project):
+            taken = solution[self.start_columns]
+            order = np.lexsort((-taken, self.start_project))  # per project, the start taken most first
+            first = np.unique(self.start_project[order], return_index=True)[1]
+            chosen = order[first]
+            start_years[self.start_project[chosen]] = self.start_year[chosen]
+        shares = np.zeros((len(self.pool_names), self.n_projects))
+        np.add.at(shares, (self.pool, self.pool_project), solution[self.pool_columns])
+        return Decision(fractions=fractions, start_years=start_years, pool_shares=np.clip(shares, 0.0, None))
+
+
 @dataclass(frozen=True, eq=False)
 class MilpModel:
     """max objective @ x  s.t.  row_lower <= matrix @ x <= row_upper, col_lower <= x <= col_upper,
-    x integer where `integer`.  Columns are projects, in the order of the project list."""
+    x integer where `integer`. Columns are described by `layout`; rows by `row_groups`. Every row was
+    divided by `row_scale` (its largest coefficient), so a row's bounds are in units of that scale."""
 
     objective: np.ndarray
     matrix: sp.csr_array
@@ -61,8 +129,10 @@ class MilpModel:
     col_upper: np.ndarray
     integer: np.ndarray
     row_groups: tuple[RowGroup, ...]
+    row_scale: np.ndarray
     forced: dict[str, np.ndarray]
     """Which projects each bound group forces in ("mandatory", "include") or out ("exclude")."""
+    layout: ColumnLayout
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -70,8 +140,9 @@ class MilpModel:
 
     @property
     def group_names(self) -> tuple[str, ...]:
+        """The rules an explanation may drop: every row group but the structural ones, and the forced sets."""
         forced = tuple(name for name in FORCED_GROUPS if self.forced[name].any())
-        return tuple(g.name for g in self.row_groups) + forced
+        return tuple(g.name for g in self.row_groups if g.kind not in STRUCTURAL_KINDS) + forced
 
     def without(self, dropped: Iterable[str]) -> MilpModel:
         """The same model with the named groups of rules removed (used to explain infeasibility)."""
@@ -82,8 +153,10 @@ class MilpModel:
                 lower[group.start : group.stop] = -np.inf
                 upper[group.start : group.stop] = np.inf
         forced = {k: (v if k not in dropped else np.zeros_like(v)) for k, v in self.forced.items()}
-        col_lower = (forced["mandatory"] | forced["include"]).astype(float)
-        col_upper = np.where(forced["exclude"], 0.0, 1.0)
+        n = self.layout.n_projects
+        col_lower, col_upper = self.col_lower.copy(), self.col_upper.copy()
+        col_lower[:n] = (forced["mandatory"] | forced["include"]).astype(float)
+        col_upper[:n] = np.where(forced["exclude"], 0.0, 1.0)
         return replace(
             self, row_lower=lower, row_upper=upper, col_lower=col_lower, col_upper=col_upper, forced=forced
         )
@@ -94,14 +167,20 @@ class MilpModel:
 
 
 def objective_coefficients(projects: ProjectList, scenario: Scenario) -> np.ndarray:
-    """tCO2e each fully funded project contributes to the scenario's objective."""
+    """tCO2e each fully funded project contributes to the scenario's objective, started as planned
+    (co-benefit weights not included)."""
+    return _tonnes(projects, scenario, np.arange(len(projects)), np.zeros(len(projects), dtype=int))
+
+
+def _tonnes(projects: ProjectList, scenario: Scenario, project: np.ndarray, shift: np.ndarray) -> np.ndarray:
+    """tCO2e counted per option (a project started `shift` years after its planned start)."""
     table = projects.table
-    annual = table["abatement_t_per_year"].to_numpy(dtype=float)
-    lifetime = table["lifetime_years"].to_numpy(dtype=float)
+    annual = table["abatement_t_per_year"].to_numpy(dtype=float)[project]
+    lifetime = table["lifetime_years"].to_numpy(dtype=float)[project]
     if scenario.objective == "annual":
         return annual.copy()
     if isinstance(scenario.objective, CumulativeObjective):
-        last = projects.last_spend_year(resolve_first_year(projects, scenario))
+        last = projects.last_spend_year(resolve_first_year(projects, scenario))[project] + shift
         years = np.clip(scenario.objective.cumulative_to - last, 0, lifetime)
         return annual * years
     return annual * lifetime
@@ -116,7 +195,7 @@ def budget_years(projects: ProjectList, scenario: Scenario) -> BudgetYears:
 
 
 def municipal_cost_by_year(projects: ProjectList, scenario: Scenario, years: BudgetYears) -> np.ndarray:
-    """Municipal cost (cost minus grant, pro rata) per project and budget row, SEK."""
+    """Municipal cost (cost minus grant, pro rata) per project and budget row, SEK, as planned."""
     share = projects.municipal_share[:, None]
     if years.years == (None,):
         return (projects.total_cost[:, None] * share).reshape(-1, 1)
@@ -124,14 +203,20 @@ def municipal_cost_by_year(projects: ProjectList, scenario: Scenario, years: Bud
     return projects.cost_by_year([int(y) for y in years.years], first_year) * share
 
 
+def members_where(projects: ProjectList, where: Mapping[str, list]) -> np.ndarray:
+    """Mask of the projects whose every named column holds one of the listed values."""
+    members = np.ones(len(projects), dtype=bool)
+    for column, values in where.items():
+        wanted = [canonical_text(v) for v in values]
+        members &= pd.Series(projects.values_of(column)).isin(wanted).to_numpy()
+    return members
+
+
 def expand_rules(projects: ProjectList, scenario: Scenario) -> list[ExpandedRule]:
     """Each scenario rule as the concrete group(s) of projects it constrains."""
     expanded: list[ExpandedRule] = []
     for rule in scenario.constraints:
-        members = np.ones(len(projects), dtype=bool)
-        for column, values in rule.where.items():
-            wanted = [canonical_text(v) for v in values]
-            members &= pd.Series(projects.values_of(column)).isin(wanted).to_numpy()
+        members = members_where(projects, rule.where)
         if rule.for_each is None:
             expanded.append(ExpandedRule(rule.name, rule, members))
             continue
@@ -142,61 +227,88 @@ def expand_rules(projects: ProjectList, scenario: Scenario) -> list[ExpandedRule
 
 
 def rule_measure(projects: ProjectList, objective: np.ndarray, measure: str) -> np.ndarray:
-    """Per-project amount a rule of this measure counts, for a fully funded project."""
+    """Per-project amount a rule of this measure counts, for a fully funded project started as
+    planned (municipal cost after grants, before funding pools)."""
     if measure == "cost":
         return projects.total_cost
     if measure == "municipal_cost":
         return projects.total_cost * projects.municipal_share
     if measure == "abatement":
         return objective
-    return np.ones(len(projects))
+    if measure == "count":
+        return np.ones(len(projects))
+    return co_benefit_values(projects, measure)
+
+
+@dataclass(frozen=True)
+class _Options:
+    """The columns that carry each project's cost and reduction (one per project, or per start year)."""
+
+    column: np.ndarray
+    project: np.ndarray
+    shift: np.ndarray
 
 
 def build_model(projects: ProjectList, scenario: Scenario) -> MilpModel:
     """The complete MILP of a scenario (inputs validated with `validate.check_fits` first)."""
     n = len(projects)
-    objective = objective_coefficients(projects, scenario)
+    first_year = resolve_first_year(projects, scenario)
+    starts = start_options(projects, first_year, scenario.budget_years)
+    options = _options(projects, starts)
+    entries = _Entries(*moved_costs(projects, first_year, options.project, options.shift))
+    pools = _pool_columns(projects, scenario, options, entries)
+    layout = ColumnLayout(
+        n_projects=n,
+        planned_start=projects.first_spend_year(first_year),
+        start_project=starts.project,
+        start_year=starts.start_year,
+        pool=pools.pool,
+        pool_project=options.project[pools.option],
+        pool_selector=options.column[pools.option],
+        pool_names=tuple(p.name for p in scenario.funding),
+    )
+    width = layout.n_columns
+    pool_cols = layout.pool_columns
+    pool_entries = _pool_entries(pools, entries)
+
+    tonnes = _tonnes(projects, scenario, options.project, options.shift)
+    objective = np.zeros(width)
+    objective[options.column] = tonnes
+    for column, weight in scenario.co_benefit_weights.items():
+        objective[options.column] += weight * co_benefit_values(projects, column)[options.project]
+
     blocks: list[tuple[str, str, sp.csr_array, np.ndarray, np.ndarray]] = []
-
-    years = budget_years(projects, scenario)
-    spend = municipal_cost_by_year(projects, scenario, years)
-    for j, year in enumerate(years.years):
-        name = "budget" if year is None else f"budget {year}"
-        blocks.append(
-            (
-                name,
-                "budget",
-                _scaled_row(spend[:, j]),
-                np.array([-np.inf]),
-                _scale_rhs(spend[:, j], years.limits_sek[j]),
-            )
-        )
-
-    requires = _requires_block(projects)
+    blocks += _budget_blocks(projects, scenario, options, layout, entries, pool_entries)
+    if len(starts.project):
+        blocks.append(("phasing", "phasing", *_phasing_block(layout)))
+    if len(pools.pool):
+        blocks.append(("pool links", "pool link", *_pool_link_block(projects, scenario, layout)))
+    if scenario.funding:
+        blocks += _pool_capacity_blocks(scenario, layout, entries, pool_entries)
+    requires = _requires_block(projects, layout)
     if requires is not None:
-        blocks.append(
-            (
-                "requires",
-                "requires",
-                requires,
-                np.full(requires.shape[0], -np.inf),
-                np.zeros(requires.shape[0]),
-            )
-        )
-    alternatives = _alternatives_block(projects)
+        rows = requires.shape[0]
+        blocks.append(("requires", "requires", requires, np.full(rows, -np.inf), np.zeros(rows)))
+    alternatives = _alternatives_block(projects, width)
     if alternatives is not None:
         rows = alternatives.shape[0]
         blocks.append(("alternatives", "alternatives", alternatives, np.full(rows, -np.inf), np.ones(rows)))
-
     for rule in expand_rules(projects, scenario):
-        matrix, lower, upper = _rule_block(rule, rule_measure(projects, objective, rule.rule.measure))
-        blocks.append((f"rule {rule.name}", "rule", matrix, lower, upper))
+        measure = _column_measure(projects, rule.rule.measure, tonnes, options, layout, pool_cols)
+        in_group = np.zeros(width)
+        in_group[options.column] = rule.members[options.project]
+        in_group[pool_cols] = rule.members[layout.pool_project]
+        blocks.append((f"rule {rule.name}", "rule", *_rule_block(rule.rule, in_group, measure)))
 
     groups, start = [], 0
     for name, kind, matrix, _, _ in blocks:
         groups.append(RowGroup(name, kind, start, start + matrix.shape[0]))
         start += matrix.shape[0]
-    matrix = sp.vstack([b[2] for b in blocks], format="csr") if blocks else sp.csr_array((0, n))
+    matrix = sp.vstack([b[2] for b in blocks], format="csr") if blocks else sp.csr_array((0, width))
+    lower = np.concatenate([b[3] for b in blocks]) if blocks else np.zeros(0)
+    upper = np.concatenate([b[4] for b in blocks]) if blocks else np.zeros(0)
+    matrix, lower, upper, scale = _scale_rows(sp.csr_array(matrix), lower, upper)
+
     table = projects.table
     ids = pd.Index(projects.ids)
     forced = {
@@ -204,35 +316,227 @@ def build_model(projects: ProjectList, scenario: Scenario) -> MilpModel:
         "include": ids.isin(scenario.include),
         "exclude": ids.isin(scenario.exclude),
     }
+    col_lower = np.zeros(width)
+    col_upper = np.ones(width)
+    col_lower[:n] = (forced["mandatory"] | forced["include"]).astype(float)
+    col_upper[:n] = np.where(forced["exclude"], 0.0, 1.0)
+    if scenario.funding:
+        col_upper[pool_cols] = np.array([p.max_share for p in scenario.funding])[pools.pool]
+    integer = np.zeros(width, dtype=bool)
+    integer[:n] = ~table["divisible"].to_numpy(dtype=bool)
+    integer[layout.start_columns] = True
     return MilpModel(
         objective=objective,
-        matrix=sp.csr_array(matrix),
-        row_lower=np.concatenate([b[3] for b in blocks]) if blocks else np.zeros(0),
-        row_upper=np.concatenate([b[4] for b in blocks]) if blocks else np.zeros(0),
-        col_lower=(forced["mandatory"] | forced["include"]).astype(float),
-        col_upper=np.where(forced["exclude"], 0.0, 1.0),
-        integer=~table["divisible"].to_numpy(dtype=bool),
+        matrix=matrix,
+        row_lower=lower,
+        row_upper=upper,
+        col_lower=col_lower,
+        col_upper=col_upper,
+        integer=integer,
         row_groups=tuple(groups),
+        row_scale=scale,
         forced=forced,
+        layout=layout,
     )
 
 
-def _row_scale(coefficients: np.ndarray) -> float:
-    """Rows are scaled to a largest coefficient of 1: SEK figures of 1e8 would hurt the solver."""
-    largest = float(np.abs(coefficients).max(initial=0.0))
-    return largest if largest > 0 else 1.0
+def _options(projects: ProjectList, starts: StartOptions) -> _Options:
+    n = len(projects)
+    fixed = np.flatnonzero(~projects.phased)
+    return _Options(
+        column=np.concatenate([fixed, n + np.arange(len(starts.project))]),
+        project=np.concatenate([fixed, starts.project]),
+        shift=np.concatenate([np.zeros(len(fixed), dtype=int), starts.shift]),
+    )
 
 
-def _scaled_row(coefficients: np.ndarray) -> sp.csr_array:
-    return sp.csr_array(coefficients[None, :] / _row_scale(coefficients))
+@dataclass(frozen=True)
+class _Entries:
+    """Every cost of every option: (option index, calendar year, SEK), grouped by option."""
+
+    option: np.ndarray
+    year: np.ndarray
+    amount: np.ndarray
 
 
-def _scale_rhs(coefficients: np.ndarray, rhs: float) -> np.ndarray:
-    return np.array([rhs / _row_scale(coefficients)])
+@dataclass(frozen=True)
+class _PoolColumns:
+    pool: np.ndarray
+    option: np.ndarray
+    """Index into `_Options` of the option each pool column funds."""
 
 
-def _requires_block(projects: ProjectList) -> sp.csr_array | None:
-    """x_dependent - x_required <= 0 for every (project, required project) pair."""
+def _pool_columns(
+    projects: ProjectList, scenario: Scenario, options: _Options, entries: _Entries
+) -> _PoolColumns:
+    """One column per (pool, option) where the project is eligible and, for a pool with a capacity per
+    year, every year of the option's spending has capacity (pool money follows the spending)."""
+    pool_of, option_of = [], []
+    for index, pool in enumerate(scenario.funding):
+        eligible = members_where(projects, pool.where)[options.project]
+        years = pool.capacity_years
+        if years is not None:
+            outside = np.bincount(
+                entries.option[~np.isin(entries.year, years)], minlength=len(options.project)
+            )
+            eligible &= outside == 0
+        chosen = np.flatnonzero(eligible)
+        pool_of.append(np.full(len(chosen), index))
+        option_of.append(chosen)
+    if not pool_of:
+        return _PoolColumns(np.zeros(0, dtype=int), np.zeros(0, dtype=int))
+    return _PoolColumns(np.concatenate(pool_of).astype(int), np.concatenate(option_of).astype(int))
+
+
+def _pool_entries(pools: _PoolColumns, entries: _Entries) -> tuple[np.ndarray, np.ndarray]:
+    """(pool column, cost entry) pairs: each pool column pays its share of every cost of its option."""
+    first = np.searchsorted(entries.option, pools.option, side="left")
+    count = np.searchsorted(entries.option, pools.option, side="right") - first
+    return np.repeat(np.arange(len(pools.option)), count), concatenated_ranges(first, count)
+
+
+def _budget_blocks(
+    projects: ProjectList,
+    scenario: Scenario,
+    options: _Options,
+    layout: ColumnLayout,
+    entries: _Entries,
+    pool_entries: tuple[np.ndarray, np.ndarray],
+) -> list[tuple[str, str, sp.csr_array, np.ndarray, np.ndarray]]:
+    """Municipal spending per budget row: cost after grants on the options, minus pool money."""
+    years = budget_years(projects, scenario)
+    if years.years == (None,):
+        row = np.zeros(len(entries.option), dtype=int)
+    else:
+        row = pd.Index(years.years).get_indexer(entries.year)
+        assert (row >= 0).all(), "costs outside the budget years should have been rejected by validation"
+    share = projects.municipal_share[options.project[entries.option]]
+    pool, entry = pool_entries
+    matrix = sp.csr_array(
+        sp.coo_array(
+            (
+                np.concatenate([entries.amount * share, -entries.amount[entry]]),
+                (
+                    np.concatenate([row, row[entry]]),
+                    np.concatenate([options.column[entries.option], layout.pool_columns[pool]]),
+                ),
+            ),
+            shape=(len(years.years), layout.n_columns),
+        )
+    )
+    return [
+        (
+            "budget" if y is None else f"budget {y}",
+            "budget",
+            matrix[[j]],
+            np.array([-np.inf]),
+            np.array([years.limits_sek[j]]),
+        )
+        for j, y in enumerate(years.years)
+    ]
+
+
+def _phasing_block(layout: ColumnLayout) -> tuple[sp.csr_array, np.ndarray, np.ndarray]:
+    """A phased project is funded iff exactly one of its start years is taken: Σ_s z_s − x = 0."""
+    phased, row = np.unique(layout.start_project, return_inverse=True)
+    data = np.concatenate([np.ones(len(row)), -np.ones(len(phased))])
+    rows = np.concatenate([row, np.arange(len(phased))])
+    cols = np.concatenate([layout.start_columns, phased])
+    matrix = sp.csr_array(sp.coo_array((data, (rows, cols)), shape=(len(phased), layout.n_columns)))
+    return matrix, np.zeros(len(phased)), np.zeros(len(phased))
+
+
+def _pool_link_block(
+    projects: ProjectList, scenario: Scenario, layout: ColumnLayout
+) -> tuple[sp.csr_array, np.ndarray, np.ndarray]:
+    """A pool pays only for a chosen option, at most its max_share of the cost (g − max_share·z ≤ 0), and
+    grants plus pools never more than the cost (Σ_pools g − municipal share·z ≤ 0)."""
+    k = len(layout.pool)
+    max_share = np.array([p.max_share for p in scenario.funding])[layout.pool]
+    link = sp.coo_array(
+        (
+            np.concatenate([np.ones(k), -max_share]),
+            (np.tile(np.arange(k), 2), np.concatenate([layout.pool_columns, layout.pool_selector])),
+        ),
+        shape=(k, layout.n_columns),
+    )
+    selectors, first, row = np.unique(layout.pool_selector, return_index=True, return_inverse=True)
+    municipal = projects.municipal_share[layout.pool_project[first]]
+    offered = np.bincount(row, weights=max_share, minlength=len(selectors))
+    needed = offered > municipal + 1e-12  # elsewhere the link rows imply it already
+    renumber = np.cumsum(needed) - 1
+    keep = needed[row]
+    cover = sp.coo_array(
+        (
+            np.concatenate([np.ones(int(keep.sum())), -municipal[needed]]),
+            (
+                np.concatenate([renumber[row[keep]], np.arange(int(needed.sum()))]),
+                np.concatenate([layout.pool_columns[keep], selectors[needed]]),
+            ),
+        ),
+        shape=(int(needed.sum()), layout.n_columns),
+    )
+    matrix = sp.csr_array(sp.vstack([link, cover], format="csr"))
+    return matrix, np.full(matrix.shape[0], -np.inf), np.zeros(matrix.shape[0])
+
+
+def _pool_capacity_blocks(
+    scenario: Scenario, layout: ColumnLayout, entries: _Entries, pool_entries: tuple[np.ndarray, np.ndarray]
+) -> list[tuple[str, str, sp.csr_array, np.ndarray, np.ndarray]]:
+    """Σ pool money ≤ capacity: in all, or per year for a pool with a capacity per year."""
+    pool, entry = pool_entries
+    blocks = []
+    for index, spec in enumerate(scenario.funding):
+        mine = layout.pool[pool] == index
+        years = spec.capacity_years
+        if years is None:
+            limits, rows = np.array([spec.capacity_sek], dtype=float), np.zeros(int(mine.sum()), dtype=int)
+        else:
+            limits = np.array(list(spec.capacity_sek.values()), dtype=float)
+            rows = pd.Index(years).get_indexer(entries.year[entry[mine]])
+        matrix = sp.csr_array(
+            sp.coo_array(
+                (entries.amount[entry[mine]], (rows, layout.pool_columns[pool[mine]])),
+                shape=(len(limits), layout.n_columns),
+            )
+        )
+        blocks.append((f"funding {spec.name}", "funding", matrix, np.full(len(limits), -np.inf), limits))
+    return blocks
+
+
+def _column_measure(
+    projects: ProjectList,
+    measure: str,
+    tonnes: np.ndarray,
+    options: _Options,
+    layout: ColumnLayout,
+    pool_cols: np.ndarray,
+) -> np.ndarray:
+    """What a rule of this measure counts per unit of each column; pool money lowers municipal cost."""
+    values = np.zeros(layout.n_columns)
+    if measure == "abatement":
+        values[options.column] = tonnes
+    else:
+        values[options.column] = rule_measure(projects, tonnes, measure)[options.project]
+    if measure == "municipal_cost":
+        values[pool_cols] = -projects.total_cost[layout.pool_project]
+    return values
+
+
+def _scale_rows(
+    matrix: sp.csr_array, lower: np.ndarray, upper: np.ndarray
+) -> tuple[sp.csr_array, np.ndarray, np.ndarray, np.ndarray]:
+    """Each row divided by its largest coefficient: SEK figures of 1e8 would hurt the solver."""
+    largest = abs(matrix).max(axis=1).toarray() if matrix.shape[0] else np.zeros(0)
+    scale = np.where(largest > 0, largest, 1.0)
+    scaled = sp.csr_array(sp.diags_array(1.0 / scale) @ matrix)
+    return scaled, lower / scale, upper / scale, scale
+
+
+def _requires_block(projects: ProjectList, layout: ColumnLayout) -> sp.csr_array | None:
+    """x_dependent − x_required ≤ 0 for every (project, required project) pair; and where either is
+    phased, the dependent does not start before the project it requires: for each start year s of the
+    dependent, z_dependent,s − Σ_{s' ≤ s} z_required,s' ≤ 0 (no big-M; a fixed start is its project column)."""
     pairs = projects.table["requires"].explode().dropna()
     if pairs.empty:
         return None
@@ -241,10 +545,37 @@ def _requires_block(projects: ProjectList) -> sp.csr_array | None:
     rows = np.arange(len(pairs))
     data = np.concatenate([np.ones(len(rows)), -np.ones(len(rows))])
     coords = (np.concatenate([rows, rows]), np.concatenate([dependent, required]))
-    return sp.csr_array(sp.coo_array((data, coords), shape=(len(rows), len(projects))))
+    funding = sp.coo_array((data, coords), shape=(len(rows), layout.n_columns))
+    phased = projects.phased
+    timed = phased[dependent] | phased[required]
+    if not timed.any():
+        return sp.csr_array(funding)
+    starts = pd.DataFrame(
+        {
+            "project": np.concatenate([np.flatnonzero(~phased), layout.start_project]),
+            "column": np.concatenate([np.flatnonzero(~phased), layout.start_columns]),
+            "year": np.concatenate([layout.planned_start[~phased], layout.start_year]),
+        }
+    )
+    pair = pd.DataFrame({"dependent": dependent[timed], "required": required[timed]})
+    own = pair.merge(starts, left_on="dependent", right_on="project").reset_index(drop=True)
+    own["row"] = np.arange(len(own))
+    earlier = own.merge(starts, left_on="required", right_on="project", suffixes=("", "_required"))
+    earlier = earlier[earlier["year_required"] <= earlier["year"]]
+    timing = sp.coo_array(
+        (
+            np.concatenate([np.ones(len(own)), -np.ones(len(earlier))]),
+            (
+                np.concatenate([own["row"], earlier["row"]]).astype(int),
+                np.concatenate([own["column"], earlier["column_required"]]).astype(int),
+            ),
+        ),
+        shape=(len(own), layout.n_columns),
+    )
+    return sp.csr_array(sp.vstack([funding, timing], format="csr"))
 
 
-def _alternatives_block(projects: ProjectList) -> sp.csr_array | None:
+def _alternatives_block(projects: ProjectList, width: int) -> sp.csr_array | None:
     """At most one project per exclusive group: sum x <= 1 per group."""
     groups = projects.table["exclusive_group"]
     codes, uniques = pd.factorize(groups, use_na_sentinel=True)
@@ -252,30 +583,27 @@ def _alternatives_block(projects: ProjectList) -> sp.csr_array | None:
     if len(uniques) == 0:
         return None
     data = np.ones(len(members))
-    return sp.csr_array(sp.coo_array((data, (codes[members], members)), shape=(len(uniques), len(projects))))
+    return sp.csr_array(sp.coo_array((data, (codes[members], members)), shape=(len(uniques), width)))
 
 
-def _rule_block(rule: ExpandedRule, measure: np.ndarray) -> tuple[sp.csr_array, np.ndarray, np.ndarray]:
+def _rule_block(
+    spec: GroupRule, in_group: np.ndarray, measure: np.ndarray
+) -> tuple[sp.csr_array, np.ndarray, np.ndarray]:
     """Rows of one group rule: absolute bounds on the group's sum, and shares of the portfolio's sum.
 
     A share s of the portfolio is linear: sum_group m x >= s * sum_all m x  <=>  sum (1[group] - s) m x >= 0.
     """
-    in_group = rule.members.astype(float)
     rows: list[np.ndarray] = []
     lower: list[float] = []
     upper: list[float] = []
-    spec = rule.rule
     if spec.min is not None or spec.max is not None:
-        coefficients = in_group * measure
-        scale = _row_scale(coefficients)
-        rows.append(coefficients / scale)
-        lower.append(-np.inf if spec.min is None else spec.min / scale)
-        upper.append(np.inf if spec.max is None else spec.max / scale)
+        rows.append(in_group * measure)
+        lower.append(-np.inf if spec.min is None else spec.min)
+        upper.append(np.inf if spec.max is None else spec.max)
     for share, is_min in ((spec.min_share, True), (spec.max_share, False)):
         if share is None:
             continue
-        coefficients = (in_group - share) * measure
-        rows.append(coefficients / _row_scale(coefficients))
+        rows.append((in_group - share) * measure)
         lower.append(0.0 if is_min else -np.inf)
         upper.append(np.inf if is_min else 0.0)
     return sp.csr_array(np.vstack(rows)), np.array(lower), np.array(upper)

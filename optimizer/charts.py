@@ -1,8 +1,10 @@
-"""Charts for planners: the MACC, the budget frontier, budget use per year and spend per district.
+"""Charts for planners: the MACC, the budget frontier, budget use per year, spend per district and
+the emissions pathway against the target.
 
 Matplotlib's object API only (`matplotlib.figure.Figure` with an Agg canvas, never `pyplot`): no
 global figure state, no GUI backend, so the functions are safe in a server and in threads. Each
-chart function returns a `Figure`; `save(figure, path)` writes it as PNG or SVG (by the suffix).
+chart function returns a `Figure`; `save(figure, path)` writes it as PNG or SVG (by the suffix),
+`render(figure, fmt)` gives the file's bytes.
 
 Alt text: every figure carries a plain-language description of what it shows, for the `alt`
 attribute of an HTML report; read it with `describe(figure)` (it is stored as the figure's label,
@@ -12,6 +14,7 @@ so `figure.get_label()` gives the same string). `save` also writes it into the f
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -21,10 +24,19 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from models import Result
+from models import Pathway, Result
 from optimizer.analysis import FrontierPoint, knee
 
-__all__ = ["budget_chart", "describe", "district_chart", "frontier_chart", "macc_chart", "save"]
+__all__ = [
+    "budget_chart",
+    "describe",
+    "district_chart",
+    "frontier_chart",
+    "macc_chart",
+    "pathway_chart",
+    "render",
+    "save",
+]
 
 FORMATS = {".png": "png", ".svg": "svg"}
 DPI = 150
@@ -57,11 +69,20 @@ def save(figure: Figure, path: str | Path) -> Path:
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
         raise ValueError(f"{path}: a chart is written as .png or .svg, not {path.suffix or 'no suffix'!r}")
+    path.write_bytes(render(figure, fmt))
+    return path
+
+
+def render(figure: Figure, fmt: str) -> bytes:
+    """`figure` as the bytes of a `png` or `svg` file, with the title and alt text in its metadata."""
+    if fmt not in FORMATS.values():
+        raise ValueError(f"a chart is rendered as png or svg, not {fmt!r}")
     metadata: dict[str, str | None] = {"Title": figure.get_suptitle(), "Description": describe(figure)}
     if fmt == "svg":
         metadata["Date"] = None  # reproducible files
-    figure.savefig(path, format=fmt, dpi=DPI, metadata=metadata)
-    return path
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format=fmt, dpi=DPI, metadata=metadata)
+    return buffer.getvalue()
 
 
 def _msek(value: float) -> str:
@@ -321,4 +342,80 @@ def district_chart(result: Result, *, title: str = "Funded projects per district
     for axes in (money, reduction):
         axes.grid(axis="x", linewidth=0.4, alpha=0.5)
         axes.set_axisbelow(True)
+    return figure
+
+
+def pathway_chart(pathway: Pathway, *, title: str | None = None) -> Figure:
+    """Emissions per year (t CO2e) of `optimizer.pathway.emissions_pathway`: the baseline without the
+    portfolio, the pathway with it and the target line, the years above the target shaded and the gap
+    left in the target year marked."""
+    rows = pathway.years
+    years = np.array([r.year for r in rows])
+    baseline = np.array([r.baseline_t for r in rows])
+    emissions = np.array([r.emissions_t for r in rows])
+    target = np.array([r.target_t for r in rows])
+    at = next(r for r in rows if r.year == pathway.target_year)
+    gap = pathway.gap_at_target_year_t
+    verdict = (
+        f"{_tonnes(gap)} t a year above the target, still to cut"
+        if gap > 0
+        else f"{_tonnes(-gap)} t a year below the target"
+    )
+    met = (
+        f"It stays on or below the target from {pathway.meets_target_from} on."
+        if pathway.meets_target_from is not None
+        else "It ends above the target."
+    )
+    budget = "over" if pathway.overshoot_t > 0 else "under"
+    alt = (
+        f"Emissions pathway {years[0]}–{years[-1]} against the target ({pathway.target}). Baseline "
+        f"{_tonnes(baseline[0])} t CO2e in {years[0]}; with the portfolio {_tonnes(at.emissions_t)} t in "
+        f"{at.year} against a target of {_tonnes(at.target_t)} t: {verdict}. {met} Over the period "
+        f"{_tonnes(pathway.cumulative_emissions_t)} t against a budget of "
+        f"{_tonnes(pathway.cumulative_target_t)} t, {_tonnes(abs(pathway.overshoot_t))} t {budget} it."
+    )
+    figure = _figure(9, 5, alt)
+    axes = figure.add_subplot()
+    figure.suptitle(title or f"Emissions pathway against the target: {pathway.target}", fontsize=13)
+    axes.plot(years, baseline, color="0.45", linestyle="--", linewidth=1.5, label="baseline (no portfolio)")
+    axes.plot(
+        years, emissions, color=SPEND, marker="o", markersize=4, linewidth=2, label="with the portfolio"
+    )
+    axes.plot(years, target, color="#009E73", linewidth=2, label=f"target: {pathway.target}")
+    axes.fill_between(
+        years,
+        target,
+        emissions,
+        where=emissions > target,
+        interpolate=True,
+        color=BUDGET,
+        alpha=0.15,
+        linewidth=0,
+        label="above the target",
+    )
+    axes.annotate(
+        "",
+        xy=(at.year, at.target_t),
+        xytext=(at.year, at.emissions_t),
+        arrowprops={"arrowstyle": "<->", "color": BUDGET, "linewidth": 1.5},
+    )
+    axes.annotate(
+        f"gap {at.year}: {_thousands(gap)} t" if gap > 0 else f"target met in {at.year}",
+        (at.year, (at.target_t + at.emissions_t) / 2),
+        xytext=(-8, 0),
+        textcoords="offset points",
+        ha="right",
+        va="center",
+        color=BUDGET if gap > 0 else "#009E73",
+        fontsize=10,
+    )
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+    axes.yaxis.set_major_formatter(_thousands)
+    low = min(0.0, float(np.min([emissions, target])) * 1.05)
+    axes.set_ylim(low, max(float(np.max([baseline, emissions, target])) * 1.08, low + 1.0))
+    axes.set_xlabel("Year")
+    axes.set_ylabel("Emissions (t CO2e per year)")
+    axes.grid(linewidth=0.4, alpha=0.5)
+    axes.set_axisbelow(True)
+    axes.legend(loc="lower left", fontsize=9, frameon=False)
     return figure

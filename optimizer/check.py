@@ -14,13 +14,17 @@ import pandas as pd
 
 from models import (
     CumulativeObjective,
+    PoolUse,
     ProjectList,
     RuleOutcome,
     Scenario,
     Selection,
+    SpendLine,
     YearSpend,
     canonical_text,
 )
+from models.scenario import BUILTIN_MEASURES
+from optimizer.io import parse_numbers
 from optimizer.validate import resolve_first_year
 
 INTEGRALITY_TOLERANCE = 1e-5
@@ -33,47 +37,78 @@ class CheckReport:
     """The portfolio after snapping solver noise: 0/1 for whole projects, [0, 1] for divisible ones."""
     violations: list[str]
     objective_t: float
+    """The objective as the scenario defines it: tonnes plus weighted co-benefits."""
+    abatement_t: float
+    """Tonnes in the objective's measure."""
     contribution_t: np.ndarray
-    """Per project: tCO2e counted in the objective when fully funded."""
+    """Per project: tCO2e counted in the objective when fully funded at its start year."""
     selected: list[Selection]
     total_cost_sek: float
     municipal_cost_sek: float
     grant_sek: float
+    pool_sek: float
     abatement_t_per_year: float
     budget: list[YearSpend]
     rules: list[RuleOutcome]
+    funding: list[PoolUse]
+    spend_plan: list[SpendLine]
 
     @property
     def passed(self) -> bool:
         return not self.violations
 
 
-def check_portfolio(projects: ProjectList, scenario: Scenario, fractions: np.ndarray) -> CheckReport:
-    """Check `fractions` (one per project, list order) against every rule and recompute all figures."""
+def check_portfolio(
+    projects: ProjectList,
+    scenario: Scenario,
+    fractions: np.ndarray,
+    *,
+    start_years: np.ndarray | None = None,
+    pool_shares: np.ndarray | None = None,
+) -> CheckReport:
+    """Check a portfolio against every rule and recompute all figures.
+
+    `fractions`: share funded per project (list order); `start_years`: the year each project's
+    spending starts (default: as planned); `pool_shares`: per (funding pool, project) the share of
+    the project's total cost the pool pays (default: nothing)."""
     table = projects.table
     ids = table["id"].astype(str)
     violations: list[str] = []
     x = _snap(np.asarray(fractions, dtype=float), table["divisible"].to_numpy(dtype=bool), ids, violations)
+    first_year = resolve_first_year(projects, scenario)
+    starts = _check_starts(projects, scenario, first_year, start_years, ids, violations)
 
-    cost_by_year, first_year = _cost_by_year(projects, scenario)
-    total_cost = cost_by_year.sum(axis=1)
+    cost_by_year = _cost_by_year(projects, first_year, starts)
+    total_cost = cost_by_year.sum(axis=1).to_numpy()
     grant = table["grant_sek"].to_numpy(dtype=float)
-    municipal_by_year = cost_by_year.mul(1.0 - grant / total_cost, axis=0)
-    contribution = _contribution(projects, scenario, cost_by_year, first_year)
+    shares = _check_pools(projects, scenario, cost_by_year, x, pool_shares, ids, violations)
+    pool_share = shares.sum(axis=0)
+    funded = cost_by_year.mul(x, axis=0)
+    grants_by_year = cost_by_year.mul(x * grant / total_cost, axis=0)
+    pools_by_year = cost_by_year.mul(pool_share, axis=0)
+    municipal_by_year = funded - grants_by_year - pools_by_year
+    tonnes = _contribution(projects, scenario, cost_by_year, first_year)
+    benefits = {c: _numbers(projects, c) for c in _co_benefit_columns(scenario)}
+    objective = tonnes + sum(
+        (w * benefits[c] for c, w in scenario.co_benefit_weights.items()), np.zeros(len(table))
+    )
 
     _check_forced(table, scenario, ids, x, violations)
-    _check_requires(table, ids, x, violations)
+    _check_requires(table, ids, x, starts, violations)
     _check_alternatives(table, x, violations)
-    budget = _check_budgets(scenario, municipal_by_year, x, violations)
-    measures = {
-        "cost": total_cost.to_numpy(),
+    budget = _check_budgets(scenario, funded, grants_by_year, pools_by_year, municipal_by_year, violations)
+    amounts = {
+        "cost": total_cost * x,
         "municipal_cost": municipal_by_year.sum(axis=1).to_numpy(),
-        "abatement": contribution,
-        "count": np.ones(len(table)),
+        "abatement": tonnes * x,
+        "count": x.copy(),
+        **{c: v * x for c, v in benefits.items()},
     }
-    rules = _check_rules(projects, scenario, measures, x, violations)
+    rules = _check_rules(projects, scenario, amounts, violations)
 
     chosen = np.flatnonzero(x > 0)
+    last_spend = _last_spend_year(cost_by_year, first_year)
+    pool_names = [p.name for p in scenario.funding]
     selected = [
         Selection(
             id=str(table["id"].iat[i]),
@@ -81,25 +116,47 @@ def check_portfolio(projects: ProjectList, scenario: Scenario, fractions: np.nda
             sector=str(table["sector"].iat[i]),
             district=table["district"].iat[i],
             fraction=float(x[i]),
-            cost_sek=float(total_cost.iat[i] * x[i]),
-            municipal_cost_sek=float(measures["municipal_cost"][i] * x[i]),
-            abatement_t=float(contribution[i] * x[i]),
+            cost_sek=float(amounts["cost"][i]),
+            municipal_cost_sek=float(amounts["municipal_cost"][i]),
+            abatement_t=float(amounts["abatement"][i]),
+            start_year=int(starts[i]),
+            operating_from=int(last_spend[i]) + 1,
+            pool_sek={
+                name: float(shares[p, i] * total_cost[i])
+                for p, name in enumerate(pool_names)
+                if shares[p, i] > 0
+            },
+            co_benefits={c: float(amounts[c][i]) for c in benefits},
         )
         for i in chosen
     ]
     return CheckReport(
         fractions=x,
         violations=violations,
-        objective_t=float(contribution @ x),
-        contribution_t=contribution,
+        objective_t=float(objective @ x),
+        abatement_t=float(tonnes @ x),
+        contribution_t=tonnes,
         selected=selected,
-        total_cost_sek=float(total_cost.to_numpy() @ x),
-        municipal_cost_sek=float(measures["municipal_cost"] @ x),
+        total_cost_sek=float(amounts["cost"].sum()),
+        municipal_cost_sek=float(amounts["municipal_cost"].sum()),
         grant_sek=float(grant @ x),
+        pool_sek=float(pools_by_year.to_numpy().sum()),
         abatement_t_per_year=float(table["abatement_t_per_year"].to_numpy(dtype=float) @ x),
         budget=budget,
         rules=rules,
+        funding=_pool_use(scenario, shares, total_cost),
+        spend_plan=_spend_plan(ids, chosen, funded, grants_by_year, pools_by_year, municipal_by_year),
     )
+
+
+def _co_benefit_columns(scenario: Scenario) -> list[str]:
+    named = [*scenario.co_benefit_weights, *(r.measure for r in scenario.constraints)]
+    return list(dict.fromkeys(c for c in named if c not in BUILTIN_MEASURES))
+
+
+def _numbers(projects: ProjectList, column: str) -> np.ndarray:
+    """A co-benefit column read as numbers, empty cells as 0 (validation rejected anything else)."""
+    return np.nan_to_num(parse_numbers(projects.tags[column]).values, nan=0.0)
 
 
 def _snap(x: np.ndarray, divisible: np.ndarray, ids: pd.Series, violations: list[str]) -> np.ndarray:
@@ -121,32 +178,172 @@ def _snap(x: np.ndarray, divisible: np.ndarray, ids: pd.Series, violations: list
     return np.where(snapped < 1e-9, 0.0, np.where(snapped > 1 - 1e-9, 1.0, snapped))
 
 
-def _cost_by_year(projects: ProjectList, scenario: Scenario) -> tuple[pd.DataFrame, int]:
-    """Total cost per project and calendar year, with unscheduled costs in the first year."""
-    first_year = resolve_first_year(projects, scenario)
+def _check_starts(
+    projects: ProjectList,
+    scenario: Scenario,
+    first_year: int,
+    start_years: np.ndarray | None,
+    ids: pd.Series,
+    violations: list[str],
+) -> np.ndarray:
+    """Start years per project: as planned unless phased, and a phased one within its window."""
+    low, high = projects.start_window(first_year, scenario.budget_years)
+    if start_years is None:
+        return low.copy()
+    starts = np.asarray(start_years)
+    if starts.shape != low.shape:
+        violations.append(f"the portfolio has {starts.size} start years for {low.size} projects")
+        return low.copy()
+    starts = starts.astype(int)
+    for i in np.flatnonzero((starts < low) | (starts > high)):
+        window = f"{low[i]}" if low[i] == high[i] else f"{low[i]}–{high[i]}"
+        violations.append(
+            f"project {ids.iat[i]} starts in {starts[i]}, outside its allowed start years {window}"
+        )
+    return np.clip(starts, low, np.maximum(low, high))
+
+
+def _cost_by_year(projects: ProjectList, first_year: int, starts: np.ndarray) -> pd.DataFrame:
+    """Total cost per project and calendar year: unscheduled costs in the first year, each profile moved
+    to the project's start year."""
     costs = projects.scheduled_cost.copy()
     if first_year not in costs.columns:
         costs[first_year] = 0.0
     costs[first_year] = costs[first_year] + projects.unscheduled_cost
-    return costs.sort_index(axis=1), first_year
+    shift = starts - projects.first_spend_year(first_year)
+    if not shift.any():
+        return costs.sort_index(axis=1)
+    parts = [
+        costs[shift == moved].rename(columns=lambda year, moved=moved: int(year) + int(moved))
+        for moved in np.unique(shift)
+    ]
+    return pd.concat(parts).sort_index().fillna(0.0).T.groupby(level=0).sum().T.sort_index(axis=1)
+
+
+def _last_spend_year(cost_by_year: pd.DataFrame, first_year: int) -> np.ndarray:
+    spent = cost_by_year > 0
+    last = spent.iloc[:, ::-1].idxmax(axis=1).where(spent.any(axis=1), first_year)
+    return last.to_numpy(dtype=int)
 
 
 def _contribution(
     projects: ProjectList, scenario: Scenario, cost_by_year: pd.DataFrame, first_year: int
 ) -> np.ndarray:
+    """tCO2e each fully funded project counts in the objective, at its start year."""
     table = projects.table
     annual = table["abatement_t_per_year"].to_numpy(dtype=float)
     lifetime = table["lifetime_years"].to_numpy(dtype=float)
     if scenario.objective == "annual":
         return annual
     if isinstance(scenario.objective, CumulativeObjective):
-        spent = cost_by_year > 0
-        last_year = (
-            spent.iloc[:, ::-1].idxmax(axis=1).where(spent.any(axis=1), first_year).to_numpy(dtype=float)
-        )
+        last_year = _last_spend_year(cost_by_year, first_year).astype(float)
         years_counted = np.minimum(np.maximum(scenario.objective.cumulative_to - last_year, 0.0), lifetime)
         return annual * years_counted
     return annual * lifetime
+
+
+def _check_pools(
+    projects: ProjectList,
+    scenario: Scenario,
+    cost_by_year: pd.DataFrame,
+    x: np.ndarray,
+    pool_shares: np.ndarray | None,
+    ids: pd.Series,
+    violations: list[str],
+) -> np.ndarray:
+    """Per (pool, project) share of the cost paid, checked against eligibility, max_share, capacity and
+    the rule that grants and pools together never pay more than the cost."""
+    n_pools, n = len(scenario.funding), len(projects)
+    if pool_shares is None:
+        return np.zeros((n_pools, n))
+    shares = np.asarray(pool_shares, dtype=float)
+    if shares.shape != (n_pools, n):
+        violations.append(f"the funding has shape {shares.shape} for {n_pools} pools and {n} projects")
+        return np.zeros((n_pools, n))
+    shares = np.where(np.abs(shares) < 1e-9, 0.0, shares)
+    total = cost_by_year.sum(axis=1).to_numpy()
+    grant_share = projects.table["grant_sek"].to_numpy(dtype=float) / total
+    for p, pool in enumerate(scenario.funding):
+        eligible = _members(projects, pool.where)
+        if pool.capacity_years is not None:
+            outside = [y for y in cost_by_year.columns if int(y) not in pool.capacity_years]
+            eligible = eligible & ~(cost_by_year[outside] > 0).any(axis=1).to_numpy()
+        for i in np.flatnonzero(shares[p] < -1e-9):
+            violations.append(
+                f"pool {pool.name}: negative funding {shares[p, i]:.6g} for project {ids.iat[i]}"
+            )
+        for i in np.flatnonzero(~eligible & (shares[p] > 0)):
+            violations.append(f"pool {pool.name} pays for project {ids.iat[i]}, which it cannot fund")
+        for i in np.flatnonzero(shares[p] > pool.max_share * x + 1e-7):
+            violations.append(
+                f"pool {pool.name} pays {shares[p, i]:.6g} of project {ids.iat[i]}'s cost, more than its "
+                f"max_share {pool.max_share:g} of the {x[i]:.6g} funded"
+            )
+        by_year = cost_by_year.mul(shares[p], axis=0).sum(axis=0)
+        if pool.capacity_years is None:
+            limits = {None: float(pool.capacity_sek)}
+            used = {None: float(by_year.sum())}
+        else:
+            limits = {int(y): float(c) for y, c in pool.capacity_sek.items()}
+            used = {y: float(by_year.get(y, 0.0)) for y in limits}
+        for year, limit in limits.items():
+            if used[year] > limit + _tolerance(limit):
+                when = "" if year is None else f" in {year}"
+                violations.append(
+                    f"pool {pool.name} pays {used[year]:,.0f} SEK{when}, over its capacity of {limit:,.0f} SEK"
+                )
+    over = shares.sum(axis=0) + grant_share * x > x + 1e-7
+    for i in np.flatnonzero(over):
+        violations.append(f"grants and pools pay more than project {ids.iat[i]}'s cost")
+    return np.clip(shares, 0.0, None)
+
+
+def _members(projects: ProjectList, where: dict) -> np.ndarray:
+    members = pd.Series(True, index=projects.table.index)
+    for column, values in where.items():
+        members &= pd.Series(projects.values_of(column)).isin([canonical_text(v) for v in values])
+    return members.to_numpy()
+
+
+def _pool_use(scenario: Scenario, shares: np.ndarray, total_cost: np.ndarray) -> list[PoolUse]:
+    uses = []
+    for p, pool in enumerate(scenario.funding):
+        capacity = float(sum(pool.capacity_sek.values()) if pool.capacity_years else pool.capacity_sek)
+        allocated = float(shares[p] @ total_cost)
+        uses.append(
+            PoolUse(
+                name=pool.name,
+                capacity_sek=capacity,
+                allocated_sek=allocated,
+                unused_sek=capacity - allocated,
+                projects=int(np.count_nonzero(shares[p] > 0)),
+            )
+        )
+    return uses
+
+
+def _spend_plan(
+    ids: pd.Series,
+    chosen: np.ndarray,
+    funded: pd.DataFrame,
+    grants: pd.DataFrame,
+    pools: pd.DataFrame,
+    municipal: pd.DataFrame,
+) -> list[SpendLine]:
+    frames = {"cost_sek": funded, "grant_sek": grants, "pool_sek": pools, "municipal_sek": municipal}
+    long = pd.DataFrame({k: f.iloc[chosen].stack() for k, f in frames.items()})
+    long = long[long["cost_sek"] > 0]
+    return [
+        SpendLine(
+            id=str(ids.iat[int(i)]),
+            year=int(year),
+            cost_sek=float(row.cost_sek),
+            grant_sek=float(row.grant_sek),
+            pool_sek=float(row.pool_sek),
+            municipal_sek=float(row.municipal_sek),
+        )
+        for (i, year), row in zip(long.index, long.itertuples(index=False), strict=True)
+    ]
 
 
 def _tolerance(scale: float) -> float:
@@ -167,7 +364,11 @@ def _check_forced(
         violations.append(f"project {ids.iat[i]} is excluded by the scenario but funded at {x[i]:.6g}")
 
 
-def _check_requires(table: pd.DataFrame, ids: pd.Series, x: np.ndarray, violations: list[str]) -> None:
+def _check_requires(
+    table: pd.DataFrame, ids: pd.Series, x: np.ndarray, starts: np.ndarray, violations: list[str]
+) -> None:
+    """A funded project's required projects are funded at least as much and, where either is phased,
+    start no later."""
     pairs = table["requires"].explode().dropna()
     dependent = pairs.index.to_numpy(dtype=int)
     required = pd.Index(ids).get_indexer(pairs.to_numpy(dtype=object))
@@ -179,6 +380,14 @@ def _check_requires(table: pd.DataFrame, ids: pd.Series, x: np.ndarray, violatio
         violations.append(
             f"project {ids.iat[d]} is funded at {x[d]:.6g} but requires {ids.iat[r]}, funded at {x[r]:.6g}"
         )
+    # Timing is the optimiser's choice only where a phased project is involved; fixed plans stand as listed.
+    phased = table["earliest_start"].notna().to_numpy() | table["latest_start"].notna().to_numpy()
+    timed = known & (phased[dependent] | phased[np.where(known, required, 0)])
+    early = timed & (x[dependent] > 0) & (starts[dependent] < np.where(known, starts[required], 0))
+    for d, r in zip(dependent[early], required[early], strict=True):
+        violations.append(
+            f"project {ids.iat[d]} starts in {starts[d]}, before project {ids.iat[r]} it requires ({starts[r]})"
+        )
 
 
 def _check_alternatives(table: pd.DataFrame, x: np.ndarray, violations: list[str]) -> None:
@@ -189,47 +398,67 @@ def _check_alternatives(table: pd.DataFrame, x: np.ndarray, violations: list[str
 
 
 def _check_budgets(
-    scenario: Scenario, municipal_by_year: pd.DataFrame, x: np.ndarray, violations: list[str]
+    scenario: Scenario,
+    funded: pd.DataFrame,
+    grants: pd.DataFrame,
+    pools: pd.DataFrame,
+    municipal: pd.DataFrame,
+    violations: list[str],
 ) -> list[YearSpend]:
-    spend = municipal_by_year.mul(x, axis=0).sum(axis=0)
+    """Municipal spending (after grants and pools) per budget year, or in all with one budget."""
+    spend, cost, grant, pool = (f.sum(axis=0) for f in (municipal, funded, grants, pools))
     if isinstance(scenario.budget_sek, dict):
         limits = {int(y): float(b) for y, b in scenario.budget_sek.items()}
-        outside = [y for y in spend.index if int(y) not in limits and spend[y] > 0]
+        outside = [y for y in spend.index if int(y) not in limits and cost[y] > 0]
         for year in outside:
-            violations.append(f"{spend[year]:,.0f} SEK spent in {year}, a year without a budget")
-        rows = [(year, limit, float(spend.get(year, 0.0))) for year, limit in limits.items()]
+            violations.append(f"{cost[year]:,.0f} SEK spent in {year}, a year without a budget")
+        rows = [
+            (year, limit, *(float(series.get(year, 0.0)) for series in (spend, cost, grant, pool)))
+            for year, limit in limits.items()
+        ]
     else:
-        rows = [(None, float(scenario.budget_sek), float(spend.sum()))]
+        rows = [
+            (
+                None,
+                float(scenario.budget_sek),
+                *(float(series.sum()) for series in (spend, cost, grant, pool)),
+            )
+        ]
     budget = []
-    for year, limit, spent in rows:
+    for year, limit, spent, year_cost, year_grant, year_pool in rows:
         if spent > limit + _tolerance(limit):
             label = f"the {year} budget" if year is not None else "the budget"
             violations.append(f"{label} of {limit:,.0f} SEK is exceeded: {spent:,.0f} SEK spent")
-        budget.append(YearSpend(year=year, budget_sek=limit, spend_sek=spent, slack_sek=limit - spent))
+        budget.append(
+            YearSpend(
+                year=year,
+                budget_sek=limit,
+                spend_sek=spent,
+                slack_sek=limit - spent,
+                cost_sek=year_cost,
+                grant_sek=year_grant,
+                pool_sek=year_pool,
+            )
+        )
     return budget
 
 
 def _check_rules(
-    projects: ProjectList,
-    scenario: Scenario,
-    measures: dict[str, np.ndarray],
-    x: np.ndarray,
-    violations: list[str],
+    projects: ProjectList, scenario: Scenario, amounts: dict[str, np.ndarray], violations: list[str]
 ) -> list[RuleOutcome]:
+    """`amounts`: per measure, what each project adds to the portfolio as funded."""
     outcomes = []
     for rule in scenario.constraints:
-        base = pd.Series(True, index=projects.table.index)
-        for column, values in rule.where.items():
-            base &= pd.Series(projects.values_of(column)).isin([canonical_text(v) for v in values])
+        base = pd.Series(_members(projects, rule.where), index=projects.table.index)
         if rule.for_each is None:
             groups = [(rule.name, base)]
         else:
             keys = pd.Series(projects.values_of(rule.for_each))
             groups = [(f"{rule.name}[{key}]", base & (keys == key)) for key in keys.dropna().unique()]
-        measure = measures[rule.measure]
-        portfolio_total = float(measure @ x)
+        measure = amounts[rule.measure]
+        portfolio_total = float(measure.sum())
         for name, members in groups:
-            value = float(measure[members.to_numpy()] @ x[members.to_numpy()])
+            value = float(measure[members.to_numpy()].sum())
             slacks = []
             if rule.min is not None:
                 slacks.append(value - rule.min)

@@ -22,6 +22,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from models import ProjectList, Result, RuleOutcome, Scenario, Status
+from optimizer.compare import Comparison, compare, load_result
 from optimizer.errors import InputError, Problem
 from optimizer.io import read_projects, read_scenario
 from optimizer.solve import solve
@@ -47,6 +48,8 @@ CSV_COLUMNS = (
     "cost_sek",
     "municipal_cost_sek",
     "abatement_t",
+    "start_year",
+    "pool_sek",
 )
 
 
@@ -81,8 +84,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="also say, for each project not funded, the highest cost at which it would be, and what each "
         "budget and rule costs (exact re-solves: can take a while)",
     )
-    add_plot_option(run, "budget.png/.svg, district.png/.svg and macc.png/.svg")
+    add_plot_option(run, "budget, district and macc (.png and .svg), and pathway when the scenario has one")
     add_analysis_commands(commands)
+    add_compare_command(commands)
     return parser
 
 
@@ -154,12 +158,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _plot_solve(projects: ProjectList, scenario: Scenario, result: Result, directory: Path) -> None:
     """`solve --plot DIR`: the MACC always; budget use and districts only when there is a portfolio."""
     from optimizer.analysis import macc
-    from optimizer.charts import budget_chart, district_chart, macc_chart
+    from optimizer.charts import budget_chart, district_chart, macc_chart, pathway_chart
 
     figures: dict[str, object] = {}
     if result.has_portfolio:
         figures["budget"] = budget_chart(result)
         figures["district"] = district_chart(result)
+        if result.pathway is not None:
+            figures["pathway"] = pathway_chart(result.pathway)
     else:
         print(f"--plot: no budget or district chart, the result is {result.status.value}", file=sys.stderr)
     figures["macc"] = macc_chart(
@@ -243,12 +249,15 @@ def write_csv(result: Result, out: TextIO) -> None:
                 f"{s.cost_sek:.2f}",
                 f"{s.municipal_cost_sek:.2f}",
                 f"{s.abatement_t:.6g}",
+                s.start_year,
+                f"{sum(s.pool_sek.values()):.2f}",
             ]
         )
 
 
 def _sek(value: float) -> str:
-    return f"{value / 1e6:,.2f}"
+    """MSEK with two decimals; solver noise such as -1e-9 shows as 0.00, not -0.00."""
+    return f"{round(value / 1e6, 2) + 0.0:,.2f}"
 
 
 def write_table(result: Result, out: TextIO) -> None:
@@ -268,9 +277,11 @@ def write_table(result: Result, out: TextIO) -> None:
         ("sector", "left"),
         ("district", "left"),
         ("fraction", "right"),
+        ("start", "right"),
         ("cost MSEK", "right"),
+        *((("pools MSEK", "right"),) if result.funding else ()),
         ("municipal MSEK", "right"),
-        (f"t CO2e ({result.objective})", "right"),
+        (f"t CO2e ({result.objective.split(' + ')[0]})", "right"),
     ):
         chosen.add_column(header, justify=justify)
     for s in sorted(result.selected, key=lambda s: -s.abatement_t):
@@ -280,7 +291,9 @@ def write_table(result: Result, out: TextIO) -> None:
             escape(s.sector),
             escape(s.district or ""),
             f"{s.fraction:.3g}",
+            str(s.start_year),
             _sek(s.cost_sek),
+            *((_sek(sum(s.pool_sek.values())),) if result.funding else ()),
             _sek(s.municipal_cost_sek),
             f"{s.abatement_t:,.0f}",
         )
@@ -293,27 +306,48 @@ def write_table(result: Result, out: TextIO) -> None:
         if result.sek_per_t is None
         else f"{result.sek_per_t:,.0f} SEK/t (municipal {result.municipal_sek_per_t:,.0f} SEK/t)"
     )
+    weighted = (
+        f"[bold]Objective:[/bold] {result.objective_value_t:,.0f} ({result.objective})\n"
+        if result.objective_value_t != result.abatement_t
+        else ""
+    )
+    pools = f", pools {_sek(result.pool_sek)} MSEK" if result.funding else ""
     console.print(
-        f"[bold]Reduction:[/bold] {result.objective_value_t:,.0f} t CO2e ({result.objective}); "
+        f"{weighted}[bold]Reduction:[/bold] {result.abatement_t:,.0f} t CO2e ({result.objective.split(' + ')[0]}); "
         f"{result.abatement_t_per_year:,.0f} t/year once in operation\n"
         f"[bold]Best bound:[/bold] {bound}, gap {gap}\n"
-        f"[bold]Cost:[/bold] {_sek(result.total_cost_sek)} MSEK, of which municipal {_sek(result.municipal_cost_sek)} MSEK "
-        f"and grants {_sek(result.grant_sek)} MSEK; {per_t}"
+        f"[bold]Cost:[/bold] {_sek(result.total_cost_sek)} MSEK: grants {_sek(result.grant_sek)} MSEK{pools}, "
+        f"municipal {_sek(result.municipal_cost_sek)} MSEK; {per_t}"
     )
 
-    budget = Table(title="Budget use (municipal cost)", title_justify="left")
-    for header in ("year", "budget MSEK", "spent MSEK", "left MSEK", "used"):
+    budget = Table(title="Budget use: spend plan and who pays (MSEK)", title_justify="left")
+    with_pools = bool(result.funding)
+    for header in (
+        "year",
+        "cost",
+        "grants",
+        *(("pools",) if with_pools else ()),
+        "municipal",
+        "budget",
+        "left",
+        "used",
+    ):
         budget.add_column(header, justify="right")
     for row in result.budget:
         used = f"{row.spend_sek / row.budget_sek:.0%}" if row.budget_sek > 0 else "-"
         budget.add_row(
             "all" if row.year is None else str(row.year),
-            _sek(row.budget_sek),
+            _sek(row.cost_sek),
+            _sek(row.grant_sek),
+            *((_sek(row.pool_sek),) if with_pools else ()),
             _sek(row.spend_sek),
+            _sek(row.budget_sek),
             _sek(row.slack_sek),
             used,
         )
     console.print(budget)
+    _write_funding(result, console)
+    _write_pathway(result, console)
 
     if result.rules:
         rules = Table(title="Rules", title_justify="left")
@@ -345,13 +379,72 @@ def write_table(result: Result, out: TextIO) -> None:
     )
 
 
+def _write_funding(result: Result, console: Console) -> None:
+    if not result.funding:
+        return
+    table = Table(title="Funding pools (MSEK)", title_justify="left")
+    for header, justify in (
+        ("pool", "left"),
+        ("capacity", "right"),
+        ("allocated", "right"),
+        ("unused", "right"),
+        ("projects", "right"),
+    ):
+        table.add_column(header, justify=justify)
+    for use in result.funding:
+        table.add_row(
+            escape(use.name),
+            _sek(use.capacity_sek),
+            _sek(use.allocated_sek),
+            _sek(use.unused_sek),
+            str(use.projects),
+        )
+    console.print(table)
+    console.print(
+        f"[bold]Funding gap:[/bold] {_sek(result.municipal_cost_sek)} MSEK of the portfolio's cost is not covered by "
+        "grants or pools and falls on the municipal budget."
+    )
+
+
+def _write_pathway(result: Result, console: Console) -> None:
+    pathway = result.pathway
+    if pathway is None:
+        return
+    table = Table(
+        title=f"Emissions pathway against the target ({escape(pathway.target)}), t CO2e", title_justify="left"
+    )
+    for header in ("year", "baseline", "portfolio cuts", "emissions", "target", "gap"):
+        table.add_column(header, justify="right")
+    for year in pathway.years:
+        table.add_row(
+            str(year.year),
+            f"{year.baseline_t:,.0f}",
+            f"{year.abatement_t:,.0f}",
+            f"{year.emissions_t:,.0f}",
+            f"{year.target_t:,.0f}",
+            f"{year.gap_t:,.0f}",
+        )
+    console.print(table)
+    met = (
+        f"the target is met from {pathway.meets_target_from}"
+        if pathway.meets_target_from is not None
+        else "the target is not met"
+    )
+    console.print(
+        f"[bold]Remaining gap in {pathway.target_year}:[/bold] {pathway.gap_at_target_year_t:,.0f} t CO2e/year; "
+        f"cumulative overshoot {pathway.overshoot_t:,.0f} t; {met}."
+    )
+
+
 def _amount(measure: str, value: float) -> str:
     """A rule's figure in the unit people read it in."""
     if measure in ("cost", "municipal_cost"):
         return f"{value / 1e6:,.2f} MSEK"
     if measure == "count":
         return f"{value:,.3g}"
-    return f"{value:,.0f} t"
+    if measure == "abatement":
+        return f"{value:,.0f} t"
+    return f"{value:,.6g}"
 
 
 def _bounds(rule: RuleOutcome) -> str:
@@ -507,4 +600,82 @@ def _macc_command(args: argparse.Namespace, plot_dir: Path | None = None) -> int
     return EXIT_OK
 
 
-ANALYSIS_COMMANDS = {"frontier": _frontier_command, "macc": _macc_command}
+# ------------------------------------------------------------------------------------------
+# `compare`: what changed between two results written by `solve --format json`
+# ------------------------------------------------------------------------------------------
+
+
+def add_compare_command(commands: argparse._SubParsersAction) -> None:
+    command = commands.add_parser(
+        "compare", help="what changed from one result to another (two files from `solve --format json`)"
+    )
+    command.add_argument("base", metavar="BASE.json", help="the result compared against")
+    command.add_argument("other", metavar="OTHER.json", help="the result compared with it")
+    command.add_argument("--format", choices=("table", "json"), default="table", help="output on stdout")
+
+
+def _read_result_file(path: str) -> Result:
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise InputError([Problem(f"cannot read a JSON result: {error}", source=path)], source=path) from None
+    return load_result(data, source=path)
+
+
+def _compare_command(args: argparse.Namespace, plot_dir: Path | None = None) -> int:
+    try:
+        comparison = compare(_read_result_file(args.base), _read_result_file(args.other))
+    except InputError as error:
+        _report_invalid(error, args.format)
+        return EXIT_INVALID_INPUT
+    if args.format == "json":
+        json.dump(comparison.model_dump(mode="json"), sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        write_compare_table(comparison, sys.stdout)
+    return EXIT_OK
+
+
+def write_compare_table(comparison: Comparison, out: TextIO) -> None:
+    console = Console(file=out, width=120, highlight=False, soft_wrap=False)
+    console.print(
+        f"[bold]Base:[/bold] {comparison.base_status}; [bold]other:[/bold] {comparison.other_status}"
+    )
+    totals = Table(title="Totals (difference = other − base)", title_justify="left")
+    for header in ("total", "base", "other", "difference"):
+        totals.add_column(header, justify="left" if header == "total" else "right")
+    for name, change in comparison.totals.items():
+        totals.add_row(
+            name, *("-" if v is None else f"{v:,.2f}" for v in (change.base, change.other, change.difference))
+        )
+    console.print(totals)
+    projects = Table(title="Projects that entered, left or changed", title_justify="left")
+    for header in ("change", "id", "name", "base fraction", "other fraction", "Δ cost MSEK", "Δ t CO2e"):
+        projects.add_column(header, justify="left" if header in ("change", "id", "name") else "right")
+    for group in ("entered", "left", "changed"):
+        for p in getattr(comparison, group):
+            projects.add_row(
+                group,
+                escape(p.id),
+                escape(p.name),
+                f"{p.base_fraction:.3g}",
+                f"{p.other_fraction:.3g}",
+                _sek(p.cost_difference_sek),
+                f"{p.abatement_difference_t:,.0f}",
+            )
+    console.print(projects)
+    console.print(f"{len(comparison.kept)} project(s) funded in both at the same fraction.")
+    budget = Table(title="Municipal spend per budget period", title_justify="left")
+    for header in ("year", "base MSEK", "other MSEK", "difference MSEK"):
+        budget.add_column(header, justify="right")
+    for row in comparison.budget:
+        budget.add_row(
+            "all" if row.year is None else str(row.year),
+            _sek(row.base_spend_sek),
+            _sek(row.other_spend_sek),
+            _sek(row.spend_difference_sek),
+        )
+    console.print(budget)
+
+
+ANALYSIS_COMMANDS = {"frontier": _frontier_command, "macc": _macc_command, "compare": _compare_command}

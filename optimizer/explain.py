@@ -38,8 +38,9 @@ _ORDER = {
     "exclude": 2,
     "include": 3,
     "rule": 4,
-    "budget": 5,
-    "mandatory": 6,
+    "funding": 5,
+    "budget": 6,
+    "mandatory": 7,
 }
 
 
@@ -114,6 +115,8 @@ def _describe(
         return "the dependencies between projects (each funded project's 'requires' must be funded too)"
     if kind == "alternatives":
         return "the alternatives (at most one project of each exclusive_group)"
+    if kind == "funding":
+        return _describe_pool(name, scenario)
     forced = model.forced[name]
     both = (
         forced & model.forced["exclude"]
@@ -144,11 +147,21 @@ def _describe_budget(
             forced |= model.forced[group]
     if "requires" in active:
         forced = _with_requirements(forced, projects)
+    forced &= ~projects.phased  # a phased project's spending could move to another year
     label = "the budget" if name == "budget" else f"the {name.split()[1]} budget"
     text = f"{label} of {_msek(limit)}"
     if forced.any():
         text += f" (the forced-in projects {_ids(forced, projects)} alone need {_msek(spend[forced, column].sum())} of it)"
     return text
+
+
+def _describe_pool(name: str, scenario: Scenario) -> str:
+    pool = next(p for p in scenario.funding if f"funding {p.name}" == name)
+    if isinstance(pool.capacity_sek, dict):
+        capacity = ", ".join(f"{_msek(amount)} in {year}" for year, amount in pool.capacity_sek.items())
+    else:
+        capacity = _msek(pool.capacity_sek)
+    return f"the capacity of funding pool '{pool.name}' ({capacity}, at most {pool.max_share:.0%} of a project's cost)"
 
 
 def _with_requirements(forced: np.ndarray, projects: ProjectList) -> np.ndarray:

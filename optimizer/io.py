@@ -824,7 +824,27 @@ class _ProjectValidator:
         table["requires"] = self._requires()
         table["mandatory"] = self._boolean("mandatory")
         table["divisible"] = self._boolean("divisible")
+        table["earliest_start"] = self._whole_year("earliest_start").values
+        table["latest_start"] = self._whole_year("latest_start").values
+        self._check_start_window(table)
         return {name: table[name] for name in TABLE_COLUMNS}
+
+    def _check_start_window(self, table: dict[str, Any]) -> None:
+        earliest, latest = table["earliest_start"], table["latest_start"]
+        with np.errstate(invalid="ignore"):
+            reversed_window = latest < earliest
+        self.problems.add_where(
+            reversed_window,
+            "latest_start",
+            lambda pos: f"{_fmt(latest[pos])} is before earliest_start {_fmt(earliest[pos])}",
+        )
+        message = (
+            "a divisible project cannot be phased: the optimiser chooses one start year for a whole "
+            "project (split it into projects or drop earliest_start/latest_start)"
+        )
+        given = ~np.isnan(earliest)
+        self.problems.add_where(given & table["divisible"], "earliest_start", message)
+        self.problems.add_where(~given & ~np.isnan(latest) & table["divisible"], "latest_start", message)
 
     def _text(self, name: str, *, required: bool = False) -> np.ndarray:
         cells = self._cells(name)
@@ -903,18 +923,21 @@ class _ProjectValidator:
         return parsed
 
     def _year(self) -> _Parsed:
-        cells = self._cells("year")
+        return self._whole_year("year")
+
+    def _whole_year(self, name: str) -> _Parsed:
+        cells = self._cells(name)
         if cells is None:
             return _Parsed(np.full(self.n, np.nan), np.ones(self.n, dtype=bool), {})
         parsed = parse_numbers(cells, decimal_comma=self.raw.decimal_comma)
-        self.problems.add_bad(parsed, "year")
+        self.problems.add_bad(parsed, name)
         values = parsed.values.copy()
         with np.errstate(invalid="ignore"):
             wrong = parsed.ok & ((values % 1 != 0) | (values < MIN_YEAR) | (values > MAX_YEAR))
         self.problems.reject(
             parsed,
             wrong,
-            "year",
+            name,
             lambda pos: f"must be a whole year from {MIN_YEAR} to {MAX_YEAR}, not {_fmt(values[pos])}",
         )
         return parsed

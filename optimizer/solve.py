@@ -9,7 +9,11 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
 
 from models import Result, Scenario, SolverInfo, Status, Timings
 from models.project import ProjectList
@@ -17,6 +21,7 @@ from optimizer.backends import Backend, Incumbents, Outcome, Stop, get_backend
 from optimizer.build import MilpModel, build_model
 from optimizer.check import CheckReport, check_portfolio
 from optimizer.explain import explain_infeasibility
+from optimizer.pathway import emissions_pathway
 from optimizer.validate import check_fits
 
 log = logging.getLogger(__name__)
@@ -84,7 +89,9 @@ def solve_model(
     solved = time.perf_counter()
     log.info("%s stopped (%s) after %.3f s", backend.name, run.outcome.native_status, solved - built)
 
-    report = check_portfolio(projects, scenario, run.outcome.x) if run.outcome.x is not None else None
+    report = _check(projects, scenario, model, run.outcome.x) if run.outcome.x is not None else None
+    if report is not None and report.passed and _has_choices_beyond_projects(model):
+        report = _settle_schedule_and_funding(projects, scenario, model, backend, report, deadline)
     checked = time.perf_counter()
 
     conflicts = []
@@ -107,7 +114,74 @@ def solve_model(
         or (run.outcome.stop is Stop.LIMIT and deadline is not None and solved >= deadline - 0.05),
         stop_reason=run.outcome.native_status,
     )
-    return _result(scenario, run, report, conflicts, info, timings)
+    return _result(projects, scenario, run, report, conflicts, info, timings)
+
+
+def _check(projects: ProjectList, scenario: Scenario, model: MilpModel, solution: np.ndarray) -> CheckReport:
+    decision = model.layout.decode(solution)
+    return check_portfolio(
+        projects,
+        scenario,
+        decision.fractions,
+        start_years=decision.start_years,
+        pool_shares=decision.pool_shares,
+    )
+
+
+POLISH_LIMIT_S = 30.0
+"""Without a time limit, at most this long is spent settling start years and pool money."""
+
+
+def _has_choices_beyond_projects(model: MilpModel) -> bool:
+    return bool(len(model.layout.start_project) or len(model.layout.pool))
+
+
+def _settle_schedule_and_funding(
+    projects: ProjectList,
+    scenario: Scenario,
+    model: MilpModel,
+    backend: Backend,
+    report: CheckReport,
+    deadline: float | None,
+) -> CheckReport:
+    """With the funded projects and the objective held, start each phased project as early as the rules
+    allow, then let funding pools pay as much as they can (so the municipal budget goes furthest).
+
+    The solver is indifferent between such plans; a planner is not. Start years dominate: the pool
+    term is scaled below 1, less than one year's difference. If this second solve fails or runs out of
+    time, the first plan (already checked) is kept."""
+    layout = model.layout
+    n = layout.n_projects
+    objective = np.zeros(layout.n_columns)
+    first_start = pd.Series(layout.start_year).groupby(layout.start_project).transform("min").to_numpy()
+    objective[layout.start_columns] = -(layout.start_year - first_start)
+    pool_sek = projects.total_cost[layout.pool_project]
+    objective[layout.pool_columns] = pool_sek / (2.0 * (report.total_cost_sek + 1.0))
+    held = report.objective_t - 1e-9 * max(1.0, abs(report.objective_t))
+    scale = float(np.abs(model.objective).max(initial=1.0)) or 1.0
+    lower, upper = model.col_lower.copy(), model.col_upper.copy()
+    lower[:n] = upper[:n] = report.fractions
+    second = replace(
+        model,
+        objective=objective,
+        matrix=sp.csr_array(sp.vstack([model.matrix, sp.csr_array(model.objective[None, :] / scale)])),
+        row_lower=np.append(model.row_lower, held / scale),
+        row_upper=np.append(model.row_upper, np.inf),
+        col_lower=lower,
+        col_upper=upper,
+    )
+    remaining_deadline = deadline if deadline is not None else time.perf_counter() + POLISH_LIMIT_S
+    run = _solve_within(backend, second, 0.0, remaining_deadline)
+    if run.outcome.x is None or run.outcome.stop not in (Stop.OPTIMAL, Stop.LIMIT):
+        log.info(
+            "kept the first schedule and funding: the second solve stopped (%s)", run.outcome.native_status
+        )
+        return report
+    settled = _check(projects, scenario, model, run.outcome.x)
+    if not settled.passed or settled.objective_t < held:
+        log.warning("kept the first schedule and funding: the settled plan failed its check")
+        return report
+    return settled
 
 
 def _solve_within(backend: Backend, model: MilpModel, mip_gap: float, deadline: float | None) -> _Run:
@@ -163,6 +237,7 @@ def relative_gap(objective: float, bound: float | None) -> float | None:
 
 
 def _result(
+    projects: ProjectList,
     scenario: Scenario,
     run: _Run,
     report: CheckReport | None,
@@ -183,6 +258,7 @@ def _result(
     gap = relative_gap(objective, bound) if objective is not None else None
     cost = portfolio.total_cost_sek if portfolio else 0.0
     municipal = portfolio.municipal_cost_sek if portfolio else 0.0
+    tonnes = portfolio.abatement_t if portfolio else None
     return Result(
         status=status,
         message=message,
@@ -195,10 +271,19 @@ def _result(
         municipal_cost_sek=municipal,
         grant_sek=portfolio.grant_sek if portfolio else 0.0,
         abatement_t_per_year=portfolio.abatement_t_per_year if portfolio else 0.0,
-        sek_per_t=cost / objective if objective else None,
-        municipal_sek_per_t=municipal / objective if objective else None,
+        sek_per_t=cost / tonnes if tonnes else None,
+        municipal_sek_per_t=municipal / tonnes if tonnes else None,
         budget=portfolio.budget if portfolio else [],
         rules=portfolio.rules if portfolio else [],
+        abatement_t=tonnes or 0.0,
+        pool_sek=portfolio.pool_sek if portfolio else 0.0,
+        funding=portfolio.funding if portfolio else [],
+        spend_plan=portfolio.spend_plan if portfolio else [],
+        pathway=(
+            emissions_pathway(projects, scenario.pathway, portfolio.selected)
+            if portfolio is not None and scenario.pathway is not None
+            else None
+        ),
         conflicts=conflicts,
         violations=violations,
         solver=info,

@@ -13,10 +13,18 @@ from collections.abc import Sequence
 import numpy as np
 
 from models.project import PROFILE_PREFIX, ProjectList
-from models.scenario import Scenario
+from models.scenario import BUILTIN_MEASURES, Scenario
 from optimizer.errors import InputError, Problem
+from optimizer.io import parse_numbers
+from optimizer.phasing import start_options
 
-__all__ = ["check_fits", "resolve_first_year"]
+__all__ = ["check_fits", "co_benefit_values", "resolve_first_year"]
+
+
+def co_benefit_values(projects: ProjectList, column: str) -> np.ndarray:
+    """A co-benefit column (e.g. health, jobs) as numbers; an empty cell counts as 0."""
+    parsed = parse_numbers(projects.tags[column])
+    return np.nan_to_num(parsed.values, nan=0.0)
 
 
 def resolve_first_year(projects: ProjectList, scenario: Scenario) -> int:
@@ -41,6 +49,8 @@ def check_fits(projects: ProjectList, scenario: Scenario) -> None:
         *_unknown_rule_columns(projects, scenario),
         *_costs_outside_budget_years(projects, scenario),
         *_colliding_rule_names(projects, scenario),
+        *_impossible_starts(projects, scenario),
+        *_co_benefit_problems(projects, scenario),
     ]
     if problems:
         raise InputError(problems)
@@ -59,17 +69,54 @@ def _unknown_ids(projects: ProjectList, scenario: Scenario) -> list[Problem]:
 def _unknown_rule_columns(projects: ProjectList, scenario: Scenario) -> list[Problem]:
     columns = projects.rule_columns()
     listing = ", ".join(columns)
-    problems = []
-    for index, rule in enumerate(scenario.constraints):
-        named = [*rule.where, *([rule.for_each] if rule.for_each is not None else [])]
-        for column in dict.fromkeys(named):
-            if column not in columns:
-                problems.append(
-                    Problem(
-                        f"scenario constraints[{index}] '{rule.name}': unknown column '{column}' "
-                        f"(columns: {listing})"
-                    )
+    named = [
+        (
+            f"constraints[{index}] '{rule.name}'",
+            [*rule.where, *([rule.for_each] if rule.for_each is not None else [])],
+        )
+        for index, rule in enumerate(scenario.constraints)
+    ] + [(f"funding[{index}] '{pool.name}'", list(pool.where)) for index, pool in enumerate(scenario.funding)]
+    return [
+        Problem(f"scenario {where}: unknown column '{column}' (columns: {listing})")
+        for where, names in named
+        for column in dict.fromkeys(names)
+        if column not in columns
+    ]
+
+
+def _co_benefit_problems(projects: ProjectList, scenario: Scenario) -> list[Problem]:
+    """Co-benefit columns named by weights or rule measures must exist and hold numbers."""
+    named = [(f"co_benefit_weights.{c}", c) for c in scenario.co_benefit_weights] + [
+        (f"constraints[{index}].measure", rule.measure)
+        for index, rule in enumerate(scenario.constraints)
+        if rule.measure not in BUILTIN_MEASURES
+    ]
+    known = f"built-in measures: {', '.join(BUILTIN_MEASURES)}; columns of the list: " + (
+        ", ".join(projects.tags.columns) or "none"
+    )
+    problems, checked = [], set()
+    rows = projects.table["row"].to_numpy()
+    for where, column in named:
+        if column not in projects.tags.columns:
+            problems.append(
+                Problem(
+                    f"scenario {where}: '{column}' is neither a built-in measure nor a column of the project list ({known})"
                 )
+            )
+            continue
+        if column in checked:
+            continue
+        checked.add(column)
+        parsed = parse_numbers(projects.tags[column])
+        problems += [
+            Problem(
+                f"{message} (a co-benefit must be a number)",
+                row=int(rows[pos]),
+                column=column,
+                source=projects.source,
+            )
+            for pos, message in sorted(parsed.bad.items())
+        ]
     return problems
 
 
@@ -101,7 +148,7 @@ def _costs_outside_budget_years(projects: ProjectList, scenario: Scenario) -> li
         return []
     shown = _year_span(budget_years)
     problems = _scheduled_outside(projects, set(budget_years), shown)
-    unscheduled = int(np.count_nonzero(projects.unscheduled_cost > 0))
+    unscheduled = int(np.count_nonzero((projects.unscheduled_cost > 0) & ~projects.phased))
     first_year = resolve_first_year(projects, scenario)
     if unscheduled and first_year not in budget_years:
         count = "1 project" if unscheduled == 1 else f"{unscheduled} projects"
@@ -119,7 +166,7 @@ def _scheduled_outside(projects: ProjectList, budget_years: set[int], shown: str
     outside = [year for year in projects.cost_years if year not in budget_years]
     if not outside:
         return []
-    costs = projects.scheduled_cost[outside].to_numpy(dtype=float)
+    costs = projects.scheduled_cost[outside].to_numpy(dtype=float) * ~projects.phased[:, None]
     rows = projects.table["row"].to_numpy()
     from_profile = projects.cost_from_profile
     if from_profile is None:  # not known: a single year of spending is taken as cost_sek + year
@@ -136,6 +183,37 @@ def _scheduled_outside(projects: ProjectList, budget_years: set[int], shown: str
                 source=projects.source,
             )
         )
+    return problems
+
+
+def _impossible_starts(projects: ProjectList, scenario: Scenario) -> list[Problem]:
+    """A phased project needs a start window that is not empty and, with a budget per year, at least one
+    start year whose moved cost profile lies within the budget years."""
+    if not projects.phased.any():
+        return []
+    first_year = resolve_first_year(projects, scenario)
+    low, high = projects.start_window(first_year, scenario.budget_years)
+    possible = np.bincount(
+        start_options(projects, first_year, scenario.budget_years).project, minlength=len(projects)
+    )
+    rows = projects.table["row"].to_numpy()
+    latest_given = projects.table["latest_start"].notna().to_numpy()
+    problems = []
+    for pos in np.flatnonzero(projects.phased & (possible == 0)):
+        if low[pos] > high[pos]:
+            column = "latest_start" if latest_given[pos] else "earliest_start"
+            message = (
+                f"{high[pos]} is before the planned start {low[pos]}; give earliest_start to allow an earlier start"
+                if latest_given[pos]
+                else f"{low[pos]} is after the last budget year {high[pos]}"
+            )
+        else:
+            column = "earliest_start" if projects.table["earliest_start"].notna().iat[pos] else "latest_start"
+            message = (
+                f"no start year from {low[pos]} to {high[pos]} keeps the project's spending within the budget "
+                f"years {_year_span(scenario.budget_years or ())}"
+            )
+        problems.append(Problem(message, row=int(rows[pos]), column=column, source=projects.source))
     return problems
 
 

@@ -24,14 +24,10 @@ import numpy as np
 from models import ProjectList, Result, Scenario, Status
 from optimizer.backends import Backend, Incumbents, Outcome, Stop, get_backend
 from optimizer.build import (
+    ColumnLayout,
     MilpModel,
-    _row_scale,
-    budget_years,
     build_model,
     expand_rules,
-    municipal_cost_by_year,
-    objective_coefficients,
-    rule_measure,
 )
 
 log = logging.getLogger(__name__)
@@ -78,7 +74,7 @@ class RulePrice:
 
     name: str
     kind: str
-    """"budget" or "rule"."""
+    """"budget", "rule" or "funding" (a funding pool's capacity)."""
     shadow_price: float
     """ESTIMATE (LP relaxation dual, ≥ 0): tonnes gained per unit the row is relaxed. Budgets: t per SEK
     of municipal budget. Rules: t per unit of the rule's measure (SEK, t or projects) of the binding row;
@@ -293,44 +289,33 @@ def reduced_costs(projects: ProjectList, scenario: Scenario) -> list[ReducedCost
     cost_part = (relaxed.row_dual[cost_rows, None] * dense[cost_rows]).sum(axis=0)
     other_part = (relaxed.row_dual[~cost_rows, None] * dense[~cost_rows]).sum(axis=0)
     costs = projects.total_cost
+    column = _best_start_columns(model.layout, relaxed.col_dual)
     answers = []
     for index, pid in enumerate(projects.ids):
         fixed_out = model.col_upper[index] == 0
-        margin = model.objective[index] - other_part[index]
+        at = column[index]
+        margin = model.objective[at] - other_part[at]
         estimate = None
-        if not fixed_out and cost_part[index] > 1e-12 and margin > 0:
-            estimate = float(costs[index] * margin / cost_part[index])
-        answers.append(ReducedCost(str(pid), float(relaxed.col_dual[index]), estimate))
+        if not fixed_out and cost_part[at] > 1e-12 and margin > 0:
+            estimate = float(costs[index] * margin / cost_part[at])
+        answers.append(ReducedCost(str(pid), float(relaxed.col_dual[at]), estimate))
     return answers
+
+
+def _best_start_columns(layout: ColumnLayout, col_dual: np.ndarray) -> np.ndarray:
+    """Per project, the column that carries its cost and reduction: its own, or for a phased project the
+    start year with the best reduced cost."""
+    column = np.arange(layout.n_projects)
+    if len(layout.start_project):
+        columns = layout.start_columns
+        order = np.lexsort((-col_dual[columns], layout.start_project))
+        first = np.unique(layout.start_project[order], return_index=True)[1]
+        column[layout.start_project[order[first]]] = columns[order[first]]
+    return column
 
 
 # --------------------------------------------------------------------------------------------------
 # The price of each rule
-
-
-def _row_scales(projects: ProjectList, scenario: Scenario, model: MilpModel) -> np.ndarray:
-    """The factor each row of `build_model` was divided by (see `build._row_scale`)."""
-    scales = np.ones(model.shape[0])
-    years = budget_years(projects, scenario)
-    spend = municipal_cost_by_year(projects, scenario, years)
-    groups = {g.name: g for g in model.row_groups}
-    for j, year in enumerate(years.years):
-        scales[groups["budget" if year is None else f"budget {year}"].start] = _row_scale(spend[:, j])
-    objective = objective_coefficients(projects, scenario)
-    for rule in expand_rules(projects, scenario):
-        measure = rule_measure(projects, objective, rule.rule.measure)
-        in_group = rule.members.astype(float)
-        spec = rule.rule
-        rows = []
-        if spec.min is not None or spec.max is not None:
-            rows.append(in_group * measure)
-        for share in (spec.min_share, spec.max_share):
-            if share is not None:
-                rows.append((in_group - share) * measure)
-        start = groups[f"rule {rule.name}"].start
-        for offset, coefficients in enumerate(rows):
-            scales[start + offset] = _row_scale(coefficients)
-    return scales
 
 
 def rule_prices(
@@ -341,11 +326,12 @@ def rule_prices(
     solver: str | None = None,
     time_limit_s: float | None = None,
 ) -> list[RulePrice]:
-    """For every budget row ("budget" or "budget 2027") and every group rule (names as in
-    `result.rules`, e.g. "högst 50 % per sektor[transport]"):
+    """For every budget row ("budget" or "budget 2027"), every group rule (names as in `result.rules`,
+    e.g. "högst 50 % per sektor[transport]") and every funding pool's capacity ("funding Klimatklivet"):
 
     - `shadow_price`, an ESTIMATE: the LP relaxation's dual of the row, unscaled, as tonnes gained per
-      unit the row is relaxed (≥ 0). Budget rows: tonnes per SEK of municipal budget. Rules: per unit of
+      unit the row is relaxed (≥ 0). Budget rows: tonnes per SEK of municipal budget; pools: per SEK of
+      capacity. Rules: per unit of
       the rule's measure; a rule with several rows (absolute bound, min share, max share) reports the
       row with the largest price (the binding one; 0 when none binds in the LP).
     - `objective_without_rule_t`, EXACT: the MILP optimum (gap 0) re-solved without that rule (for a
@@ -356,16 +342,16 @@ def rule_prices(
     backend = get_backend(solver or scenario.solver)
     relaxed = _relaxation(projects, scenario)
     model = relaxed.model if relaxed is not None else build_model(projects, scenario)
-    scales = _row_scales(projects, scenario, model)
+    scales = model.row_scale
     prices = []
     for group in model.row_groups:
-        if group.kind not in ("budget", "rule"):
+        if group.kind not in ("budget", "rule", "funding"):
             continue
         price = 0.0
         if relaxed is not None:
             rows = slice(group.start, group.stop)
             price = float(np.max(np.abs(relaxed.row_dual[rows]) / scales[rows], initial=0.0))
         stop, without, _ = _milp_optimum(backend, model.without({group.name}), time_limit_s)
-        name = group.name if group.kind == "budget" else group.name.removeprefix("rule ")
+        name = group.name.removeprefix("rule ") if group.kind == "rule" else group.name
         prices.append(RulePrice(name, group.kind, price, without if stop is Stop.OPTIMAL else None))
     return prices

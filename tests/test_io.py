@@ -124,6 +124,8 @@ def test_swedish_excel_csv_in_windows_1252(tmp_path: Path) -> None:
         "exclusive_group",
         "mandatory",
         "divisible",
+        "earliest_start",
+        "latest_start",
     ]
     assert isinstance(table.index, pd.RangeIndex)
     assert table["row"].tolist() == [2, 3, 5]  # the empty row 4 is skipped but keeps its number
@@ -1111,8 +1113,23 @@ def test_scenario_from_a_dict() -> None:
     ("data", "messages"),
     [
         (
-            {"budget_sek": 1, "constraints": [{"name": "a", "measure": "money", "min": 1}]},
-            ["constraints[0].measure: Input should be 'cost', 'municipal_cost', 'abatement' or 'count'"],
+            {"budget_sek": 1, "constraints": [{"name": "a", "measure": "", "min": 1}]},
+            ["constraints[0].measure: String should have at least 1 character"],
+        ),
+        (
+            {"budget_sek": 1, "funding": [{"name": "K", "capacity_sek": 5, "max_share": 0}]},
+            ["funding[0].max_share: Input should be greater than 0"],
+        ),
+        (
+            {"budget_sek": 1, "funding": [{"name": "K", "capacity_sek": {"x": 5}}]},
+            ["funding[0].capacity_sek: capacity years must be years such as \"2026\", not 'x'"],
+        ),
+        (
+            {
+                "budget_sek": 1,
+                "funding": [{"name": "K", "capacity_sek": 5}, {"name": "K", "capacity_sek": 6}],
+            },
+            ["funding pool names must be unique: K"],
         ),
         (
             {"budget_sek": 1, "constraints": [{"name": "a", "measure": "cost"}]},

@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from api import idempotency
+from api.analysis import requested
 from api.db import ACTIVE_RUN_STATES, Run, fetch_page, is_id, now
 from api.deps import Editor, IdempotencyKey, Limit, Offset, Principal, SessionDep, SettingsDep, Viewer
 from api.problems import ProblemError, invalid_input, problem_responses
@@ -79,12 +80,16 @@ def create_run(
 ) -> JSONResponse:
     """Validates the scenario and that it fits the list (422 with every problem), then queues the run.
 
+    `explain` and `frontier_budgets_sek` ask for decision analysis after the solve (in the run's
+    `analysis`); solve and analysis share the run's time limit.
+
     The scenario's `time_limit_s` defaults to the server's `default_time_limit_s` and is capped at
     `max_time_limit_s`. With `?wait=S` the answer is 200 with the finished run if it finishes
     within S seconds, else 202 as without waiting; poll `Location` for the result.
     """
     org = principal.organisation_id
-    request_sha = idempotency.fingerprint(body.model_dump(mode="json"))
+    # without defaults: a body that leaves the analysis out is the same request as before it existed
+    request_sha = idempotency.fingerprint(body.model_dump(mode="json", exclude_defaults=True))
     replayed = idempotency.replay(session, org, ENDPOINT, idempotency_key, request_sha)
     if replayed is not None:
         return replayed
@@ -121,6 +126,7 @@ def create_run(
         cancel_requested=False,
         attempts=0,
         submitted_by=principal.key_id,
+        analysis=requested(explain=body.explain, frontier_budgets_sek=body.frontier_budgets_sek),
     )
     session.add(run)
     try:

@@ -1,0 +1,214 @@
+"""Decision analysis of a run: its MACC, its charts, and how it differs from another run."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cached_property
+from typing import Annotated, Any, Literal
+
+import pandas as pd
+from fastapi import APIRouter, Header, Query
+from fastapi.responses import Response
+from matplotlib.figure import Figure
+from sqlalchemy.orm import Session
+
+from api.analysis import frontier_points, macc_rows
+from api.db import ProjectListRecord, Run
+from api.deps import SessionDep, Viewer
+from api.problems import ProblemError, problem_responses
+from api.routes.project_lists import parse_list
+from api.routes.runs import own_run
+from api.schemas import MaccRow, RunComparison
+from models import Pathway, ProjectList, Result, Scenario
+from optimizer.analysis import FrontierPoint, macc
+from optimizer.charts import budget_chart, district_chart, frontier_chart, macc_chart, pathway_chart, render
+from optimizer.compare import compare, load_result
+from optimizer.errors import InputError
+from optimizer.io import read_scenario
+
+router = APIRouter(prefix="/v1/runs", tags=["analysis"])
+
+ChartFormat = Literal["png", "svg"]
+MEDIA_TYPES: dict[str, str] = {"png": "image/png", "svg": "image/svg+xml"}
+
+
+class RunData:
+    """What a chart of a run is drawn from, read on first use; a problem (409) when it is missing."""
+
+    def __init__(self, session: Session, run: Run) -> None:
+        self.session = session
+        self.run = run
+
+    @cached_property
+    def scenario(self) -> Scenario:
+        return read_scenario(self.run.scenario)
+
+    @cached_property
+    def projects(self) -> ProjectList:
+        record = self.session.get(ProjectListRecord, self.run.project_list_id)
+        assert record is not None  # a run's list is never deleted
+        return parse_list(record)
+
+    @cached_property
+    def macc(self) -> pd.DataFrame:
+        return macc(self.projects, self.scenario)
+
+    @cached_property
+    def result(self) -> Result:
+        return stored_result(self.run)
+
+    @property
+    def portfolio(self) -> Result:
+        """The result, if it has a portfolio to chart."""
+        if not self.result.has_portfolio:
+            raise ProblemError(
+                409,
+                f"run {self.run.id} has no portfolio to chart: its result is {self.result.status.value}",
+                type_="no-portfolio",
+            )
+        return self.result
+
+    @property
+    def frontier(self) -> list[FrontierPoint]:
+        analysis = self.run.analysis or {}
+        if not analysis.get("frontier_budgets_sek"):
+            raise ProblemError(
+                409,
+                f"run {self.run.id} has no frontier: none was requested; submit a run with "
+                "`frontier_budgets_sek` (a list of total budgets in SEK) to get one",
+                type_="no-frontier",
+            )
+        if analysis.get("frontier") is None:
+            notes = "; ".join(analysis.get("notes") or []) or "it was not computed"
+            raise ProblemError(409, f"run {self.run.id} has no frontier: {notes}", type_="no-frontier")
+        return frontier_points(analysis["frontier"])
+
+    @property
+    def pathway(self) -> Pathway:
+        """The portfolio's emissions pathway, if the scenario set a target."""
+        pathway = self.portfolio.pathway
+        if pathway is None:
+            raise ProblemError(
+                409,
+                f"run {self.run.id} has no pathway: its scenario has no `pathway` (baseline emissions and a target)",
+                type_="no-pathway",
+            )
+        return pathway
+
+    @property
+    def objective(self) -> str:
+        return self.scenario.objective_label
+
+    @property
+    def title(self) -> str:
+        return self.scenario.name or f"run {self.run.id}"
+
+
+CHARTS: dict[str, Callable[[RunData], Figure]] = {
+    "macc": lambda d: macc_chart(d.macc, title=f"Marginal abatement cost curve ({d.objective})"),
+    "frontier": lambda d: frontier_chart(d.frontier, title=f"Budget frontier: {d.title}"),
+    "budget": lambda d: budget_chart(d.portfolio),
+    "district": lambda d: district_chart(d.portfolio),
+    "pathway": lambda d: pathway_chart(d.pathway, title=f"Emissions pathway: {d.title}"),
+}
+"""Chart name → how it is drawn from a run; a new chart is one line here."""
+
+
+def stored_result(run: Run) -> Result:
+    try:
+        return load_result(run.result)
+    except InputError as error:
+        raise ProblemError(
+            409,
+            f"the stored result of run {run.id} cannot be read by this version of the service: {error}",
+            type_="unreadable-result",
+        ) from None
+
+
+def succeeded(run: Run) -> Run:
+    """The run, if it has succeeded (409 otherwise)."""
+    if run.state != "succeeded":
+        raise ProblemError(
+            409,
+            f"run {run.id} is {run.state}: only a succeeded run has a result to chart or compare",
+            type_="not-succeeded",
+        )
+    return run
+
+
+def _format(format_: ChartFormat | None, accept: str | None) -> ChartFormat:
+    """`?format=` if given; else SVG when the Accept header asks for SVG and not PNG; else PNG."""
+    if format_ is not None:
+        return format_
+    accepted = accept or ""
+    return "svg" if "image/svg+xml" in accepted and "image/png" not in accepted else "png"
+
+
+@router.get(
+    "/{run_id}/macc",
+    response_model=list[MaccRow],
+    summary="The marginal abatement cost curve of a run's project list, as data",
+    responses=problem_responses(401, 403, 404, 422),
+)
+def get_macc(run_id: str, principal: Viewer, session: SessionDep) -> list[dict[str, Any]]:
+    """One row per project, cheapest tonne first, in the run's objective (as `python -m optimizer macc
+    --format json`). It ranks the run's projects under its scenario's objective only (rules and budgets
+    are ignored), so it is there whatever the run's state."""
+    return macc_rows(RunData(session, own_run(session, principal, run_id)).macc)
+
+
+@router.get(
+    "/{run_id}/charts/{name}",
+    response_class=Response,
+    summary=f"A chart of a run: {', '.join(CHARTS)} (PNG, or SVG)",
+    responses={
+        200: {
+            "description": "The chart; its title and alt text are in the file's metadata",
+            "content": {
+                media: {"schema": {"type": "string", "format": "binary"}} for media in MEDIA_TYPES.values()
+            },
+        },
+        **problem_responses(401, 403, 404, 409, 422),
+    },
+)
+def get_chart(
+    run_id: str,
+    name: str,
+    principal: Viewer,
+    session: SessionDep,
+    format: Annotated[
+        ChartFormat | None,
+        Query(description="png (default) or svg; without it, `Accept: image/svg+xml` gives SVG"),
+    ] = None,
+    accept: Annotated[str | None, Header(include_in_schema=False)] = None,
+) -> Response:
+    """`budget` and `district` need a result with a portfolio, `frontier` a run submitted with
+    `frontier_budgets_sek`; each chart needs a succeeded run (409 otherwise)."""
+    run = own_run(session, principal, run_id)
+    if name not in CHARTS:
+        raise ProblemError(404, f"no chart {name!r}; the charts are: {', '.join(CHARTS)}", type_="not-found")
+    figure = CHARTS[name](RunData(session, succeeded(run)))
+    fmt = _format(format, accept)
+    return Response(
+        render(figure, fmt),
+        media_type=MEDIA_TYPES[fmt],
+        headers={
+            "Content-Disposition": f'inline; filename="run-{run.id}-{name}.{fmt}"',
+            "Vary": "Accept",
+        },
+    )
+
+
+@router.get(
+    "/{run_id}/compare/{other_id}",
+    response_model=RunComparison,
+    summary="How another run's portfolio differs from this run's",
+    responses=problem_responses(401, 403, 404, 409, 422),
+)
+def compare_runs(run_id: str, other_id: str, principal: Viewer, session: SessionDep) -> RunComparison:
+    """Projects that entered (funded in the other run only), left, changed fraction or were kept, and the
+    difference (other − this) of the totals and of the spend per budget period. Both runs must be the
+    organisation's (404) and have succeeded (409)."""
+    base, other = own_run(session, principal, run_id), own_run(session, principal, other_id)
+    comparison = compare(stored_result(succeeded(base)), stored_result(succeeded(other)))
+    return RunComparison(base_run_id=base.id, other_run_id=other.id, **comparison.model_dump())
