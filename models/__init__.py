@@ -22,7 +22,7 @@ from models.result import (
     Timings,
     YearSpend,
 )
-from models.scenario import CumulativeObjective, FundingPool, GroupRule, Scenario
+from models.scenario import CumulativeObjective, FundingPool, GroupRule, MinCostObjective, Scenario
 
 __all__ = [
     "CORE_COLUMNS",
@@ -33,6 +33,7 @@ __all__ = [
     "CumulativeObjective",
     "FundingPool",
     "GroupRule",
+    "MinCostObjective",
     "NetZeroTarget",
     "Pathway",
     "PathwaySpec",

@@ -132,10 +132,17 @@ class Result(_Record):
     message: str
     objective: str
     objective_value_t: float | None
-    """The objective: tonnes in the objective's measure, plus weighted co-benefits if the scenario has any."""
+    """The objective: tonnes in the objective's measure, plus weighted co-benefits if the scenario has any.
+    With `min_cost_for_t`: the tonnes reached (the cost minimised is `cost_objective_sek`)."""
     best_bound_t: float | None
+    """Proven upper bound on `objective_value_t` (None with `min_cost_for_t`: see `cost_bound_sek`)."""
     mip_gap: float | None
-    """Relative gap (best_bound - objective) / objective, as achieved."""
+    """Relative gap between the objective and its proven bound, as achieved
+    ((best_bound - objective) / objective; for min_cost_for_t (cost - cost_bound) / cost)."""
+    cost_objective_sek: float | None = None
+    """With `min_cost_for_t`: the municipal cost (after grants and pools) minimised."""
+    cost_bound_sek: float | None = None
+    """With `min_cost_for_t`: a proven lower bound on that cost."""
     selected: list[Selection]
     total_cost_sek: float
     municipal_cost_sek: float

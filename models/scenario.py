@@ -41,7 +41,18 @@ class CumulativeObjective(_Strict):
     cumulative_to: Annotated[int, Field(ge=1900, le=2200)]
 
 
-Objective = Literal["lifetime", "annual"] | CumulativeObjective
+TonnesMeasure = Literal["lifetime", "annual"] | CumulativeObjective
+
+
+class MinCostObjective(_Strict):
+    """The reverse question: the least municipal cost (after grants and funding pools) at which the
+    portfolio reduces at least `min_cost_for_t` tonnes, counted as `tonnes` says, under the same rules."""
+
+    min_cost_for_t: Annotated[float, Field(gt=0, allow_inf_nan=False)]
+    tonnes: TonnesMeasure = "lifetime"
+
+
+Objective = TonnesMeasure | MinCostObjective
 
 
 class GroupRule(_Strict):
@@ -161,7 +172,21 @@ class Scenario(_Strict):
         dup = sorted({n for n in pools if pools.count(n) > 1})
         if dup:
             raise ValueError(f"funding pool names must be unique: {', '.join(dup)}")
+        if self.minimises_cost and self.co_benefit_weights:
+            raise ValueError(
+                "co_benefit_weights weight tonnes in a reduction objective; min_cost_for_t has none"
+            )
         return self
+
+    @property
+    def minimises_cost(self) -> bool:
+        """True for the reverse objective `min_cost_for_t`: the objective is then −municipal cost."""
+        return isinstance(self.objective, MinCostObjective)
+
+    @property
+    def tonnes_measure(self) -> TonnesMeasure:
+        """How tonnes are counted: the objective itself, or the target's measure with min_cost_for_t."""
+        return self.objective.tonnes if isinstance(self.objective, MinCostObjective) else self.objective
 
     @property
     def budget_years(self) -> tuple[int, ...] | None:
@@ -172,10 +197,9 @@ class Scenario(_Strict):
 
     @property
     def objective_label(self) -> str:
-        label = (
-            f"cumulative_to {self.objective.cumulative_to}"
-            if isinstance(self.objective, CumulativeObjective)
-            else self.objective
-        )
+        tonnes = self.tonnes_measure
+        label = f"cumulative_to {tonnes.cumulative_to}" if isinstance(tonnes, CumulativeObjective) else tonnes
+        if isinstance(self.objective, MinCostObjective):
+            return f"min_cost_for_t {self.objective.min_cost_for_t:g} ({label})"
         weights = " + ".join(f"{w:g}*{column}" for column, w in self.co_benefit_weights.items())
         return f"{label} + {weights}" if weights else label

@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
+from pydantic import BaseModel
 
 from models import ProjectList, Result, Scenario, Status
 from optimizer.backends import Backend, Incumbents, Outcome, get_backend
@@ -31,7 +32,15 @@ from optimizer.errors import InputError, Problem
 from optimizer.solve import solve, solve_model
 from optimizer.validate import check_fits, resolve_first_year
 
-__all__ = ["FrontierPoint", "frontier", "knee", "macc", "single_budget_scenario"]
+__all__ = [
+    "CostPoint",
+    "FrontierPoint",
+    "cost_frontier",
+    "frontier",
+    "knee",
+    "macc",
+    "single_budget_scenario",
+]
 
 
 @dataclass(frozen=True)
@@ -74,6 +83,8 @@ def single_budget_scenario(projects: ProjectList, scenario: Scenario, budget_sek
     data = scenario.model_dump()
     data["budget_sek"] = float(budget_sek)
     data["first_year"] = resolve_first_year(projects, scenario)
+    if scenario.minimises_cost:  # a budget frontier maximises the tonnes the target counts
+        data["objective"] = data["objective"]["tonnes"]
     return Scenario.model_validate(data)
 
 
@@ -109,7 +120,7 @@ def frontier(
 
     results: dict[float, Result] = {}
     if base.solver == "highs":
-        sweep = _BudgetSweep(projects, base)
+        sweep = _RowSweep(projects, base, kind="budget")
         for budget in order:
             results[budget] = sweep.solve(budget)
     else:
@@ -166,6 +177,85 @@ def knee(points: Sequence[FrontierPoint]) -> FrontierPoint | None:
     return best
 
 
+@dataclass(frozen=True)
+class CostPoint:
+    """The cheapest portfolio reaching one reduction target."""
+
+    target_t: float
+    cost_sek: float | None
+    """Municipal cost (after grants and pools) of the cheapest portfolio; None without a portfolio."""
+    objective_value_t: float | None
+    """The tonnes it reaches (at least the target)."""
+    status: Status
+    mip_gap: float | None
+    selected: list[tuple[str, float]]
+    marginal_sek_per_t: float | None
+    """(cost − cost at the next smaller target) / (difference in tonnes); None for the smallest target."""
+    message: str = ""
+
+    @property
+    def has_portfolio(self) -> bool:
+        return self.status in (Status.OPTIMAL, Status.FEASIBLE)
+
+    def to_dict(self) -> dict[str, object]:
+        """The CLI's JSON form of the point."""
+        return {
+            "target_t": self.target_t,
+            "cost_sek": self.cost_sek,
+            "objective_value_t": self.objective_value_t,
+            "selected": [{"id": i, "fraction": f} for i, f in self.selected],
+            "status": self.status.value,
+            "mip_gap": self.mip_gap,
+            "marginal_sek_per_t": self.marginal_sek_per_t,
+        }
+
+
+def cost_frontier(
+    projects: ProjectList,
+    scenario: Scenario,
+    targets_t: Sequence[float],
+    *,
+    solver: str | None = None,
+    time_limit_s: float | None = None,
+) -> list[CostPoint]:
+    """The least municipal cost reaching each reduction target, in the order given: the frontier read the
+    other way round. Each point is `scenario` with `objective = {"min_cost_for_t": T}` (tonnes counted as
+    the scenario counts them), budgets and every rule kept. With HiGHS one model is built and the targets
+    are solved from the largest down, changing only the target row's bound and starting from the previous
+    portfolio (which still reaches a smaller target)."""
+    values = _checked_budgets(targets_t, what="target")
+    base = _with_target(scenario, max(values))
+    overrides = {k: v for k, v in (("solver", solver), ("time_limit_s", time_limit_s)) if v is not None}
+    if overrides:
+        base = Scenario.model_validate({**base.model_dump(), **overrides})
+    check_fits(projects, base)
+    order = sorted(set(values), reverse=True)
+    if base.solver == "highs":
+        sweep = _RowSweep(projects, base, kind="target")
+        results = {target: sweep.solve(target) for target in order}
+    else:
+        results = {target: solve(projects, _with_target(base, target)) for target in order}
+    points: dict[float, CostPoint] = {}
+    previous: tuple[float, Result] | None = None
+    for target in sorted(results):
+        result = results[target]
+        marginal = None
+        if previous is not None and result.has_portfolio and previous[1].has_portfolio:
+            marginal = (result.cost_objective_sek - previous[1].cost_objective_sek) / (target - previous[0])
+        points[target] = CostPoint(
+            target_t=target,
+            cost_sek=result.cost_objective_sek,
+            objective_value_t=result.objective_value_t if result.has_portfolio else None,
+            status=result.status,
+            mip_gap=result.mip_gap,
+            selected=[(s.id, s.fraction) for s in result.selected],
+            marginal_sek_per_t=marginal,
+            message=result.message,
+        )
+        previous = (target, result)
+    return [points[t] for t in values]
+
+
 def macc(projects: ProjectList, scenario: Scenario) -> pd.DataFrame:
     """The marginal abatement cost curve as data, one row per project, cheapest tonne first.
 
@@ -199,53 +289,68 @@ def macc(projects: ProjectList, scenario: Scenario) -> pd.DataFrame:
     return frame
 
 
-def _checked_budgets(budgets: Sequence[float]) -> list[float]:
-    problems, values = [], []
-    for position, budget in enumerate(budgets, start=1):
+def _checked_budgets(values: Sequence[float], *, what: str = "budget") -> list[float]:
+    """Budgets (or targets) as floats; InputError naming every entry that is not a positive number."""
+    problems, checked = [], []
+    for position, value in enumerate(values, start=1):
         try:
-            value = float(budget)
+            number = float(value)
         except (TypeError, ValueError):
-            problems.append(Problem(f"budget {position}: {budget!r} is not a number", column="budgets"))
+            problems.append(Problem(f"{what} {position}: {value!r} is not a number", column=f"{what}s"))
             continue
-        if not math.isfinite(value) or value <= 0:
+        if not math.isfinite(number) or number <= 0:
             problems.append(
-                Problem(f"budget {position}: {budget!r} must be a number above 0", column="budgets")
+                Problem(f"{what} {position}: {value!r} must be a number above 0", column=f"{what}s")
             )
-        values.append(value)
-    if not budgets:
-        problems.append(Problem("at least one budget is needed", column="budgets"))
+        checked.append(number)
+    if not values:
+        problems.append(Problem(f"at least one {what} is needed", column=f"{what}s"))
     if problems:
         raise InputError(problems)
-    return values
+    return checked
 
 
 def _with_budget(scenario: Scenario, budget_sek: float) -> Scenario:
     return Scenario.model_validate({**scenario.model_dump(), "budget_sek": float(budget_sek)})
 
 
-class _BudgetSweep:
-    """One HiGHS model for a series of total budgets: only the budget row's bound changes."""
+def _with_target(scenario: Scenario, target_t: float) -> Scenario:
+    tonnes = scenario.tonnes_measure
+    counted = tonnes.model_dump() if isinstance(tonnes, BaseModel) else tonnes
+    objective = {"min_cost_for_t": float(target_t), "tonnes": counted}
+    return Scenario.model_validate({**scenario.model_dump(), "objective": objective})
 
-    def __init__(self, projects: ProjectList, scenario: Scenario) -> None:
+
+class _RowSweep:
+    """One HiGHS model for a series of values of one row's bound: a total budget (its upper bound) or a
+    reduction target (its lower bound). Only that bound changes between solves."""
+
+    def __init__(self, projects: ProjectList, scenario: Scenario, *, kind: str) -> None:
         self.projects = projects
         self.scenario = scenario
+        self.kind = kind
         self.model = build_model(projects, scenario)
-        rows = [g for g in self.model.row_groups if g.kind == "budget"]
+        rows = [g for g in self.model.row_groups if g.kind == kind]
         if len(rows) != 1 or rows[0].stop - rows[0].start != 1:
-            raise AssertionError(f"a single total budget should give one budget row, not {rows}")
+            raise AssertionError(f"a sweep needs exactly one {kind} row, not {rows}")
         self.row = rows[0].start
         self.backend = _WarmHighs(self.model, self.row)
 
-    def scaled(self, budget_sek: float) -> float:
-        """The row is divided by its largest coefficient: so must its bound be."""
-        return float(budget_sek / self.model.row_scale[self.row])
-
-    def solve(self, budget_sek: float) -> Result:
+    def solve(self, value: float) -> Result:
         started = time.perf_counter()
-        scenario = _with_budget(self.scenario, budget_sek)
-        upper = self.model.row_upper.copy()
-        upper[self.row] = self.scaled(budget_sek)
-        model = replace(self.model, row_upper=upper)
+        scaled = float(
+            value / self.model.row_scale[self.row]
+        )  # the row was divided by its largest coefficient
+        if self.kind == "budget":
+            scenario = _with_budget(self.scenario, value)
+            upper = self.model.row_upper.copy()
+            upper[self.row] = scaled
+            model = replace(self.model, row_upper=upper)
+        else:
+            scenario = _with_target(self.scenario, value)
+            lower = self.model.row_lower.copy()
+            lower[self.row] = scaled
+            model = replace(self.model, row_lower=lower)
         result = solve_model(
             self.projects,
             scenario,

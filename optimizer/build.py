@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from models import CumulativeObjective, GroupRule, ProjectList, Scenario, canonical_text
+from models import CumulativeObjective, GroupRule, MinCostObjective, ProjectList, Scenario, canonical_text
 from optimizer.phasing import StartOptions, concatenated_ranges, moved_costs, start_options
 from optimizer.validate import co_benefit_values, resolve_first_year
 
@@ -34,7 +34,7 @@ class RowGroup:
     """Consecutive rows that come from one rule of the scenario."""
 
     name: str
-    kind: str  # "budget", "rule", "requires", "alternatives", "funding", or one of STRUCTURAL_KINDS
+    kind: str  # "budget", "rule", "requires", "alternatives", "funding", "target", or one of STRUCTURAL_KINDS
     start: int
     stop: int
 
@@ -177,11 +177,12 @@ def _tonnes(projects: ProjectList, scenario: Scenario, project: np.ndarray, shif
     table = projects.table
     annual = table["abatement_t_per_year"].to_numpy(dtype=float)[project]
     lifetime = table["lifetime_years"].to_numpy(dtype=float)[project]
-    if scenario.objective == "annual":
+    measure = scenario.tonnes_measure
+    if measure == "annual":
         return annual.copy()
-    if isinstance(scenario.objective, CumulativeObjective):
+    if isinstance(measure, CumulativeObjective):
         last = projects.last_spend_year(resolve_first_year(projects, scenario))[project] + shift
-        years = np.clip(scenario.objective.cumulative_to - last, 0, lifetime)
+        years = np.clip(measure.cumulative_to - last, 0, lifetime)
         return annual * years
     return annual * lifetime
 
@@ -273,9 +274,13 @@ def build_model(projects: ProjectList, scenario: Scenario) -> MilpModel:
 
     tonnes = _tonnes(projects, scenario, options.project, options.shift)
     objective = np.zeros(width)
-    objective[options.column] = tonnes
-    for column, weight in scenario.co_benefit_weights.items():
-        objective[options.column] += weight * co_benefit_values(projects, column)[options.project]
+    if scenario.minimises_cost:  # maximise −(municipal cost): cost after grants, minus pool money
+        objective[options.column] = -(projects.total_cost * projects.municipal_share)[options.project]
+        objective[pool_cols] = projects.total_cost[layout.pool_project]
+    else:
+        objective[options.column] = tonnes
+        for column, weight in scenario.co_benefit_weights.items():
+            objective[options.column] += weight * co_benefit_values(projects, column)[options.project]
 
     blocks: list[tuple[str, str, sp.csr_array, np.ndarray, np.ndarray]] = []
     blocks += _budget_blocks(projects, scenario, options, layout, entries, pool_entries)
@@ -285,6 +290,11 @@ def build_model(projects: ProjectList, scenario: Scenario) -> MilpModel:
         blocks.append(("pool links", "pool link", *_pool_link_block(projects, scenario, layout)))
     if scenario.funding:
         blocks += _pool_capacity_blocks(scenario, layout, entries, pool_entries)
+    if isinstance(scenario.objective, MinCostObjective):
+        target = np.zeros(width)
+        target[options.column] = tonnes
+        goal = np.array([scenario.objective.min_cost_for_t])
+        blocks.append(("reduction target", "target", sp.csr_array(target[None, :]), goal, np.array([np.inf])))
     requires = _requires_block(projects, layout)
     if requires is not None:
         rows = requires.shape[0]

@@ -32,6 +32,7 @@ __all__ = [
     "describe",
     "district_chart",
     "frontier_chart",
+    "funding_chart",
     "macc_chart",
     "pathway_chart",
     "render",
@@ -43,7 +44,7 @@ DPI = 150
 NO_DISTRICT = "(none)"
 # A colour-blind-safe palette (Okabe–Ito), one colour per sector in order of first appearance.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
-SPEND, BUDGET, GRANT = "#0072B2", "#D55E00", "#9ECAE1"
+SPEND, BUDGET, GRANT, POOL = "#0072B2", "#D55E00", "#9ECAE1", "#009E73"
 
 _thousands = FuncFormatter(lambda value, _=None: f"{value:,.0f}".replace(",", "\u2009"))
 
@@ -291,6 +292,45 @@ def budget_chart(result: Result, *, title: str = "Budget use per year (municipal
     axes.set_xlabel("Budget year")
     axes.set_ylabel("Municipal cost (MSEK)")
     axes.set_ylim(0, top)
+    axes.grid(axis="y", linewidth=0.4, alpha=0.5)
+    axes.set_axisbelow(True)
+    axes.legend(loc="upper left", ncols=2, fontsize=9, frameon=False)
+    return figure
+
+
+def funding_chart(result: Result, *, title: str = "Who pays: the spend plan per year") -> Figure:
+    """The funding plan: each budget period's investment (MSEK) stacked by who pays it — the municipal
+    budget, grants in the project list, funding pools — with the municipal budget marked, from
+    `result.budget`."""
+    rows = list(result.budget)
+    labels = ["all years" if r.year is None else str(r.year) for r in rows]
+    municipal = np.array([r.spend_sek for r in rows], dtype=float) / 1e6
+    grants = np.array([r.grant_sek for r in rows], dtype=float) / 1e6
+    pools = np.array([r.pool_sek for r in rows], dtype=float) / 1e6
+    budget = np.array([r.budget_sek for r in rows], dtype=float) / 1e6
+    parts = [
+        f"{label}: {m + g + p:,.1f} MSEK, of which municipal {m:,.1f} (budget {b:,.1f}), grants {g:,.1f}, "
+        f"pools {p:,.1f}"
+        for label, m, g, p, b in zip(labels, municipal, grants, pools, budget, strict=True)
+    ]
+    alt = f"Funding plan: the portfolio's investment per budget period by who pays it. {'; '.join(parts)}."
+    figure = _figure(max(5.0, 1.1 * len(rows) + 3), 4.5, alt if rows else "Funding plan: no portfolio.")
+    axes = figure.add_subplot()
+    figure.suptitle(title, fontsize=13)
+    if not rows:
+        _empty(axes, "No budget")
+        return figure
+    positions = np.arange(len(rows))
+    axes.bar(positions, municipal, width=0.6, color=SPEND, label="municipal budget")
+    axes.bar(positions, grants, width=0.6, bottom=municipal, color=GRANT, label="grants")
+    axes.bar(positions, pools, width=0.6, bottom=municipal + grants, color=POOL, label="funding pools")
+    axes.scatter(positions, budget, marker="_", s=1800 / max(1, len(rows)) ** 0.5, linewidths=2.5,
+                 color=BUDGET, label="municipal budget limit", zorder=3)  # fmt: skip
+    top = max(float(np.max(municipal + grants + pools, initial=0)), float(np.max(budget, initial=0)), 1e-9)
+    axes.set_xticks(positions, labels)
+    axes.set_xlabel("Budget year")
+    axes.set_ylabel("Investment (MSEK)")
+    axes.set_ylim(0, top * 1.25)
     axes.grid(axis="y", linewidth=0.4, alpha=0.5)
     axes.set_axisbelow(True)
     axes.legend(loc="upper left", ncols=2, fontsize=9, frameon=False)

@@ -14,6 +14,7 @@ import pandas as pd
 
 from models import (
     CumulativeObjective,
+    MinCostObjective,
     PoolUse,
     ProjectList,
     RuleOutcome,
@@ -37,7 +38,8 @@ class CheckReport:
     """The portfolio after snapping solver noise: 0/1 for whole projects, [0, 1] for divisible ones."""
     violations: list[str]
     objective_t: float
-    """The objective as the scenario defines it: tonnes plus weighted co-benefits."""
+    """The objective as the scenario defines it, to be maximised: tonnes plus weighted co-benefits, or
+    −(municipal cost) for min_cost_for_t."""
     abatement_t: float
     """Tonnes in the objective's measure."""
     contribution_t: np.ndarray
@@ -92,6 +94,7 @@ def check_portfolio(
     objective = tonnes + sum(
         (w * benefits[c] for c, w in scenario.co_benefit_weights.items()), np.zeros(len(table))
     )
+    _check_target(scenario, float(tonnes @ x), violations)
 
     _check_forced(table, scenario, ids, x, violations)
     _check_requires(table, ids, x, starts, violations)
@@ -133,7 +136,9 @@ def check_portfolio(
     return CheckReport(
         fractions=x,
         violations=violations,
-        objective_t=float(objective @ x),
+        objective_t=-float(amounts["municipal_cost"].sum())
+        if scenario.minimises_cost
+        else float(objective @ x),
         abatement_t=float(tonnes @ x),
         contribution_t=tonnes,
         selected=selected,
@@ -147,6 +152,13 @@ def check_portfolio(
         funding=_pool_use(scenario, shares, total_cost),
         spend_plan=_spend_plan(ids, chosen, funded, grants_by_year, pools_by_year, municipal_by_year),
     )
+
+
+def _check_target(scenario: Scenario, tonnes: float, violations: list[str]) -> None:
+    if isinstance(scenario.objective, MinCostObjective):
+        goal = scenario.objective.min_cost_for_t
+        if tonnes < goal - _tolerance(goal):
+            violations.append(f"the reduction target of {goal:,.6g} t is not reached: {tonnes:,.6g} t")
 
 
 def _co_benefit_columns(scenario: Scenario) -> list[str]:
@@ -233,11 +245,12 @@ def _contribution(
     table = projects.table
     annual = table["abatement_t_per_year"].to_numpy(dtype=float)
     lifetime = table["lifetime_years"].to_numpy(dtype=float)
-    if scenario.objective == "annual":
+    measure = scenario.tonnes_measure
+    if measure == "annual":
         return annual
-    if isinstance(scenario.objective, CumulativeObjective):
+    if isinstance(measure, CumulativeObjective):
         last_year = _last_spend_year(cost_by_year, first_year).astype(float)
-        years_counted = np.minimum(np.maximum(scenario.objective.cumulative_to - last_year, 0.0), lifetime)
+        years_counted = np.minimum(np.maximum(measure.cumulative_to - last_year, 0.0), lifetime)
         return annual * years_counted
     return annual * lifetime
 

@@ -84,7 +84,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="also say, for each project not funded, the highest cost at which it would be, and what each "
         "budget and rule costs (exact re-solves: can take a while)",
     )
-    add_plot_option(run, "budget, district and macc (.png and .svg), and pathway when the scenario has one")
+    add_plot_option(
+        run, "budget, funding, district and macc (.png and .svg), and pathway when the scenario has one"
+    )
     add_analysis_commands(commands)
     add_compare_command(commands)
     return parser
@@ -158,11 +160,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _plot_solve(projects: ProjectList, scenario: Scenario, result: Result, directory: Path) -> None:
     """`solve --plot DIR`: the MACC always; budget use and districts only when there is a portfolio."""
     from optimizer.analysis import macc
-    from optimizer.charts import budget_chart, district_chart, macc_chart, pathway_chart
+    from optimizer.charts import budget_chart, district_chart, funding_chart, macc_chart, pathway_chart
 
     figures: dict[str, object] = {}
     if result.has_portfolio:
         figures["budget"] = budget_chart(result)
+        figures["funding"] = funding_chart(result)
         figures["district"] = district_chart(result)
         if result.pathway is not None:
             figures["pathway"] = pathway_chart(result.pathway)
@@ -312,6 +315,12 @@ def write_table(result: Result, out: TextIO) -> None:
         else ""
     )
     pools = f", pools {_sek(result.pool_sek)} MSEK" if result.funding else ""
+    if result.cost_objective_sek is not None:
+        proven = "n/a" if result.cost_bound_sek is None else f"{_sek(result.cost_bound_sek)} MSEK"
+        weighted = (
+            f"[bold]Least municipal cost:[/bold] {_sek(result.cost_objective_sek)} MSEK "
+            f"({result.objective}); no plan reaching the target costs less than {proven}\n"
+        )
     console.print(
         f"{weighted}[bold]Reduction:[/bold] {result.abatement_t:,.0f} t CO2e ({result.objective.split(' + ')[0]}); "
         f"{result.abatement_t_per_year:,.0f} t/year once in operation\n"
@@ -467,15 +476,23 @@ def _bounds(rule: RuleOutcome) -> str:
 
 def add_analysis_commands(commands: argparse._SubParsersAction) -> None:
     front = commands.add_parser(
-        "frontier", help="the best portfolio for each of several total budgets (what more money buys)"
+        "frontier",
+        help="the best portfolio for each of several total budgets (what more money buys), or with --targets "
+        "the cheapest portfolio for each reduction target",
     )
     front.add_argument("--projects", required=True, metavar="FILE", help="project list: .csv, .xlsx or .json")
     front.add_argument("--scenario", required=True, metavar="FILE", help="scenario: .json or .toml")
-    front.add_argument(
+    sweep = front.add_mutually_exclusive_group(required=True)
+    sweep.add_argument(
         "--budgets",
-        required=True,
         metavar="B1,B2,...",
         help="total budgets in SEK, separated by commas (e.g. 50e6,100e6,150e6); each replaces the scenario's budget",
+    )
+    sweep.add_argument(
+        "--targets",
+        metavar="T1,T2,...",
+        help="reduction targets in t CO2e (as the scenario counts tonnes), separated by commas: the least "
+        "municipal cost reaching each, the scenario's budgets and rules kept",
     )
     front.add_argument("--format", choices=("table", "json"), default="table", help="output on stdout")
     front.add_argument("--solver", choices=("highs", "cbc"), help="override the scenario's solver")
@@ -487,18 +504,18 @@ def add_analysis_commands(commands: argparse._SubParsersAction) -> None:
     curve.add_argument("--format", choices=("table", "json", "csv"), default="table", help="output on stdout")
 
 
-def parse_budgets(text: str) -> list[float]:
+def parse_budgets(text: str, *, option: str = "--budgets", unit: str = "SEK") -> list[float]:
     """`--budgets 50e6,100e6` as numbers; InputError naming every entry that is not a positive number."""
     problems, budgets = [], []
     for position, part in enumerate(text.split(","), start=1):
         try:
             value = float(part.strip())
         except ValueError:
-            problems.append(Problem(f"--budgets entry {position}: {part.strip()!r} is not a number"))
+            problems.append(Problem(f"{option} entry {position}: {part.strip()!r} is not a number"))
             continue
         if not math.isfinite(value) or value <= 0:
             problems.append(
-                Problem(f"--budgets entry {position}: {part.strip()!r} must be a number above 0 SEK")
+                Problem(f"{option} entry {position}: {part.strip()!r} must be a number above 0 {unit}")
             )
             continue
         budgets.append(value)
@@ -510,6 +527,8 @@ def parse_budgets(text: str) -> list[float]:
 def _frontier_command(args: argparse.Namespace, plot_dir: Path | None = None) -> int:
     from optimizer.analysis import frontier, knee
 
+    if args.targets is not None:
+        return _cost_frontier_command(args, plot_dir)
     try:
         budgets = parse_budgets(args.budgets)
         projects = read_projects(args.projects)
@@ -554,6 +573,56 @@ def _frontier_command(args: argparse.Namespace, plot_dir: Path | None = None) ->
 
         title = f"Budget frontier: {scenario.name or Path(args.scenario).name}"
         _save_charts(plot_dir, {"frontier": frontier_chart(points, title=title)})
+    return EXIT_ERROR if any(p.status is Status.ERROR for p in points) else EXIT_OK
+
+
+def _cost_frontier_command(args: argparse.Namespace, plot_dir: Path | None) -> int:
+    """`frontier --targets`: the least municipal cost per reduction target."""
+    from optimizer.analysis import cost_frontier
+
+    try:
+        targets = parse_budgets(args.targets, option="--targets", unit="t")
+        projects = read_projects(args.projects)
+        scenario = read_scenario(args.scenario)
+        points = cost_frontier(projects, scenario, targets, solver=args.solver, time_limit_s=args.time_limit)
+    except InputError as error:
+        _report_invalid(error, args.format)
+        return EXIT_INVALID_INPUT
+    if args.format == "json":
+        json.dump([p.to_dict() for p in points], sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        for p in points:
+            if not p.has_portfolio:
+                print(f"target {p.target_t:,.0f} t: {p.message}", file=sys.stderr)
+    else:
+        console = Console(file=sys.stdout, width=120, highlight=False, soft_wrap=False)
+        table = Table(title=f"Cost frontier: {escape(scenario.name or args.scenario)}", title_justify="left")
+        for header in (
+            "target t",
+            "status",
+            "municipal MSEK",
+            "t reached",
+            "gap",
+            "marginal SEK/t",
+            "projects",
+        ):
+            table.add_column(header, justify="left" if header == "status" else "right")
+        for p in points:
+            table.add_row(
+                f"{p.target_t:,.0f}",
+                p.status.value,
+                "-" if p.cost_sek is None else _sek(p.cost_sek),
+                "-" if p.objective_value_t is None else f"{p.objective_value_t:,.0f}",
+                "-" if p.mip_gap is None else f"{p.mip_gap:.3%}",
+                "-" if p.marginal_sek_per_t is None else f"{p.marginal_sek_per_t:,.0f}",
+                str(len(p.selected)),
+            )
+        console.print(table)
+        for p in points:
+            if not p.has_portfolio:
+                console.print(f"  • {p.target_t:,.0f} t: {escape(p.message)}")
+    if plot_dir is not None:
+        print("--plot: the cost frontier has no chart; use --budgets for the frontier chart", file=sys.stderr)
     return EXIT_ERROR if any(p.status is Status.ERROR for p in points) else EXIT_OK
 
 

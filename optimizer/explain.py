@@ -39,8 +39,9 @@ _ORDER = {
     "include": 3,
     "rule": 4,
     "funding": 5,
-    "budget": 6,
-    "mandatory": 7,
+    "target": 6,
+    "budget": 7,
+    "mandatory": 8,
 }
 
 
@@ -117,6 +118,13 @@ def _describe(
         return "the alternatives (at most one project of each exclusive_group)"
     if kind == "funding":
         return _describe_pool(name, scenario)
+    if kind == "target":
+        goal = scenario.objective.min_cost_for_t  # type: ignore[union-attr]  # only min_cost_for_t has one
+        available = objective_coefficients(projects, scenario)[~model.forced["exclude"]].sum()
+        return (
+            f"the reduction target of at least {goal:,.0f} t ({scenario.objective_label}); "
+            f"all projects not excluded together reach {available:,.0f} t"
+        )
     forced = model.forced[name]
     both = (
         forced & model.forced["exclude"]

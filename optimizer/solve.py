@@ -259,13 +259,17 @@ def _result(
     cost = portfolio.total_cost_sek if portfolio else 0.0
     municipal = portfolio.municipal_cost_sek if portfolio else 0.0
     tonnes = portfolio.abatement_t if portfolio else None
+    # Internally every objective is maximised; min_cost_for_t maximises −cost. Reported as costs.
+    minimises = scenario.minimises_cost
     return Result(
         status=status,
         message=message,
         objective=scenario.objective_label,
-        objective_value_t=objective,
-        best_bound_t=bound,
+        objective_value_t=tonnes if minimises else objective,
+        best_bound_t=None if minimises else bound,
         mip_gap=gap,
+        cost_objective_sek=-objective if minimises and objective is not None else None,
+        cost_bound_sek=-bound if minimises and bound is not None else None,
         selected=portfolio.selected if portfolio else [],
         total_cost_sek=cost,
         municipal_cost_sek=municipal,

@@ -17,7 +17,15 @@ from matplotlib.figure import Figure
 from models import Result
 from optimizer import read_projects, solve
 from optimizer.analysis import FrontierPoint, frontier, knee, macc
-from optimizer.charts import budget_chart, describe, district_chart, frontier_chart, macc_chart, save
+from optimizer.charts import (
+    budget_chart,
+    describe,
+    district_chart,
+    frontier_chart,
+    funding_chart,
+    macc_chart,
+    save,
+)
 from optimizer.io import read_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -121,6 +129,24 @@ def test_budget_chart(example, tmp_path: Path) -> None:
     check_files(figure, tmp_path, "budget")
 
 
+def test_funding_chart_stacks_who_pays_per_year(tmp_path: Path) -> None:
+    plan = solve(read_projects(PROJECTS), read_scenario(ROOT / "examples" / "scenario_plan_2030.toml"))
+    figure = funding_chart(plan)
+    assert_readable(figure)
+    municipal, grants, pools = bars(figure)
+    assert [b.get_height() for b in municipal] == pytest.approx([r.spend_sek / 1e6 for r in plan.budget])
+    assert [b.get_height() for b in grants] == pytest.approx([r.grant_sek / 1e6 for r in plan.budget])
+    assert [b.get_height() for b in pools] == pytest.approx([r.pool_sek / 1e6 for r in plan.budget])
+    assert sum(b.get_height() for b in pools) == pytest.approx(plan.pool_sek / 1e6) and plan.pool_sek > 0
+    tops = [
+        m.get_height() + g.get_height() + p.get_height()
+        for m, g, p in zip(municipal, grants, pools, strict=True)
+    ]
+    assert tops == pytest.approx([r.cost_sek / 1e6 for r in plan.budget])
+    assert "Funding plan" in describe(figure)
+    check_files(figure, tmp_path, "funding")
+
+
 def test_district_chart(example, tmp_path: Path) -> None:
     result: Result = example[2]
     figure = district_chart(result)
@@ -181,7 +207,7 @@ def test_solve_plot_keeps_json_pure(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["status"] == "optimal"
-    for name in ("budget", "district", "macc"):
+    for name in ("budget", "funding", "district", "macc"):
         assert_png(out / f"{name}.png")
         assert_svg(out / f"{name}.svg")
         assert str(out / f"{name}.png") in done.stderr

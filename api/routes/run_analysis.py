@@ -21,7 +21,15 @@ from api.routes.runs import own_run
 from api.schemas import MaccRow, RunComparison
 from models import Pathway, ProjectList, Result, Scenario
 from optimizer.analysis import FrontierPoint, macc
-from optimizer.charts import budget_chart, district_chart, frontier_chart, macc_chart, pathway_chart, render
+from optimizer.charts import (
+    budget_chart,
+    district_chart,
+    frontier_chart,
+    funding_chart,
+    macc_chart,
+    pathway_chart,
+    render,
+)
 from optimizer.compare import compare, load_result
 from optimizer.errors import InputError
 from optimizer.io import read_scenario
@@ -109,6 +117,7 @@ CHARTS: dict[str, Callable[[RunData], Figure]] = {
     "frontier": lambda d: frontier_chart(d.frontier, title=f"Budget frontier: {d.title}"),
     "budget": lambda d: budget_chart(d.portfolio),
     "district": lambda d: district_chart(d.portfolio),
+    "funding": lambda d: funding_chart(d.portfolio),
     "pathway": lambda d: pathway_chart(d.pathway, title=f"Emissions pathway: {d.title}"),
 }
 """Chart name → how it is drawn from a run; a new chart is one line here."""

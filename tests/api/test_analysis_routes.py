@@ -174,7 +174,7 @@ def test_macc_is_the_projects_cheapest_tonne_first(client: TestClient, org: Org)
 # --- charts -----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", ["macc", "budget", "district", "frontier"])
+@pytest.mark.parametrize("name", ["macc", "budget", "funding", "district", "frontier"])
 def test_charts_are_png_by_default_and_svg_on_request(
     client: TestClient, org: Org, analysed_run: dict, name: str
 ) -> None:
