@@ -37,6 +37,7 @@ def requested(*, explain: bool, frontier_budgets_sek: Sequence[float] | None) ->
         "explain": explain,
         "frontier_budgets_sek": list(frontier_budgets_sek) if frontier_budgets_sek else None,
         "why_not": None,
+        "why_in": None,
         "rule_prices": None,
         "frontier": None,
         "knee_budget_sek": None,
@@ -75,14 +76,15 @@ def analyse(
 ) -> Iterator[dict[str, Any]]:
     """The analysis asked for, one finished part at a time (so that a run stopped at its time limit
     keeps what was done): the frontier first (a few solves), then the rule prices (one re-solve per
-    rule) and `why_not` (some 20 re-solves per project not funded), with the CLI's functions.
+    rule), `why_not` (one or two re-solves per project not funded) and `why_in` (two or three per
+    funded project), with the CLI's functions.
 
     `deadline` (`time.monotonic()`) is when the run's time limit is up: each step gets the time left
     as its time limit per solve, and a step is not started with less than `MIN_ANALYSIS_S` left.
     """
     from optimizer.analysis import frontier, knee
     from optimizer.errors import InputError
-    from optimizer.whynot import rule_prices, why_not
+    from optimizer.whynot import rule_prices, why_in, why_not
 
     budgets = request.get("frontier_budgets_sek")
     if budgets:
@@ -109,26 +111,17 @@ def analyse(
     if skipped is not None:
         yield skipped
         return
-    yield {
-        "rule_prices": [
-            {
-                "name": p.name,
-                "shadow_price": p.shadow_price,
-                "objective_without_rule_t": p.objective_without_rule_t,
-            }
-            for p in rule_prices(projects, scenario, result, time_limit_s=left)
-        ]
-    }
+    yield {"rule_prices": [p.to_dict() for p in rule_prices(projects, scenario, result, time_limit_s=left)]}
     left, skipped = _time_left(deadline, "why_not")
     if skipped is not None:
         yield skipped
         return
-    yield {
-        "why_not": [
-            {"id": w.id, "max_cost_sek": w.max_cost_sek}
-            for w in why_not(projects, scenario, result, time_limit_s=left)
-        ]
-    }
+    yield {"why_not": [w.to_dict() for w in why_not(projects, scenario, result, time_limit_s=left)]}
+    left, skipped = _time_left(deadline, "why_in")
+    if skipped is not None:
+        yield skipped
+        return
+    yield {"why_in": [w.to_dict() for w in why_in(projects, scenario, result, time_limit_s=left)]}
 
 
 def frontier_points(stored: Sequence[Mapping[str, Any]]) -> list[FrontierPoint]:

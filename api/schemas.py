@@ -93,7 +93,7 @@ class RunCreate(_Request):
     )
     explain: bool = Field(
         default=False,
-        description="Also compute `why_not` and `rule_prices` (as `solve --explain`) after the solve, "
+        description="Also compute `why_not`, `why_in` and `rule_prices` (as `solve --explain`) after the solve, "
         "when the portfolio is optimal; the time counts against the run's time limit",
     )
     frontier_budgets_sek: (
@@ -108,6 +108,22 @@ class RunCreate(_Request):
 class WhyNotOut(BaseModel):
     id: str
     max_cost_sek: float | None = Field(description="Exact; null: no cost above 0 would do")
+    min_abatement_t_per_year: float | None = Field(
+        default=None,
+        description="Exact: the yearly reduction at which it would enter at its cost; null: see note",
+    )
+    note: str = ""
+
+
+class WhyInOut(BaseModel):
+    id: str
+    max_cost_sek: float | None = Field(
+        description="Exact: the highest cost at which it stays in; null: see note"
+    )
+    min_abatement_t_per_year: float | None = Field(
+        description="Exact: the lowest yearly reduction at which it stays in; null: see note"
+    )
+    note: str = ""
 
 
 class RulePriceOut(BaseModel):
@@ -139,6 +155,7 @@ class RunAnalysis(BaseModel):
     explain: bool
     frontier_budgets_sek: list[float] | None
     why_not: list[WhyNotOut] | None = None
+    why_in: list[WhyInOut] | None = None
     rule_prices: list[RulePriceOut] | None = None
     frontier: list[FrontierPointOut] | None = None
     knee_budget_sek: float | None = Field(

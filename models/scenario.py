@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator, model_validator
 
 from models.pathway import PathwaySpec
 
@@ -41,7 +41,25 @@ class CumulativeObjective(_Strict):
     cumulative_to: Annotated[int, Field(ge=1900, le=2200)]
 
 
-TonnesMeasure = Literal["lifetime", "annual"] | CumulativeObjective
+def _objective_kind(value: object) -> str | None:
+    """Which form an objective is written in, so that a mistake is reported for that form only."""
+    if isinstance(value, str):
+        return "name"
+    if isinstance(value, MinCostObjective) or (isinstance(value, dict) and "min_cost_for_t" in value):
+        return "min_cost"
+    if isinstance(value, CumulativeObjective | dict):
+        return "cumulative"
+    return None
+
+
+TonnesMeasure = Annotated[
+    Annotated[Literal["lifetime", "annual"], Tag("name")] | Annotated[CumulativeObjective, Tag("cumulative")],
+    Discriminator(
+        _objective_kind,
+        custom_error_type="tonnes_kind",
+        custom_error_message='tonnes is "lifetime", "annual" or {"cumulative_to": YEAR}',
+    ),
+]
 
 
 class MinCostObjective(_Strict):
@@ -52,7 +70,17 @@ class MinCostObjective(_Strict):
     tonnes: TonnesMeasure = "lifetime"
 
 
-Objective = TonnesMeasure | MinCostObjective
+Objective = Annotated[
+    Annotated[Literal["lifetime", "annual"], Tag("name")]
+    | Annotated[CumulativeObjective, Tag("cumulative")]
+    | Annotated[MinCostObjective, Tag("min_cost")],
+    Discriminator(
+        _objective_kind,
+        custom_error_type="objective_kind",
+        custom_error_message='an objective is "lifetime", "annual", {"cumulative_to": YEAR} or '
+        '{"min_cost_for_t": TONNES}',
+    ),
+]
 
 
 class GroupRule(_Strict):

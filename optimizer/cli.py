@@ -184,21 +184,18 @@ def _explain(
     if result.status is not Status.OPTIMAL:
         print(f"--explain: no analysis, the result is {result.status.value}, not optimal", file=sys.stderr)
         return None
-    from optimizer.whynot import rule_prices, why_not
+    from optimizer.whynot import rule_prices, why_in, why_not
 
     solver, limit = args.solver, args.time_limit
     return {
         "why_not": [
-            {"id": w.id, "max_cost_sek": w.max_cost_sek}
-            for w in why_not(projects, scenario, result, solver=solver, time_limit_s=limit)
+            w.to_dict() for w in why_not(projects, scenario, result, solver=solver, time_limit_s=limit)
+        ],
+        "why_in": [
+            w.to_dict() for w in why_in(projects, scenario, result, solver=solver, time_limit_s=limit)
         ],
         "rule_prices": [
-            {
-                "name": p.name,
-                "shadow_price": p.shadow_price,
-                "objective_without_rule_t": p.objective_without_rule_t,
-            }
-            for p in rule_prices(projects, scenario, result, solver=solver, time_limit_s=limit)
+            p.to_dict() for p in rule_prices(projects, scenario, result, solver=solver, time_limit_s=limit)
         ],
     }
 
@@ -209,11 +206,35 @@ def write_explain_table(analysis: dict, out: TextIO) -> None:
         title="Why not: highest cost at which each unfunded project would be funded (exact)",
         title_justify="left",
     )
-    for header, justify in (("id", "left"), ("max cost MSEK", "right")):
+    for header, justify in (("id", "left"), ("max cost MSEK", "right"), ("or min t/year", "right")):
         why.add_column(header, justify=justify)
     for w in analysis["why_not"]:
-        why.add_row(escape(w["id"]), "never" if w["max_cost_sek"] is None else _sek(w["max_cost_sek"]))
+        needed = w["min_abatement_t_per_year"]
+        why.add_row(
+            escape(w["id"]),
+            "never" if w["max_cost_sek"] is None else _sek(w["max_cost_sek"]),
+            "-" if needed is None else f"{needed:,.1f}",
+        )
     console.print(why)
+    kept = Table(
+        title="Why in: how much dearer, or how much less effective, each funded project could be (exact)",
+        title_justify="left",
+    )
+    for header, justify in (
+        ("id", "left"),
+        ("max cost MSEK", "right"),
+        ("min t/year", "right"),
+        ("note", "left"),
+    ):
+        kept.add_column(header, justify=justify)
+    for w in analysis["why_in"]:
+        kept.add_row(
+            escape(w["id"]),
+            "-" if w["max_cost_sek"] is None else _sek(w["max_cost_sek"]),
+            "-" if w["min_abatement_t_per_year"] is None else f"{w['min_abatement_t_per_year']:,.1f}",
+            escape(w["note"]),
+        )
+    console.print(kept)
     prices = Table(title="Price of each budget and rule", title_justify="left")
     for header in ("rule", "shadow price (LP estimate)", "optimum without it (exact)"):
         prices.add_column(header, justify="left" if header == "rule" else "right")

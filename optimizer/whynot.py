@@ -20,14 +20,16 @@ import threading
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.sparse as sp
 
-from models import ProjectList, Result, Scenario, Status
+from models import CumulativeObjective, ProjectList, Result, Scenario, Status
 from optimizer.backends import Backend, Incumbents, Outcome, Stop, get_backend
 from optimizer.build import (
     ColumnLayout,
     MilpModel,
     build_model,
     expand_rules,
+    objective_coefficients,
 )
 
 log = logging.getLogger(__name__)
@@ -55,6 +57,41 @@ class WhyNot:
     max_cost_sek: float | None
     """None: no cost > 0 would do (excluded, clashes with a forced project or rule, or never worth it)."""
     note: str = ""
+    min_abatement_t_per_year: float | None = None
+    """Exact: the yearly reduction at which it would enter at its current cost (None: not computed,
+    see `note`, or no reduction would do)."""
+
+    def to_dict(self) -> dict[str, object]:
+        """The JSON form used by `solve --explain` and the service."""
+        return {
+            "id": self.id,
+            "max_cost_sek": self.max_cost_sek,
+            "min_abatement_t_per_year": self.min_abatement_t_per_year,
+            "note": self.note,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class WhyIn:
+    """Exact: how much worse a funded project could be and still be in an optimal portfolio."""
+
+    id: str
+    cost_sek: float
+    max_cost_sek: float | None
+    """The highest total cost at which it stays in (None: it is forced in, see `note`)."""
+    abatement_t_per_year: float
+    min_abatement_t_per_year: float | None
+    """The lowest yearly reduction at which it stays in, at its current cost."""
+    note: str = ""
+
+    def to_dict(self) -> dict[str, object]:
+        """The JSON form used by `solve --explain` and the service."""
+        return {
+            "id": self.id,
+            "max_cost_sek": self.max_cost_sek,
+            "min_abatement_t_per_year": self.min_abatement_t_per_year,
+            "note": self.note,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +118,14 @@ class RulePrice:
     for share rows, per unit of Σ (1[in group] − share) · measure · x."""
     objective_without_rule_t: float | None
     """EXACT: the MILP optimum re-solved without this rule (None: the re-solve was not proven optimal)."""
+
+    def to_dict(self) -> dict[str, object]:
+        """The JSON form used by `solve --explain` and the service."""
+        return {
+            "name": self.name,
+            "shadow_price": self.shadow_price,
+            "objective_without_rule_t": self.objective_without_rule_t,
+        }
 
 
 # --------------------------------------------------------------------------------------------------
@@ -163,6 +208,9 @@ def why_not(
     chosen = {s.id for s in result.selected}
     ids = [str(i) for i in projects.ids]
     costs = projects.total_cost
+    base = build_model(projects, scenario)
+    cost_rows = _cost_rows(projects, scenario, base)
+    stop, optimum, _ = _milp_optimum(backend, base, time_limit_s)  # exact: the threshold is compared with it
     answers: list[WhyNot] = []
     for index, pid in enumerate(ids):
         if pid in chosen:
@@ -172,11 +220,192 @@ def why_not(
             answers.append(WhyNot(pid, cost, None, "excluded by the scenario"))
             continue
         try:
-            threshold, note = _threshold(projects, scenario, backend, index, cost, time_limit_s)
-        except _Undecided as stop:
-            threshold, note = None, f"undecided: a re-solve stopped without proof ({stop})"
-        answers.append(WhyNot(pid, cost, None if threshold is None else float(threshold), note))
+            if stop is not Stop.OPTIMAL:
+                raise _Undecided(stop.value)
+            if _parametric(scenario, base, index):
+                threshold, note = _parametric_threshold(
+                    base, cost_rows, index, optimum, cost, backend, time_limit_s
+                )
+            else:
+                threshold, note = _threshold(projects, scenario, backend, index, cost, time_limit_s)
+            forced_in = _with_bounds(base, index, lower=1.0)
+            in_stop, with_it, _ = _milp_optimum(backend, forced_in, time_limit_s)
+            abatement = _abatement_needed(
+                projects, scenario, index, optimum, with_it if in_stop is Stop.OPTIMAL else None
+            )
+        except _Undecided as undecided:
+            threshold, note, abatement = (
+                None,
+                f"undecided: a re-solve stopped without proof ({undecided})",
+                None,
+            )
+        answers.append(WhyNot(pid, cost, None if threshold is None else float(threshold), note, abatement))
     return answers
+
+
+def why_in(
+    projects: ProjectList,
+    scenario: Scenario,
+    result: Result,
+    *,
+    solver: str | None = None,
+    time_limit_s: float | None = None,
+) -> list[WhyIn]:
+    """For every project in `result` (optimal): the highest total cost and the lowest yearly reduction at
+    which it would still be in an optimal portfolio, the other data unchanged — how robust the choice is.
+
+    "Still in at cost c" means: forced in at cost c, the optimum is ≥ the optimum with it left out
+    (within a relative 1e-6), found as in `why_not`. Mandatory and included projects are in whatever
+    they cost (`max_cost_sek` None, with a note). The lowest reduction is exact when no rule on
+    `abatement` covers the project (else None, with a note): lowering it by Δ t/yr lowers the objective
+    by Δ times the years it counts, and it stays in while that keeps it at the optimum without it."""
+    if result.status is not Status.OPTIMAL:
+        raise ValueError(f"why_in needs an optimal result, not {result.status.value}")
+    backend = get_backend(solver or scenario.solver)
+    base = build_model(projects, scenario)
+    cost_rows = _cost_rows(projects, scenario, base)
+    stop, optimum, _ = _milp_optimum(backend, base, time_limit_s)
+    index_of = {pid: i for i, pid in enumerate(str(i) for i in projects.ids)}
+    annual = projects.table["abatement_t_per_year"].to_numpy(dtype=float)
+    costs = projects.total_cost
+    forced = base.col_lower[: len(projects)] >= 1
+    answers = []
+    for selection in result.selected:
+        index = index_of[selection.id]
+        cost, tonnes = float(costs[index]), float(annual[index])
+        if forced[index]:
+            answers.append(WhyIn(selection.id, cost, None, tonnes, None, "forced in (mandatory or included)"))
+            continue
+        try:
+            if stop is not Stop.OPTIMAL:
+                raise _Undecided(stop.value)
+            out_stop, without, _ = _milp_optimum(backend, _with_bounds(base, index, upper=0.0), time_limit_s)
+            if out_stop is Stop.INFEASIBLE:  # nothing is possible without it (a rule needs it)
+                answers.append(
+                    WhyIn(selection.id, cost, None, tonnes, None, "no portfolio is possible without it")
+                )
+                continue
+            if out_stop is not Stop.OPTIMAL:
+                raise _Undecided(out_stop.value)
+            if _parametric(scenario, base, index):
+                threshold, note = _parametric_threshold(
+                    base, cost_rows, index, without, cost, backend, time_limit_s
+                )
+            else:
+                threshold, note = _threshold(projects, scenario, backend, index, cost, time_limit_s)
+            abatement = _abatement_needed(projects, scenario, index, without, optimum)
+            if selection.fraction < 1 - 1e-9:
+                note = "partly funded: the figures are for funding it fully"
+                abatement = None  # forced in fully it is not at the optimum: the formula does not apply
+            elif abatement is None and not note:
+                note = "lowest reduction not computed: a rule on abatement covers it"
+        except _Undecided as undecided:
+            threshold, abatement, note = (
+                None,
+                None,
+                f"undecided: a re-solve stopped without proof ({undecided})",
+            )
+        answers.append(WhyIn(selection.id, cost, threshold, tonnes, abatement, note))
+    return answers
+
+
+def _with_bounds(
+    model: MilpModel, index: int, *, lower: float | None = None, upper: float | None = None
+) -> MilpModel:
+    col_lower, col_upper = model.col_lower.copy(), model.col_upper.copy()
+    if lower is not None:
+        col_lower[index] = lower
+    if upper is not None:
+        col_upper[index] = upper
+    return dataclasses.replace(model, col_lower=col_lower, col_upper=col_upper)
+
+
+def _abatement_needed(
+    projects: ProjectList, scenario: Scenario, index: int, target: float, with_it: float | None
+) -> float | None:
+    """The yearly reduction at which the optimum with the project forced in (`with_it`, at its current
+    reduction) reaches `target`: its reduction + (target − with_it) / years counted. None when the
+    objective is a cost, a rule on abatement covers it, it counts for no year, `with_it` is unknown, or
+    the years it counts depend on a start year the optimiser chooses (phased, cumulative objective)."""
+    if with_it is None or scenario.minimises_cost:
+        return None
+    if projects.phased[index] and isinstance(scenario.tonnes_measure, CumulativeObjective):
+        return None
+    if any(r.rule.measure == "abatement" and r.members[index] for r in expand_rules(projects, scenario)):
+        return None
+    annual = float(projects.table["abatement_t_per_year"].iat[index])
+    years = _years_counted(projects, scenario, index)
+    if years <= 0:
+        return None
+    return max(annual + (target - with_it) / years, 0.0)
+
+
+def _years_counted(projects: ProjectList, scenario: Scenario, index: int) -> float:
+    """How many years one tonne a year counts in the objective (at the planned start)."""
+    one = dataclasses.replace(projects, table=projects.table.assign(abatement_t_per_year=1.0))
+    return float(objective_coefficients(one, scenario)[index])
+
+
+def _parametric(scenario: Scenario, model: MilpModel, index: int) -> bool:
+    """Whether the project's cost can be a variable of one MILP: its cost must sit on its own column
+    only (not phased, no funding-pool columns) and the objective must not be a cost."""
+    layout = model.layout
+    return not (
+        scenario.minimises_cost
+        or np.any(layout.start_project == index)
+        or np.any(layout.pool_project == index)
+    )
+
+
+def _parametric_threshold(
+    model: MilpModel,
+    cost_rows: np.ndarray,
+    index: int,
+    floor: float,
+    cost: float,
+    backend: Backend,
+    time_limit_s: float | None,
+) -> tuple[float | None, str]:
+    """The highest cost at which the project, forced in, still allows an objective ≥ `floor`, from one
+    MILP: the project's cost is scaled by a variable λ ≥ 0 (its coefficients in budget and cost-rule rows
+    move to a new column λ; with the project fixed at 1 these rows are linear in λ), a row holds the
+    objective at `floor`, and λ is maximised. Exact (no bisection), and right also where entry is not
+    monotone in the cost (cost-share rules): the largest cost with a feasible plan is found."""
+    column = model.matrix[:, [index]].toarray().ravel()
+    scaled = np.where(cost_rows, column, 0.0)
+    matrix = model.matrix.tolil(copy=True)
+    matrix[:, index] = (column - scaled)[:, None]
+    scale = float(np.abs(model.objective).max(initial=1.0)) or 1.0
+    goal = floor - ENTERS_TOLERANCE * max(1.0, abs(floor))
+    parametric = dataclasses.replace(
+        model,
+        objective=np.append(np.zeros_like(model.objective), 1.0),
+        matrix=sp.csr_array(
+            sp.vstack(
+                [
+                    sp.hstack([matrix.tocsr(), sp.csr_array(scaled[:, None])]),
+                    sp.csr_array(np.append(model.objective / scale, 0.0)[None, :]),
+                ]
+            )
+        ),
+        row_lower=np.append(model.row_lower, goal / scale),
+        row_upper=np.append(model.row_upper, np.inf),
+        col_lower=np.append(np.where(np.arange(model.shape[1]) == index, 1.0, model.col_lower), 0.0),
+        col_upper=np.append(
+            np.where(np.arange(model.shape[1]) == index, 1.0, model.col_upper), 2.0**MAX_DOUBLINGS
+        ),
+        integer=np.append(model.integer, False),
+    )
+    stop, factor, _ = _milp_optimum(backend, parametric, time_limit_s)
+    if stop is Stop.INFEASIBLE:
+        return None, "does not enter even at no cost"
+    if stop is not Stop.OPTIMAL or factor is None:
+        raise _Undecided(stop.value)
+    if factor * cost < TINY_COST_SEK:
+        return None, "does not enter even at 1 SEK"
+    if factor >= 2.0**MAX_DOUBLINGS * (1 - 1e-9):
+        return factor * cost, f"still enters at {2**MAX_DOUBLINGS} times its cost: at least this"
+    return factor * cost, ""
 
 
 def _threshold(

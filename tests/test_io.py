@@ -1152,6 +1152,19 @@ def test_scenario_from_a_dict() -> None:
         ),
         ({"budget_sek": 1, "objective": {}}, ["objective.cumulative_to: Field required"]),
         (
+            {"budget_sek": 1, "objective": 5},
+            [
+                'objective: an objective is "lifetime", "annual", {"cumulative_to": YEAR} or {"min_cost_for_t": TONNES}'
+            ],
+        ),
+        (
+            {"budget_sek": 1, "objective": {"min_cost_for_t": 0, "tonnes": "weekly"}},
+            [
+                "objective.min_cost_for_t: Input should be greater than 0",
+                "objective.tonnes: Input should be 'lifetime' or 'annual'",
+            ],
+        ),
+        (
             {"budget_sek": 1, "solver": "gurobi", "budget": 5},
             ["solver: Input should be 'highs' or 'cbc'", "budget: Extra inputs are not permitted"],
         ),

@@ -14,7 +14,8 @@ from rows import project
 
 from models import ProjectList, Scenario, Status
 from optimizer import read_projects, solve
-from optimizer.whynot import RELATIVE_TOLERANCE, reduced_costs, rule_prices, scaled_project, why_not
+from optimizer import whynot
+from optimizer.whynot import RELATIVE_TOLERANCE, reduced_costs, rule_prices, scaled_project, why_in, why_not
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -61,6 +62,31 @@ def test_knapsack_threshold_reduced_cost_and_budget_price() -> None:
     assert budget.name == "budget" and budget.kind == "budget"
     assert budget.shadow_price == pytest.approx(1.0)  # t per SEK
     assert budget.objective_without_rule_t == pytest.approx(170)  # everything
+
+
+def test_how_effective_a_project_must_be_and_how_much_worse_a_funded_one_may_be() -> None:
+    rows = [project("A", 60, 70), project("B", 50, 50), project("C", 50, 50)]
+    projects, scenario, result = setup(rows, budget_sek=100)
+    # A at its cost of 60 leaves room for nothing else: it must reduce 100 t/yr to match B + C.
+    (a,) = why_not(projects, scenario, result)
+    assert a.min_abatement_t_per_year == pytest.approx(100)
+    # Without B the best is A alone (70 t). B stays in up to its own cost of 50 (any dearer and B + C
+    # no longer fit) and down to 20 t/yr (B + C = 70 t, a tie with A alone).
+    kept = {w.id: w for w in why_in(projects, scenario, result)}
+    assert set(kept) == {"B", "C"}
+    assert kept["B"].max_cost_sek == pytest.approx(50)
+    assert kept["B"].min_abatement_t_per_year == pytest.approx(20)
+    assert (kept["B"].cost_sek, kept["B"].abatement_t_per_year) == (50, 50)
+
+
+def test_why_in_for_forced_and_indispensable_projects() -> None:
+    rows = [project("A", 60, 70, mandatory=True), project("B", 10, 5)]
+    projects, scenario, result = setup(
+        rows, budget_sek=100, constraints=[{"name": "two", "measure": "count", "min": 2}]
+    )
+    kept = {w.id: w for w in why_in(projects, scenario, result)}
+    assert (kept["A"].max_cost_sek, kept["A"].note) == (None, "forced in (mandatory or included)")
+    assert (kept["B"].max_cost_sek, kept["B"].note) == (None, "no portfolio is possible without it")
 
 
 def test_profile_and_grant_are_scaled_together() -> None:
@@ -211,6 +237,43 @@ def test_threshold_enters_and_one_percent_above_does_not(instance) -> None:
             assert not enters(projects, scenario, index, answer.max_cost_sek * 1.01)
 
 
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(knapsacks())
+def test_the_one_milp_threshold_agrees_with_bisection(instance) -> None:
+    rows, raw = instance
+    projects, scenario = read_projects(rows), Scenario.model_validate(raw)
+    result = solve(projects, scenario)
+    exact = {w.id: w.max_cost_sek for w in why_not(projects, scenario, result)}
+    original = whynot._parametric
+    whynot._parametric = lambda *args: False
+    try:
+        bisected = {w.id: w.max_cost_sek for w in why_not(projects, scenario, result)}
+    finally:
+        whynot._parametric = original
+    assert exact.keys() == bisected.keys()
+    for pid, value in exact.items():
+        if value is None or bisected[pid] is None:
+            assert value is None and bisected[pid] is None
+        else:
+            assert_threshold(bisected[pid], value)
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(knapsacks())
+def test_a_funded_project_stays_in_up_to_its_threshold(instance) -> None:
+    rows, raw = instance
+    projects, scenario = read_projects(rows), Scenario.model_validate(raw)
+    result = solve(projects, scenario)
+    ids = [str(i) for i in projects.ids]
+    for answer in why_in(projects, scenario, result):
+        index = ids.index(answer.id)
+        if answer.max_cost_sek is None:
+            continue
+        assert answer.max_cost_sek >= answer.cost_sek * (1 - 1e-9)
+        assert enters(projects, scenario, index, answer.max_cost_sek * (1 - 1e-6))
+        assert not enters(projects, scenario, index, answer.max_cost_sek * 1.01 + 1)
+
+
 # -- command line ------------------------------------------------------------------------------------
 
 
@@ -243,8 +306,15 @@ def test_cli_explain_json_on_the_example() -> None:
     ids = [w["id"] for w in data["why_not"]]
     assert len(ids) == len(set(ids)) and set(ids) == all_ids - chosen
     for w in data["why_not"]:
-        assert set(w) == {"id", "max_cost_sek"}
+        assert set(w) >= {"id", "max_cost_sek"}  # the contract; more keys may follow
         assert w["max_cost_sek"] is None or w["max_cost_sek"] > 0
+    assert {w["id"] for w in data["why_in"]} == chosen
+    whole = {s["id"]: s["cost_sek"] for s in data["selected"] if s["fraction"] == 1}
+    for w in data["why_in"]:
+        if w["id"] in whole:
+            assert w["max_cost_sek"] is None or w["max_cost_sek"] >= whole[w["id"]] * (1 - 1e-6)
+        else:
+            assert w["note"] == "partly funded: the figures are for funding it fully"
     (budget,) = data["rule_prices"]
     assert set(budget) == {"name", "shadow_price", "objective_without_rule_t"}
     assert budget["name"] == "budget" and budget["shadow_price"] > 0

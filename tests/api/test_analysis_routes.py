@@ -52,6 +52,7 @@ def analysed_run(client: TestClient, org: Org, settings: Settings) -> dict:
         "explain": True,
         "frontier_budgets_sek": FRONTIER,
         "why_not": None,
+        "why_in": None,
         "rule_prices": None,
         "frontier": None,
         "knee_budget_sek": None,
@@ -81,7 +82,8 @@ def test_explain_and_frontier_are_computed_after_the_solve(analysed_run: dict) -
     analysis = analysed_run["analysis"]
     assert analysis["notes"] == []
     [why] = analysis["why_not"]
-    assert why["id"] == "C" and 100 * (1 - 2e-4) <= why["max_cost_sek"] <= 100
+    assert why["id"] == "C" and why["max_cost_sek"] == pytest.approx(100, rel=1e-6)
+    assert {w["id"] for w in analysis["why_in"]} == {"A", "B"}
     prices = {p["name"]: p for p in analysis["rule_prices"]}
     assert set(prices) == {"budget 2026", "budget 2027"}
     assert prices["budget 2027"]["objective_without_rule_t"] == pytest.approx(310)

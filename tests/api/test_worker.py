@@ -56,7 +56,7 @@ CLI_JSON_KEYS = {
     "status", "message", "objective", "objective_value_t", "best_bound_t", "mip_gap", "selected",
     "total_cost_sek", "municipal_cost_sek", "grant_sek", "abatement_t_per_year", "sek_per_t",
     "municipal_sek_per_t", "budget", "rules", "conflicts", "violations", "solver", "timings",
-    "abatement_t", "pool_sek", "funding", "spend_plan", "pathway",
+    "abatement_t", "pool_sek", "funding", "spend_plan", "pathway", "cost_objective_sek", "cost_bound_sek",
 }  # fmt: skip
 
 
