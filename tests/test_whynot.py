@@ -13,8 +13,7 @@ from hypothesis import strategies as st
 from rows import project
 
 from models import ProjectList, Scenario, Status
-from optimizer import read_projects, solve
-from optimizer import whynot
+from optimizer import read_projects, solve, whynot
 from optimizer.whynot import RELATIVE_TOLERANCE, reduced_costs, rule_prices, scaled_project, why_in, why_not
 
 ROOT = Path(__file__).resolve().parent.parent
