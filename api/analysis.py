@@ -80,7 +80,8 @@ def analyse(
     funded project), with the CLI's functions.
 
     `deadline` (`time.monotonic()`) is when the run's time limit is up: each step gets the time left
-    as its time limit per solve, and a step is not started with less than `MIN_ANALYSIS_S` left.
+    (the frontier per solve, the others in all: what is not done by then is null with a note), and a
+    step is not started with less than `MIN_ANALYSIS_S` left.
     """
     from optimizer.analysis import frontier, knee
     from optimizer.errors import InputError
@@ -111,17 +112,17 @@ def analyse(
     if skipped is not None:
         yield skipped
         return
-    yield {"rule_prices": [p.to_dict() for p in rule_prices(projects, scenario, result, time_limit_s=left)]}
+    yield {"rule_prices": [p.to_dict() for p in rule_prices(projects, scenario, result, total_time_s=left)]}
     left, skipped = _time_left(deadline, "why_not")
     if skipped is not None:
         yield skipped
         return
-    yield {"why_not": [w.to_dict() for w in why_not(projects, scenario, result, time_limit_s=left)]}
+    yield {"why_not": [w.to_dict() for w in why_not(projects, scenario, result, total_time_s=left)]}
     left, skipped = _time_left(deadline, "why_in")
     if skipped is not None:
         yield skipped
         return
-    yield {"why_in": [w.to_dict() for w in why_in(projects, scenario, result, time_limit_s=left)]}
+    yield {"why_in": [w.to_dict() for w in why_in(projects, scenario, result, total_time_s=left)]}
 
 
 def frontier_points(stored: Sequence[Mapping[str, Any]]) -> list[FrontierPoint]:

@@ -12,7 +12,7 @@ from optimizer.errors import InputError, Problem
 from optimizer.io import read_projects, read_scenario
 from optimizer.pathway import emissions_pathway
 from optimizer.solve import solve
-from optimizer.whynot import reduced_costs, rule_prices, why_not
+from optimizer.whynot import reduced_costs, rule_prices, why_in, why_not
 
 __all__ = [
     "InputError",
@@ -28,5 +28,6 @@ __all__ = [
     "reduced_costs",
     "rule_prices",
     "solve",
+    "why_in",
     "why_not",
 ]

@@ -17,6 +17,7 @@ import dataclasses
 import logging
 import math
 import threading
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -146,14 +147,40 @@ def scaled_project(projects: ProjectList, index: int, factor: float) -> ProjectL
     return dataclasses.replace(projects, table=table, scheduled_cost=scheduled, unscheduled_cost=unscheduled)
 
 
+@dataclass(frozen=True, slots=True)
+class _Limits:
+    """Time for the re-solves: at most `per_solve_s` each, and all done by `deadline` (perf_counter)."""
+
+    per_solve_s: float | None
+    deadline: float | None
+
+    @classmethod
+    def of(cls, time_limit_s: float | None, total_time_s: float | None) -> _Limits:
+        return cls(time_limit_s, None if total_time_s is None else time.perf_counter() + total_time_s)
+
+    def next_solve_s(self) -> float | None:
+        """The time limit of the next re-solve; `_OutOfTime` when the total is used up."""
+        if self.deadline is None:
+            return self.per_solve_s
+        left = self.deadline - time.perf_counter()
+        if left <= 0.01:
+            raise _OutOfTime
+        return left if self.per_solve_s is None else min(left, self.per_solve_s)
+
+
+class _OutOfTime(Exception):
+    """The total time for an analysis is used up."""
+
+
 def _milp_optimum(
-    backend: Backend, model: MilpModel, time_limit_s: float | None
+    backend: Backend, model: MilpModel, limits: _Limits
 ) -> tuple[Stop, float | None, np.ndarray | None]:
     """An exact (gap 0) re-solve: (how it stopped, the optimum and a portfolio when proven optimal).
 
     With HiGHS and a small model, HiGHS is run directly with presolve off: the many small re-solves of
     a bisection are then about three times faster (presolve costs more than it saves below ~1000
     projects). Otherwise the backend's own `solve`."""
+    time_limit_s = limits.next_solve_s()
     if backend.name == "highs" and model.shape[1] <= SMALL_MODEL_COLUMNS:
         outcome = _highs_without_presolve(model, time_limit_s)
     else:
@@ -187,32 +214,32 @@ def why_not(
     *,
     solver: str | None = None,
     time_limit_s: float | None = None,
+    total_time_s: float | None = None,
 ) -> list[WhyNot]:
     """For every project not in `result` (an optimal result of `solve(projects, scenario)`): the highest
-    total cost at which it would be in an optimal portfolio, all other data unchanged.
+    total cost at which it would be in an optimal portfolio, and the yearly reduction at which it would
+    be at its current cost, all other data unchanged.
 
     Its whole cost profile and its grant are scaled together, so the grant share and the share spent
     in each year stay the same. "Enters at cost c" means: with cost c, the optimum with the project
     forced in (fully, also when divisible) is ≥ the optimum with it left out, within a relative 1e-6 —
-    an optimal portfolio containing it exists. The method is exact up to the bisection tolerance:
-    first 1 SEK is tried (no entry → None), then its current cost (a tie → the cost is doubled until it
-    no longer enters, at most 2**20 times), then bisection to a relative `RELATIVE_TOLERANCE` (1e-4); the
-    largest cost found at which it enters is returned. Each re-solve is an exact MILP (gap 0) with the
-    scenario's backend (or `solver`) and `time_limit_s` per re-solve; a re-solve without proof gives
-    None with a note. Bisection assumes entry is monotone in the cost, which holds for budgets; rules on
-    cost shares can break this (a cheaper project may no longer fit a minimum share).
+    an optimal portfolio containing it exists. Where the project's cost sits on its own column, one
+    exact MILP gives the threshold (`_parametric_threshold`); otherwise (phased, funding pools, a cost
+    objective) bisection: first 1 SEK (no entry → None), then its current cost (a tie → doubled until
+    it no longer enters, at most 2**20 times), then to a relative `RELATIVE_TOLERANCE` (1e-4); the
+    largest cost found at which it enters is returned (bisection assumes entry is monotone in the cost,
+    true for budgets; cost-share rules can break it). Every re-solve is exact (gap 0) with the
+    scenario's backend (or `solver`), at most `time_limit_s` each and `total_time_s` in all; a re-solve
+    without proof gives None with a note, and projects left when `total_time_s` is up get None with a
+    note saying so.
     """
     if result.status is not Status.OPTIMAL:
         raise ValueError(f"why_not needs an optimal result, not {result.status.value}")
-    backend = get_backend(solver or scenario.solver)
+    context = _Context.of(projects, scenario, solver, _Limits.of(time_limit_s, total_time_s))
     chosen = {s.id for s in result.selected}
-    ids = [str(i) for i in projects.ids]
     costs = projects.total_cost
-    base = build_model(projects, scenario)
-    cost_rows = _cost_rows(projects, scenario, base)
-    stop, optimum, _ = _milp_optimum(backend, base, time_limit_s)  # exact: the threshold is compared with it
     answers: list[WhyNot] = []
-    for index, pid in enumerate(ids):
+    for index, pid in enumerate(str(i) for i in projects.ids):
         if pid in chosen:
             continue
         cost = float(costs[index])
@@ -220,25 +247,16 @@ def why_not(
             answers.append(WhyNot(pid, cost, None, "excluded by the scenario"))
             continue
         try:
-            if stop is not Stop.OPTIMAL:
-                raise _Undecided(stop.value)
-            if _parametric(scenario, base, index):
-                threshold, note = _parametric_threshold(
-                    base, cost_rows, index, optimum, cost, backend, time_limit_s
-                )
-            else:
-                threshold, note = _threshold(projects, scenario, backend, index, cost, time_limit_s)
-            forced_in = _with_bounds(base, index, lower=1.0)
-            in_stop, with_it, _ = _milp_optimum(backend, forced_in, time_limit_s)
+            optimum = context.optimum()
+            threshold, note = context.threshold(index, cost, floor=optimum)
+            in_stop, with_it, _ = _milp_optimum(
+                context.backend, _with_bounds(context.base, index, lower=1.0), context.limits
+            )
             abatement = _abatement_needed(
                 projects, scenario, index, optimum, with_it if in_stop is Stop.OPTIMAL else None
             )
-        except _Undecided as undecided:
-            threshold, note, abatement = (
-                None,
-                f"undecided: a re-solve stopped without proof ({undecided})",
-                None,
-            )
+        except (_Undecided, _OutOfTime) as stopped:
+            threshold, note, abatement = None, _stopped_note(stopped, total_time_s), None
         answers.append(WhyNot(pid, cost, None if threshold is None else float(threshold), note, abatement))
     return answers
 
@@ -250,25 +268,24 @@ def why_in(
     *,
     solver: str | None = None,
     time_limit_s: float | None = None,
+    total_time_s: float | None = None,
 ) -> list[WhyIn]:
     """For every project in `result` (optimal): the highest total cost and the lowest yearly reduction at
     which it would still be in an optimal portfolio, the other data unchanged — how robust the choice is.
 
     "Still in at cost c" means: forced in at cost c, the optimum is ≥ the optimum with it left out
-    (within a relative 1e-6), found as in `why_not`. Mandatory and included projects are in whatever
-    they cost (`max_cost_sek` None, with a note). The lowest reduction is exact when no rule on
-    `abatement` covers the project (else None, with a note): lowering it by Δ t/yr lowers the objective
-    by Δ times the years it counts, and it stays in while that keeps it at the optimum without it."""
+    (within a relative 1e-6), found as in `why_not` (with the same time limits). Mandatory and included
+    projects are in whatever they cost (`max_cost_sek` None, with a note). The lowest reduction is exact
+    when no rule on `abatement` covers the project (else None, with a note): lowering it by Δ t/yr
+    lowers the objective by Δ times the years it counts, and it stays in while that keeps it at the
+    optimum without it."""
     if result.status is not Status.OPTIMAL:
         raise ValueError(f"why_in needs an optimal result, not {result.status.value}")
-    backend = get_backend(solver or scenario.solver)
-    base = build_model(projects, scenario)
-    cost_rows = _cost_rows(projects, scenario, base)
-    stop, optimum, _ = _milp_optimum(backend, base, time_limit_s)
+    context = _Context.of(projects, scenario, solver, _Limits.of(time_limit_s, total_time_s))
     index_of = {pid: i for i, pid in enumerate(str(i) for i in projects.ids)}
     annual = projects.table["abatement_t_per_year"].to_numpy(dtype=float)
     costs = projects.total_cost
-    forced = base.col_lower[: len(projects)] >= 1
+    forced = context.base.col_lower[: len(projects)] >= 1
     answers = []
     for selection in result.selected:
         index = index_of[selection.id]
@@ -277,9 +294,10 @@ def why_in(
             answers.append(WhyIn(selection.id, cost, None, tonnes, None, "forced in (mandatory or included)"))
             continue
         try:
-            if stop is not Stop.OPTIMAL:
-                raise _Undecided(stop.value)
-            out_stop, without, _ = _milp_optimum(backend, _with_bounds(base, index, upper=0.0), time_limit_s)
+            optimum = context.optimum()
+            out_stop, without, _ = _milp_optimum(
+                context.backend, _with_bounds(context.base, index, upper=0.0), context.limits
+            )
             if out_stop is Stop.INFEASIBLE:  # nothing is possible without it (a rule needs it)
                 answers.append(
                     WhyIn(selection.id, cost, None, tonnes, None, "no portfolio is possible without it")
@@ -287,26 +305,59 @@ def why_in(
                 continue
             if out_stop is not Stop.OPTIMAL:
                 raise _Undecided(out_stop.value)
-            if _parametric(scenario, base, index):
-                threshold, note = _parametric_threshold(
-                    base, cost_rows, index, without, cost, backend, time_limit_s
-                )
-            else:
-                threshold, note = _threshold(projects, scenario, backend, index, cost, time_limit_s)
+            threshold, note = context.threshold(index, cost, floor=without)
             abatement = _abatement_needed(projects, scenario, index, without, optimum)
             if selection.fraction < 1 - 1e-9:
                 note = "partly funded: the figures are for funding it fully"
                 abatement = None  # forced in fully it is not at the optimum: the formula does not apply
             elif abatement is None and not note:
                 note = "lowest reduction not computed: a rule on abatement covers it"
-        except _Undecided as undecided:
-            threshold, abatement, note = (
-                None,
-                None,
-                f"undecided: a re-solve stopped without proof ({undecided})",
-            )
+        except (_Undecided, _OutOfTime) as stopped:
+            threshold, abatement, note = None, None, _stopped_note(stopped, total_time_s)
         answers.append(WhyIn(selection.id, cost, threshold, tonnes, abatement, note))
     return answers
+
+
+def _stopped_note(stopped: Exception, total_time_s: float | None) -> str:
+    if isinstance(stopped, _OutOfTime):
+        return f"not computed: the total time of {total_time_s:g} s was used up"
+    return f"undecided: a re-solve stopped without proof ({stopped})"
+
+
+@dataclass
+class _Context:
+    """What the thresholds of one scenario share: the model, its cost rows, and its exact optimum."""
+
+    projects: ProjectList
+    scenario: Scenario
+    backend: Backend
+    limits: _Limits
+    base: MilpModel
+    cost_rows: np.ndarray
+    _optimum: float | None = None
+
+    @classmethod
+    def of(cls, projects: ProjectList, scenario: Scenario, solver: str | None, limits: _Limits) -> _Context:
+        base = build_model(projects, scenario)
+        backend = get_backend(solver or scenario.solver)
+        return cls(projects, scenario, backend, limits, base, _cost_rows(projects, scenario, base))
+
+    def optimum(self) -> float:
+        """The exact (gap 0) optimum, solved once: thresholds are compared with it."""
+        if self._optimum is None:
+            stop, value, _ = _milp_optimum(self.backend, self.base, self.limits)
+            if stop is not Stop.OPTIMAL or value is None:
+                raise _Undecided(stop.value)
+            self._optimum = value
+        return self._optimum
+
+    def threshold(self, index: int, cost: float, *, floor: float) -> tuple[float | None, str]:
+        """The highest cost at which project `index`, forced in, keeps the optimum ≥ `floor`."""
+        if _parametric(self.scenario, self.base, index):
+            return _parametric_threshold(
+                self.base, self.cost_rows, index, floor, cost, self.backend, self.limits
+            )
+        return _threshold(self.projects, self.scenario, self.backend, index, cost, self.limits)
 
 
 def _with_bounds(
@@ -364,7 +415,7 @@ def _parametric_threshold(
     floor: float,
     cost: float,
     backend: Backend,
-    time_limit_s: float | None,
+    limits: _Limits,
 ) -> tuple[float | None, str]:
     """The highest cost at which the project, forced in, still allows an objective ≥ `floor`, from one
     MILP: the project's cost is scaled by a variable λ ≥ 0 (its coefficients in budget and cost-rule rows
@@ -396,7 +447,7 @@ def _parametric_threshold(
         ),
         integer=np.append(model.integer, False),
     )
-    stop, factor, _ = _milp_optimum(backend, parametric, time_limit_s)
+    stop, factor, _ = _milp_optimum(backend, parametric, limits)
     if stop is Stop.INFEASIBLE:
         return None, "does not enter even at no cost"
     if stop is not Stop.OPTIMAL or factor is None:
@@ -414,13 +465,13 @@ def _threshold(
     backend: Backend,
     index: int,
     cost: float,
-    time_limit_s: float | None,
+    limits: _Limits,
 ) -> tuple[float | None, str]:
     base = build_model(projects, scenario)  # reused for every probe at the project's own cost
     # Without the project its cost does not matter: one solve with it left out.
     upper = base.col_upper.copy()
     upper[index] = 0.0
-    stop, left_out, _ = _milp_optimum(backend, dataclasses.replace(base, col_upper=upper), time_limit_s)
+    stop, left_out, _ = _milp_optimum(backend, dataclasses.replace(base, col_upper=upper), limits)
     if stop is not Stop.OPTIMAL:
         raise _Undecided(stop.value)
 
@@ -432,7 +483,7 @@ def _threshold(
         )
         lower = model.col_lower.copy()
         lower[index] = 1.0
-        stop, forced_in, _ = _milp_optimum(backend, dataclasses.replace(model, col_lower=lower), time_limit_s)
+        stop, forced_in, _ = _milp_optimum(backend, dataclasses.replace(model, col_lower=lower), limits)
         if stop is Stop.INFEASIBLE:
             return False
         if stop is not Stop.OPTIMAL:
@@ -554,6 +605,7 @@ def rule_prices(
     *,
     solver: str | None = None,
     time_limit_s: float | None = None,
+    total_time_s: float | None = None,
 ) -> list[RulePrice]:
     """For every budget row ("budget" or "budget 2027"), every group rule (names as in `result.rules`,
     e.g. "högst 50 % per sektor[transport]") and every funding pool's capacity ("funding Klimatklivet"):
@@ -564,11 +616,13 @@ def rule_prices(
       the rule's measure; a rule with several rows (absolute bound, min share, max share) reports the
       row with the largest price (the binding one; 0 when none binds in the LP).
     - `objective_without_rule_t`, EXACT: the MILP optimum (gap 0) re-solved without that rule (for a
-      budget row: without that year's budget), same backend, `time_limit_s` per re-solve.
+      budget row: without that year's budget), same backend, `time_limit_s` per re-solve and
+      `total_time_s` in all (None once it is used up).
     """
     if result.status is not Status.OPTIMAL:
         raise ValueError(f"rule_prices needs an optimal result, not {result.status.value}")
     backend = get_backend(solver or scenario.solver)
+    limits = _Limits.of(time_limit_s, total_time_s)
     relaxed = _relaxation(projects, scenario)
     model = relaxed.model if relaxed is not None else build_model(projects, scenario)
     scales = model.row_scale
@@ -580,7 +634,10 @@ def rule_prices(
         if relaxed is not None:
             rows = slice(group.start, group.stop)
             price = float(np.max(np.abs(relaxed.row_dual[rows]) / scales[rows], initial=0.0))
-        stop, without, _ = _milp_optimum(backend, model.without({group.name}), time_limit_s)
+        try:
+            stop, without, _ = _milp_optimum(backend, model.without({group.name}), limits)
+        except _OutOfTime:
+            stop, without = Stop.LIMIT, None
         name = group.name.removeprefix("rule ") if group.kind == "rule" else group.name
         prices.append(RulePrice(name, group.kind, price, without if stop is Stop.OPTIMAL else None))
     return prices

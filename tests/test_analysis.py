@@ -20,6 +20,7 @@ from optimizer import InputError, read_projects, solve
 from optimizer.analysis import FrontierPoint, frontier, knee, macc, single_budget_scenario
 from optimizer.backends.highs import HighsBackend
 from optimizer.check import check_portfolio
+from optimizer.whynot import rule_prices
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 PROJECTS = EXAMPLES / "kristinehamn_projects.csv"
@@ -162,6 +163,37 @@ def test_frontier_equals_cold_solves(instance: Instance, fractions: list[float])
     # Once a budget admits a portfolio, every larger budget does too.
     first = min((p.budget_sek for p in with_portfolio), default=math.inf)
     assert all(p.has_portfolio for p in points if p.budget_sek >= first)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(instances(divisible="all"), st.lists(st.integers(1, 30), min_size=3, max_size=6, unique=True))
+def test_where_the_lp_decides_the_frontier_is_concave(instance: Instance, steps: list[int]) -> None:
+    # With every project divisible the programme is an LP, whose optimum is concave in the budget:
+    # each extra MSEK buys no more than the one before.
+    projects = read_projects(instance.rows)
+    scenario = Scenario.model_validate({**instance.scenario, "mip_gap": 0})
+    total = max(municipal_total(projects), 1.0)
+    budgets = [total * step / 20 for step in sorted(steps)]
+    points = [p for p in frontier(projects, scenario, budgets) if p.has_portfolio]
+    for a, b, c in zip(points, points[1:], points[2:], strict=False):
+        left = (b.objective_value_t - a.objective_value_t) / (b.budget_sek - a.budget_sek)
+        right = (c.objective_value_t - b.objective_value_t) / (c.budget_sek - b.budget_sek)
+        assert right <= left + 1e-6 * max(1.0, abs(left)) + 1e-9
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(instances(divisible="all"))
+def test_where_the_lp_decides_removing_a_rule_with_slack_changes_nothing(instance: Instance) -> None:
+    projects = read_projects(instance.rows)
+    scenario = Scenario.model_validate({**instance.scenario, "mip_gap": 0})
+    result = solve(projects, scenario)
+    if result.status is not Status.OPTIMAL:
+        return
+    slack = {r.name for r in result.rules if not r.binding}
+    for price in rule_prices(projects, scenario, result):
+        if price.name in slack:
+            assert price.objective_without_rule_t == pytest.approx(result.objective_value_t, rel=1e-6, abs=1e-6)
+            assert price.shadow_price == pytest.approx(0, abs=1e-7)
 
 
 # ------------------------------------------------------------------------------------------

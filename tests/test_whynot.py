@@ -88,6 +88,19 @@ def test_why_in_for_forced_and_indispensable_projects() -> None:
     assert (kept["B"].max_cost_sek, kept["B"].note) == (None, "no portfolio is possible without it")
 
 
+def test_a_total_time_that_runs_out_leaves_honest_notes() -> None:
+    rows = [project("A", 60, 70), project("B", 50, 50), project("C", 50, 50)]
+    projects, scenario, result = setup(rows, budget_sek=100)
+    (a,) = why_not(projects, scenario, result, total_time_s=1e-6)
+    assert (a.max_cost_sek, a.note) == (None, "not computed: the total time of 1e-06 s was used up")
+    assert all(
+        w.max_cost_sek is None and w.note.startswith("not computed")
+        for w in why_in(projects, scenario, result, total_time_s=1e-6)
+    )
+    (budget,) = rule_prices(projects, scenario, result, total_time_s=1e-6)
+    assert budget.objective_without_rule_t is None
+
+
 def test_profile_and_grant_are_scaled_together() -> None:
     # P: 40 SEK in 2026 and 80 in 2027, grant 60 (half): municipal 20 + 40. Q: 80 in 2027, no grant.
     # 2027 holds 100: P and Q together need 120, so Q (50 t) is chosen over P (10 t). Scaled by t, P's
@@ -253,8 +266,8 @@ def test_the_one_milp_threshold_agrees_with_bisection(instance) -> None:
     for pid, value in exact.items():
         if value is None or bisected[pid] is None:
             assert value is None and bisected[pid] is None
-        else:
-            assert_threshold(bisected[pid], value)
+        else:  # bisection stops within 1e-4 below; both accept entry within 1e-6 of the optimum
+            assert value * (1 - 2 * RELATIVE_TOLERANCE) <= bisected[pid] <= value * (1 + 1e-5)
 
 
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
