@@ -1,125 +1,699 @@
-"""Benchmark: the example scenarios and OR-Library instances, HiGHS and CBC side by side in one run.
+"""Benchmark suite: the optimiser against PuLP+CBC, scipy's milp, a greedy and the LP bound.
 
-    python -m benchmarks.run [--quick] [--time-limit S] [--json FILE]
+    python -m benchmarks.run [--quick] [--out FILE] [--time-limit S] [--baseline-time-limit S]
+                             [--cases SUBSTRING]
 
-Both solvers run every case in the same process, one after the other, so their ratio holds on a
-noisy machine. Each case reports its status, objective against the known optimum or best-known
-value, gap, and build/solve/total seconds. The table goes to stdout, logs to stderr.
+Every case runs "ours" (`optimizer.solve`) and each baseline one after the other in the same run, each
+in a fresh child process (so its peak memory is its own and a crash or a hang cannot take the suite
+down), so that their ratio holds on a noisy machine. The table goes to stdout, progress to stderr,
+every figure to the JSON file (see benchmarks/README.md for its keys and the targets).
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
+import logging
+import multiprocessing
+import os
+import platform
+import resource
 import statistics
 import sys
-from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+import time
+import traceback
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field
+from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import Any
 
-from benchmarks.instances.orlib import chu_beasley, petersen, to_project_table, to_scenario
+import numpy as np
+
+from benchmarks import baselines
+from benchmarks.instances import generate, orlib
 from models import ProjectList, Scenario
-from optimizer import read_projects, read_scenario, solve
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
-SOLVERS = ("highs", "cbc")
+log = logging.getLogger("benchmarks")
+
+DEFAULT_OUT = Path(__file__).resolve().parent / "results" / "latest.json"
+METHODS = ("ours", "pulp_cbc", "scipy_milp", "greedy", "lp_relaxation")
+PULP_MAX_PROJECTS = 100_000
+"""PuLP builds one Python object per term: above this its model alone takes minutes and gigabytes."""
+SCIPY_MAX_PROJECTS = 100_000
+"""scipy's milp is the same HiGHS as ours without a hard stop; at a million it only repeats ours, slowly."""
+CHU_BEASLEY_LIMIT_S = 10.0
+THROUGHPUT_PROJECTS = 80
+FRONTIER_POINTS = 10
+PROVEN_GAP = 1e-4
+OVERRUN_MARGIN_S = 1.0
+MiB = 1024.0
 
 
 @dataclass(frozen=True)
-class Case:
+class CaseSpec:
+    """One benchmark case: how a child process makes its project list and scenario."""
+
     name: str
-    projects: ProjectList
-    scenario: Scenario
-    reference: float | None
-    """A proven optimum or best-known value to compare with, if any."""
+    family: str
+    """"municipal", "national", "petersen" or "chu_beasley"."""
+    size: int
+    seed: int = 0
+    methods: tuple[str, ...] = METHODS
+    time_limit_s: float = 60.0
+    baseline_time_limit_s: float = 60.0
+    reference_t: float | None = None
+    """A proven optimum (Petersen) or the best-known value (Chu–Beasley)."""
+    lp_bound_t: float | None = None
+    skipped: dict[str, str] = field(default_factory=dict)
+    """Methods not run at this size, with the reason."""
+
+
+def load(spec: CaseSpec) -> tuple[ProjectList, Scenario]:
+    """The case's list and scenario, made from scratch (seeded generator or OR-Library file)."""
+    if spec.family in ("municipal", "national"):
+        made = getattr(generate, spec.family)(spec.size, spec.seed)
+        return made.project_list(), made.scenario_model()
+    instance = _knapsack(spec.name)
+    return _knapsack_case(instance)
+
+
+def _knapsack(name: str) -> orlib.KnapsackInstance:
+    if name.startswith("mknap1-"):
+        return orlib.petersen()[int(name.split("-")[1]) - 1]
+    row = orlib.chu_beasley_table().loc[name]
+    return orlib.chu_beasley(str(row["file"]))[int(row["index_in_file"])]
+
+
+def _knapsack_case(instance: orlib.KnapsackInstance) -> tuple[ProjectList, Scenario]:
+    from optimizer import read_projects, read_scenario
+
+    projects = read_projects(orlib.to_project_table(instance), source_name=instance.name)
+    return projects, read_scenario(orlib.to_scenario(instance))  # gap 0: the exact optimum
+
+
+# --------------------------------------------------------------------------------------------
+# What runs in a child process
+
+
+def run_method(spec: CaseSpec, method: str) -> dict[str, Any]:
+    """Make the case and run one method on it; the record of one table line."""
+    started = time.perf_counter()
+    projects, scenario = load(spec)
+    generated = time.perf_counter()
+    record: dict[str, Any] = {"generation_s": generated - started, "projects": len(projects)}
+    if method == "ours":
+        record |= _ours(projects, scenario, spec.time_limit_s)
+    else:
+        record |= _baseline(projects, scenario, method, spec.baseline_time_limit_s)
+    return record
+
+
+def _ours(projects: ProjectList, scenario: Scenario, time_limit_s: float) -> dict[str, Any]:
+    from optimizer import solve
+    from optimizer.backends.highs import new_highs
+
+    started = time.perf_counter()
+    result = solve(projects, scenario, time_limit_s=time_limit_s)
+    wall = time.perf_counter() - started
+    status = result.status.value
+    return {
+        "status": status,
+        "proven": status == "optimal",
+        "objective_t": result.objective_value_t,
+        "bound_t": result.best_bound_t,
+        "gap": result.mip_gap,
+        # solve returns only portfolios that passed the independent check; "error" may mean one failed it
+        "check_passed": True if status in ("optimal", "feasible") else (False if result.violations else None),
+        "violations": len(result.violations),
+        "build_s": result.timings.build_s,
+        "solve_s": result.timings.solve_s,
+        "total_s": wall,
+        "time_limit_s": time_limit_s,
+        "overran": wall > time_limit_s + OVERRUN_MARGIN_S,
+        "solver": result.solver.name,
+        "solver_version": result.solver.version,
+        "threads": int(new_highs().getOptionValue("threads")[1]),  # HiGHS's default; 0: HiGHS chooses
+    }
+
+
+def _baseline(projects: ProjectList, scenario: Scenario, method: str, time_limit_s: float) -> dict[str, Any]:
+    run: Callable[..., baselines.BaselineRun] = getattr(baselines, method)
+    started = time.perf_counter()
+    outcome = run(projects, scenario) if method == "greedy" else run(projects, scenario, time_limit_s)
+    wall = time.perf_counter() - started
+    record = asdict(outcome)
+    return {
+        **{k: v for k, v in record.items() if k not in ("method", "solver", "version")},
+        "total_s": wall,
+        "time_limit_s": None if method == "greedy" else time_limit_s,
+        "overran": method != "greedy" and wall > time_limit_s + OVERRUN_MARGIN_S,
+        "solver": outcome.solver,
+        "solver_version": outcome.version,
+    }
+
+
+def run_throughput(method: str, solves: int, time_limit_s: float) -> dict[str, Any]:
+    """The same 80-project municipal list, with every rule kind, solved `solves` times in a row."""
+    made = generate.municipal(THROUGHPUT_PROJECTS, seed=80)
+    projects, scenario = made.project_list(), made.scenario_model()
+    objectives = []
+    started = time.perf_counter()
+    for _ in range(solves):
+        if method == "ours":
+            from optimizer import solve
+
+            objectives.append(solve(projects, scenario, time_limit_s=time_limit_s).objective_value_t)
+        else:
+            objectives.append(getattr(baselines, method)(projects, scenario, time_limit_s).objective_t)
+    elapsed = time.perf_counter() - started
+    return {
+        "solves": solves,
+        "seconds": elapsed,
+        "solves_per_s": solves / elapsed,
+        "objective_t": objectives[-1],
+        "consistent": len({round(o or 0.0, 3) for o in objectives}) == 1,
+    }
+
+
+def run_frontier(size: int, time_limit_s: float) -> dict[str, Any]:
+    """10 total budgets: `optimizer.frontier` (one model, warm re-solves) against 10 cold solves."""
+    from optimizer import frontier, solve
+    from optimizer.analysis import single_budget_scenario
+
+    made = generate.municipal(size, seed=7)
+    projects, scenario = made.project_list(), made.scenario_model()
+    total = sum(scenario.budget_sek.values())
+    budgets = [float(round(total * f, -3)) for f in np.linspace(0.4, 1.3, FRONTIER_POINTS)]
+    started = time.perf_counter()
+    points = frontier(projects, scenario, budgets, time_limit_s=time_limit_s)
+    warm = time.perf_counter() - started
+    started = time.perf_counter()
+    cold = [
+        solve(projects, single_budget_scenario(projects, scenario, b), time_limit_s=time_limit_s)
+        for b in budgets
+    ]
+    cold_s = time.perf_counter() - started
+    agree = all(
+        p.objective_value_t is not None
+        and c.objective_value_t is not None
+        and abs(p.objective_value_t - c.objective_value_t) <= 2 * PROVEN_GAP * abs(c.objective_value_t)
+        for p, c in zip(points, cold, strict=True)
+    )
+    return {
+        "projects": size,
+        "budgets": len(budgets),
+        "frontier_s": warm,
+        "cold_s": cold_s,
+        "speedup": cold_s / warm if warm > 0 else None,
+        "same_objectives": agree,
+        "statuses": sorted({p.status.value for p in points} | {c.status.value for c in cold}),
+    }
+
+
+def run_chu_beasley_file(file: str, time_limit_s: float) -> list[dict[str, Any]]:
+    """Every problem of one Chu–Beasley file, one after the other (one child per file, not per problem,
+    keeps 270 process starts out of the full run)."""
+    from optimizer import solve
+
+    records = []
+    for instance in orlib.chu_beasley(file):
+        projects, scenario = _knapsack_case(instance)
+        started = time.perf_counter()
+        result = solve(projects, scenario, time_limit_s=time_limit_s)
+        wall = time.perf_counter() - started
+        records.append(
+            {
+                "case": instance.name,
+                "status": result.status.value,
+                "objective_t": result.objective_value_t,
+                "best_known_t": instance.best_known,
+                "lp_bound_t": instance.lp_bound,
+                "gap_to_best_known": _gap_to(instance.best_known, result.objective_value_t),
+                "mip_gap": result.mip_gap,
+                "total_s": wall,
+                "overran": wall > time_limit_s + OVERRUN_MARGIN_S,
+            }
+        )
+    return records
+
+
+def _gap_to(reference: float | None, value: float | None) -> float | None:
+    """How far below the reference a value is, relative (negative: better than the reference)."""
+    if reference is None or value is None or reference == 0:
+        return None
+    return (reference - value) / abs(reference)
+
+
+def _child(target: Callable[..., Any], args: tuple, conn: Connection) -> None:
+    os.dup2(2, 1)  # solver banners must not reach the table on stdout
+    try:
+        value = target(*args)
+        usage = max(
+            resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+            resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,  # CBC runs as a subprocess
+        )
+        conn.send(("ok", value, usage / MiB))
+    except baselines.Unsupported as error:
+        conn.send(("skipped", str(error), None))
+    except Exception:  # noqa: BLE001 - any failure of a method is recorded in the report, never raised
+        conn.send(("failed", traceback.format_exc(limit=4), None))
+    finally:
+        conn.close()
+
+
+def in_child(target: Callable[..., Any], *args: Any, timeout_s: float) -> tuple[str, Any, float | None]:
+    """Run `target(*args)` in a fresh spawned process: (outcome, value or message, peak MiB).
+
+    A child still running after `timeout_s` is killed, so the suite never hangs."""
+    context = multiprocessing.get_context("spawn")
+    receive, send = context.Pipe(duplex=False)
+    process = context.Process(target=_child, args=(target, args, send), daemon=True)
+    process.start()
+    send.close()
+    try:
+        answer = (
+            receive.recv()
+            if receive.poll(timeout_s)
+            else ("killed", f"no answer after {timeout_s:.0f} s", None)
+        )
+    except EOFError:
+        answer = ("failed", f"the child process died (exit code {process.exitcode})", None)
+    if process.is_alive():
+        process.kill()
+    process.join()
+    return answer
+
+
+# --------------------------------------------------------------------------------------------
+# The suite
 
 
 @dataclass(frozen=True)
-class Measurement:
-    case: str
-    solver: str
-    projects: int
-    status: str
-    objective: float | None
-    reference: float | None
-    gap: float | None
-    build_s: float
-    solve_s: float
-    total_s: float
+class Options:
+    quick: bool
+    time_limit_s: float
+    baseline_time_limit_s: float
+    only: str | None
 
 
-def cases(quick: bool) -> Iterator[Case]:
-    for scenario_file in ("scenario_base.toml", "scenario_per_year.json", "scenario_equity.toml"):
-        yield Case(
-            f"kristinehamn/{Path(scenario_file).stem}",
-            read_projects(EXAMPLES / "kristinehamn_projects.csv"),
-            read_scenario(EXAMPLES / scenario_file),
+def case_specs(options: Options) -> Iterator[CaseSpec]:
+    """The cases of a run: generated lists, Petersen, a sample (quick) of Chu–Beasley side by side."""
+    limits = {"time_limit_s": options.time_limit_s, "baseline_time_limit_s": options.baseline_time_limit_s}
+    for n in (50, 100, 200, 500):
+        yield CaseSpec(f"municipal-{n}", "municipal", n, seed=n, **limits)
+    for n in (1_000, 10_000) if options.quick else (1_000, 10_000, 100_000, 1_000_000):
+        skipped = {}
+        if n > PULP_MAX_PROJECTS:
+            skipped["pulp_cbc"] = (
+                f"PuLP is not run above {PULP_MAX_PROJECTS:,} projects (model build alone takes minutes)"
+            )
+        if n > SCIPY_MAX_PROJECTS:
+            skipped["scipy_milp"] = (
+                f"scipy milp is not run above {SCIPY_MAX_PROJECTS:,} projects (same HiGHS as ours, no hard stop)"
+            )
+        yield CaseSpec(f"national-{n}", "national", n, seed=n, skipped=skipped, **limits)
+    for instance in orlib.petersen():
+        yield CaseSpec(instance.name, "petersen", instance.n, reference_t=instance.known_optimum, **limits)
+    if options.quick:
+        table = orlib.chu_beasley_table()
+        for name in ("5.100-00", "10.100-10", "30.100-20", "5.250-00", "10.500-20"):
+            row = table.loc[name]
+            yield CaseSpec(
+                name,
+                "chu_beasley",
+                int(row["n"]),
+                methods=("ours", "pulp_cbc", "lp_relaxation"),
+                time_limit_s=CHU_BEASLEY_LIMIT_S,
+                baseline_time_limit_s=CHU_BEASLEY_LIMIT_S,
+                reference_t=float(row["best_known_chu_beasley_1998"]),
+                lp_bound_t=float(row["lp_relaxation"]),
+            )
+
+
+def _child_timeout(spec: CaseSpec) -> float:
+    return 3 * max(spec.time_limit_s, spec.baseline_time_limit_s) + 60 + spec.size / 5_000
+
+
+def run_case(spec: CaseSpec) -> dict[str, Any]:
+    """Every method of one case, each in its own child, and the comparison between them."""
+    runs: dict[str, dict[str, Any]] = {}
+    for method in spec.methods:
+        if method in spec.skipped:
+            runs[method] = {"status": "skipped", "reason": spec.skipped[method]}
+            continue
+        log.info("%s: %s", spec.name, method)
+        outcome, value, peak = in_child(run_method, spec, method, timeout_s=_child_timeout(spec))
+        if outcome == "ok":
+            runs[method] = {**value, "peak_memory_mib": peak}
+        else:
+            runs[method] = {"status": outcome if outcome != "failed" else "error", "reason": value}
+            log.warning("%s %s: %s", spec.name, method, value)
+        _print_run(spec, method, runs[method])
+    return summarise_case(spec, runs)
+
+
+def summarise_case(spec: CaseSpec, runs: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """Sizes, the ratio to PuLP+CBC and whether both proved the same result."""
+    ours, pulp_run, lp = runs.get("ours", {}), runs.get("pulp_cbc", {}), runs.get("lp_relaxation", {})
+    ratio = None
+    if ours.get("total_s") and pulp_run.get("total_s"):
+        ratio = ours["total_s"] / pulp_run["total_s"]
+    same = None
+    if "objective_t" in ours and "objective_t" in pulp_run:
+        a, b = ours.get("objective_t"), pulp_run.get("objective_t")
+        same = bool(
+            ours.get("proven")
+            and pulp_run.get("proven")
+            and pulp_run.get("check_passed")
+            and a is not None
+            and b is not None
+            and abs(a - b) <= PROVEN_GAP * max(abs(a), abs(b), 1.0)
+        )
+    return {
+        "case": spec.name,
+        "family": spec.family,
+        "projects": next((r["projects"] for r in runs.values() if "projects" in r), spec.size),
+        "rows": lp.get("rows") or runs.get("scipy_milp", {}).get("rows"),
+        "columns": lp.get("columns") or runs.get("scipy_milp", {}).get("columns"),
+        "generation_s": next((r["generation_s"] for r in runs.values() if "generation_s" in r), None),
+        "reference_t": spec.reference_t,
+        "lp_bound_reference_t": spec.lp_bound_t,
+        "ratio_ours_to_pulp": ratio,
+        "speedup_vs_pulp": 1 / ratio if ratio else None,
+        "same_proven_result": same,
+        "gap_to_reference": _gap_to(spec.reference_t, ours.get("objective_t")),
+        "runs": runs,
+    }
+
+
+HEADER = (
+    f"{'case':<16} {'method':<13} {'n':>8} {'status':<11} {'objective':>15} {'bound':>15} {'gap':>8} "
+    f"{'build s':>8} {'solve s':>8} {'total s':>8} {'MiB':>6} {'check':>6} {'over':>4}"
+)
+
+
+def _print_run(spec: CaseSpec, method: str, run: dict[str, Any]) -> None:
+    def num(v: Any, fmt: str) -> str:
+        return "-" if v is None else format(v, fmt)
+
+    check = {True: "ok", False: f"{run.get('violations')}x", None: "-"}[run.get("check_passed")]
+    print(
+        f"{spec.name:<16} {method:<13} {run.get('projects', spec.size):>8} {run['status']:<11} "
+        f"{num(run.get('objective_t'), ',.1f'):>15} {num(run.get('bound_t'), ',.1f'):>15} "
+        f"{num(run.get('gap'), '.1e'):>8} {num(run.get('build_s'), '.3f'):>8} {num(run.get('solve_s'), '.3f'):>8} "
+        f"{num(run.get('total_s'), '.3f'):>8} {num(run.get('peak_memory_mib'), '.0f'):>6} {check:>6} "
+        f"{'YES' if run.get('overran') else '':>4}",
+        flush=True,
+    )
+
+
+def run_suite(options: Options) -> dict[str, Any]:
+    """Every case, then throughput, frontier and (full run) the Chu–Beasley sweep; then the targets."""
+    started = time.perf_counter()
+    meta = _meta(options)
+    print(HEADER)
+    cases = []
+    for spec in case_specs(options):
+        if options.only is None or options.only in spec.name:
+            cases.append(run_case(spec))
+            summary = cases[-1]
+            if summary["ratio_ours_to_pulp"] is not None:
+                print(
+                    f"{'':<16} ours/PuLP+CBC total time {summary['ratio_ours_to_pulp']:.3f} "
+                    f"(speed-up {summary['speedup_vs_pulp']:.1f}x), same proven result: {summary['same_proven_result']}",
+                    flush=True,
+                )
+    report: dict[str, Any] = {"meta": meta, "cases": cases}
+    if options.only is None or "throughput" in options.only:
+        report["throughput"] = _throughput(options)
+    if options.only is None or "frontier" in options.only:
+        report["frontier"] = _frontier(options)
+    if not options.quick and (options.only is None or "chu_beasley" in options.only):
+        report["chu_beasley"] = _chu_beasley_sweep()
+    report["targets"] = targets(report, options.quick)
+    report["meta"]["suite_s"] = time.perf_counter() - started
+    return report
+
+
+def _throughput(options: Options) -> dict[str, Any]:
+    solves = 20 if options.quick else 100
+    methods: dict[str, Any] = {}
+    for method in ("ours", "pulp_cbc", "scipy_milp"):
+        log.info("throughput: %s x %d", method, solves)
+        outcome, value, peak = in_child(
+            run_throughput, method, solves, options.time_limit_s, timeout_s=solves * 20 + 60
+        )
+        methods[method] = (
+            {**value, "peak_memory_mib": peak} if outcome == "ok" else {"status": outcome, "reason": value}
+        )
+    ours, pulp_run = methods["ours"].get("solves_per_s"), methods["pulp_cbc"].get("solves_per_s")
+    result = {
+        "projects": THROUGHPUT_PROJECTS,
+        "methods": methods,
+        "ratio_vs_pulp": ours / pulp_run if ours and pulp_run else None,
+    }
+    print(
+        "\nthroughput (80 projects, every rule kind): "
+        + ", ".join(f"{m} {v.get('solves_per_s', 0):.1f}/s" for m, v in methods.items())
+        + f"; ours/PuLP+CBC {_fmt(result['ratio_vs_pulp'], '.1f')}x",
+        flush=True,
+    )
+    return result
+
+
+def _frontier(options: Options) -> dict[str, Any]:
+    size = 100 if options.quick else 200
+    log.info("frontier: %d budgets on %d projects", FRONTIER_POINTS, size)
+    outcome, value, peak = in_child(
+        run_frontier, size, options.time_limit_s, timeout_s=30 * options.time_limit_s + 60
+    )
+    result = {**value, "peak_memory_mib": peak} if outcome == "ok" else {"status": outcome, "reason": value}
+    print(
+        f"frontier ({FRONTIER_POINTS} budgets, {size} projects): frontier {_fmt(result.get('frontier_s'), '.2f')} s, "
+        f"{FRONTIER_POINTS} cold solves {_fmt(result.get('cold_s'), '.2f')} s, speed-up {_fmt(result.get('speedup'), '.1f')}x, "
+        f"same objectives: {result.get('same_objectives')}",
+        flush=True,
+    )
+    return result
+
+
+def _chu_beasley_sweep() -> dict[str, Any]:
+    records: list[dict[str, Any]] = []
+    peaks = {}
+    for file in orlib.CHU_BEASLEY_FILES:
+        log.info("Chu–Beasley: %s (30 problems, %.0f s each at most)", file, CHU_BEASLEY_LIMIT_S)
+        outcome, value, peak = in_child(
+            run_chu_beasley_file, file, CHU_BEASLEY_LIMIT_S, timeout_s=30 * 3 * CHU_BEASLEY_LIMIT_S + 120
+        )
+        if outcome == "ok":
+            records += value
+            peaks[file] = peak
+        else:
+            records.append({"case": file, "status": outcome, "reason": value})
+    gaps = [r["gap_to_best_known"] for r in records if r.get("gap_to_best_known") is not None]
+    result = {
+        "problems": len(records),
+        "time_limit_s": CHU_BEASLEY_LIMIT_S,
+        "mean_gap_to_best_known": statistics.fmean(gaps) if gaps else None,
+        "max_gap_to_best_known": max(gaps) if gaps else None,
+        "peak_memory_mib": peaks,
+        "records": records,
+    }
+    print(
+        f"Chu–Beasley ({len(gaps)} of 270 solved at {CHU_BEASLEY_LIMIT_S:.0f} s each): gap to best known mean "
+        f"{_fmt(result['mean_gap_to_best_known'], '.4%')}, max {_fmt(result['max_gap_to_best_known'], '.4%')}",
+        flush=True,
+    )
+    return result
+
+
+def targets(report: dict[str, Any], quick: bool) -> list[dict[str, Any]]:
+    """The issue's targets, each met or not with the figure measured (None: not measured in this run)."""
+    cases = report["cases"]
+    compared = [
+        c
+        for c in cases
+        if c["family"] in ("municipal", "national") and c["projects"] <= 100_000 and c["speedup_vs_pulp"]
+    ]
+    speedups = [c["speedup_vs_pulp"] for c in compared]
+    all_same = all(c["same_proven_result"] for c in compared)
+    out = []
+
+    def target(name: str, goal: str, measured: str | None, met: bool | None) -> None:
+        out.append({"target": name, "goal": goal, "measured": measured, "met": met})
+
+    if speedups:
+        target(
+            "speed-up vs PuLP+CBC, 50–100,000 projects",
+            "median >= 5x, never slower, same proven result",
+            f"median {statistics.median(speedups):.1f}x, worst {min(speedups):.2f}x over {len(speedups)} cases; "
+            f"same proven result in {sum(bool(c['same_proven_result']) for c in compared)}/{len(compared)}",
+            statistics.median(speedups) >= 5 and min(speedups) >= 1 and all_same,
+        )
+    else:
+        target("speed-up vs PuLP+CBC, 50–100,000 projects", "median >= 5x", None, None)
+    million = next((c for c in cases if c["case"] == "national-1000000"), None)
+    if million and "total_s" in million["runs"].get("ours", {}):
+        run = million["runs"]["ours"]
+        met = (
+            run["status"] in ("optimal", "feasible")
+            and run["gap"] is not None
+            and run["gap"] <= 1e-3
+            and run["total_s"] <= 60
+            and (run["peak_memory_mib"] or 0) < 4096
+        )
+        target(
+            "1,000,000 projects",
+            "checked, certified gap <= 0.1 % within 60 s, < 4 GB",
+            f"{run['status']}, {run['total_s']:.1f} s, gap {_fmt(run['gap'], '.4%')}, {run['peak_memory_mib']:.0f} MiB",
+            met,
+        )
+    else:
+        target(
+            "1,000,000 projects",
+            "gap <= 0.1 % within 60 s, < 4 GB",
+            "not run" if quick or million is None else "failed",
             None,
         )
-    for instance in petersen():
-        yield _knapsack_case(instance, instance.known_optimum)
-    sample = (
-        ("5.100-00", "5.100-20") if quick else ("5.100-00", "5.100-10", "5.100-20", "10.100-00", "10.100-20")
+    ratio = report.get("throughput", {}).get("ratio_vs_pulp")
+    target(
+        "throughput vs PuLP+CBC",
+        ">= 20x",
+        _fmt(ratio, ".1f") + "x" if ratio else None,
+        None if ratio is None else ratio >= 20,
     )
-    for file in ("mknapcb1.txt", "mknapcb4.txt"):
-        for instance in chu_beasley(file):
-            if instance.name in sample:
-                yield _knapsack_case(instance, instance.best_known)
-
-
-def _knapsack_case(instance, reference: float | None) -> Case:
-    projects = read_projects(to_project_table(instance), source_name=instance.name)
-    return Case(instance.name, projects, Scenario.model_validate(to_scenario(instance)), reference)
-
-
-def measure(case: Case, solver: str, time_limit_s: float) -> Measurement:
-    result = solve(case.projects, case.scenario, solver=solver, time_limit_s=time_limit_s)
-    return Measurement(
-        case=case.name,
-        solver=solver,
-        projects=len(case.projects),
-        status=result.status.value,
-        objective=result.objective_value_t,
-        reference=case.reference,
-        gap=result.mip_gap,
-        build_s=result.timings.build_s,
-        solve_s=result.timings.solve_s,
-        total_s=result.timings.total_s,
+    chu = report.get("chu_beasley")
+    if chu and chu["mean_gap_to_best_known"] is not None:
+        target(
+            "Chu–Beasley at 10 s",
+            "mean gap <= 0.02 %, max <= 0.1 %",
+            f"mean {chu['mean_gap_to_best_known']:.4%}, max {chu['max_gap_to_best_known']:.4%} over {chu['problems']}",
+            chu["mean_gap_to_best_known"] <= 2e-4 and chu["max_gap_to_best_known"] <= 1e-3,
+        )
+    else:
+        sample = [
+            c["gap_to_reference"]
+            for c in cases
+            if c["family"] == "chu_beasley" and c["gap_to_reference"] is not None
+        ]
+        target(
+            "Chu–Beasley at 10 s",
+            "mean gap <= 0.02 %, max <= 0.1 % (all 270: full run only)",
+            f"sample of {len(sample)}: mean {statistics.fmean(sample):.4%}, max {max(sample):.4%}"
+            if sample
+            else None,
+            None,
+        )
+    petersen = [c for c in cases if c["family"] == "petersen"]
+    optimal = [
+        c
+        for c in petersen
+        if c["runs"].get("ours", {}).get("status") == "optimal"
+        and abs(c["gap_to_reference"] or 0) <= PROVEN_GAP
+    ]
+    target(
+        "Petersen",
+        "all 7 optimal",
+        f"{len(optimal)}/{len(petersen)} optimal at the known optimum",
+        len(petersen) == 7 and len(optimal) == 7 if petersen else None,
     )
+    ours_runs = [c["runs"]["ours"] for c in cases if "total_s" in c["runs"].get("ours", {})]
+    ours_runs += [r for r in (report.get("chu_beasley") or {}).get("records", []) if "overran" in r]
+    overruns = sum(bool(r.get("overran")) for r in ours_runs)
+    target(
+        "time limit",
+        "every run of ours within time limit + 1 s",
+        f"{overruns} overrun(s) in {len(ours_runs)} runs",
+        overruns == 0,
+    )
+    return out
+
+
+def _fmt(value: float | None, spec: str) -> str:
+    return "-" if value is None else format(value, spec)
+
+
+def _meta(options: Options) -> dict[str, Any]:
+    return {
+        "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "quick": options.quick,
+        "time_limit_s": options.time_limit_s,
+        "baseline_time_limit_s": options.baseline_time_limit_s,
+        "chu_beasley_time_limit_s": CHU_BEASLEY_LIMIT_S,
+        "cases_filter": options.only,
+        "machine": {
+            "cores": os.cpu_count(),
+            "platform": platform.platform(),
+            "python": platform.python_version(),
+        },
+    }
+
+
+def write_report(report: dict[str, Any], path: Path) -> None:
+    """The report as JSON (NaN and infinity as null)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(_plain(report), indent=2, allow_nan=False))
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, float | np.floating):
+        return float(value) if np.isfinite(value) else None
+    if isinstance(value, np.integer | np.bool_):
+        return value.item()
+    return value
+
+
+def print_targets(report: dict[str, Any]) -> None:
+    print("\nTargets")
+    for t in report["targets"]:
+        verdict = {True: "met", False: "NOT MET", None: "not measured"}[t["met"]]
+        print(f"  {verdict:<13} {t['target']}: {t['measured'] or '-'}  (goal: {t['goal']})")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="fewer OR-Library instances")
-    parser.add_argument("--time-limit", type=float, default=60.0, metavar="S", help="per solve (default 60)")
-    parser.add_argument("--json", type=Path, metavar="FILE", help="also write every measurement as JSON")
+    parser.add_argument(
+        "--quick", action="store_true", help="a few minutes: up to 10,000 projects, a Chu–Beasley sample"
+    )
+    parser.add_argument(
+        "--out",
+        "--json",
+        type=Path,
+        default=DEFAULT_OUT,
+        metavar="FILE",
+        help=f"JSON report (default {DEFAULT_OUT.relative_to(Path.cwd()) if DEFAULT_OUT.is_relative_to(Path.cwd()) else DEFAULT_OUT})",
+    )
+    parser.add_argument(
+        "--time-limit", type=float, metavar="S", help="ours, per solve (default 60, quick 20)"
+    )
+    parser.add_argument(
+        "--baseline-time-limit",
+        type=float,
+        metavar="S",
+        help="each baseline, per solve (default: --time-limit)",
+    )
+    parser.add_argument(
+        "--cases",
+        metavar="TEXT",
+        help="only cases whose name contains TEXT (also throughput, frontier, chu_beasley)",
+    )
     args = parser.parse_args(argv)
-
-    rows: list[Measurement] = []
-    print(
-        f"{'case':<34} {'n':>4} {'solver':<6} {'status':<11} {'objective':>12} {'reference':>12} {'gap':>9} {'total s':>8}"
+    logging.basicConfig(
+        level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(message)s", datefmt="%H:%M:%S"
     )
-    for case in cases(args.quick):
-        for solver in SOLVERS:
-            m = measure(case, solver, args.time_limit)
-            rows.append(m)
-            print(
-                f"{m.case:<34} {m.projects:>4} {m.solver:<6} {m.status:<11} {_num(m.objective):>12} {_num(m.reference):>12} "
-                f"{'-' if m.gap is None else f'{m.gap:.2e}':>9} {m.total_s:>8.3f}",
-                flush=True,
-            )
-    ratios = [h.total_s / c.total_s for h, c in zip(rows[::2], rows[1::2], strict=True) if c.total_s > 0]
-    print(
-        f"\nHiGHS / CBC total time over {len(ratios)} cases: median {statistics.median(ratios):.2f}, "
-        f"min {min(ratios):.2f}, max {max(ratios):.2f}"
-    )
-    if args.json:
-        args.json.write_text(json.dumps([asdict(r) for r in rows], indent=2))
+    limit = args.time_limit or (20.0 if args.quick else 60.0)
+    options = Options(args.quick, limit, args.baseline_time_limit or limit, args.cases)
+    report = run_suite(options)
+    print_targets(report)
+    write_report(report, args.out)
+    log.info("wrote %s", args.out)
     return 0
-
-
-def _num(value: float | None) -> str:
-    return "-" if value is None else f"{value:,.1f}"
 
 
 if __name__ == "__main__":

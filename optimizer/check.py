@@ -112,26 +112,26 @@ def check_portfolio(
     chosen = np.flatnonzero(x > 0)
     last_spend = _last_spend_year(cost_by_year, first_year)
     pool_names = [p.name for p in scenario.funding]
+    pool_sek = shares[:, chosen] * total_cost[chosen]
+    columns = {
+        "id": table["id"].astype(str).to_numpy()[chosen].tolist(),
+        "name": table["name"].astype(str).to_numpy()[chosen].tolist(),
+        "sector": table["sector"].astype(str).to_numpy()[chosen].tolist(),
+        "district": table["district"].to_numpy(dtype=object)[chosen].tolist(),
+        "fraction": x[chosen].tolist(),
+        "cost_sek": amounts["cost"][chosen].tolist(),
+        "municipal_cost_sek": amounts["municipal_cost"][chosen].tolist(),
+        "abatement_t": amounts["abatement"][chosen].tolist(),
+        "start_year": starts[chosen].tolist(),
+        "operating_from": (last_spend[chosen] + 1).tolist(),
+    }
     selected = [
         Selection(
-            id=str(table["id"].iat[i]),
-            name=str(table["name"].iat[i]),
-            sector=str(table["sector"].iat[i]),
-            district=table["district"].iat[i],
-            fraction=float(x[i]),
-            cost_sek=float(amounts["cost"][i]),
-            municipal_cost_sek=float(amounts["municipal_cost"][i]),
-            abatement_t=float(amounts["abatement"][i]),
-            start_year=int(starts[i]),
-            operating_from=int(last_spend[i]) + 1,
-            pool_sek={
-                name: float(shares[p, i] * total_cost[i])
-                for p, name in enumerate(pool_names)
-                if shares[p, i] > 0
-            },
+            **{key: values[k] for key, values in columns.items()},
+            pool_sek={name: float(pool_sek[p, k]) for p, name in enumerate(pool_names) if pool_sek[p, k] > 0},
             co_benefits={c: float(amounts[c][i]) for c in benefits},
         )
-        for i in chosen
+        for k, i in enumerate(chosen)
     ]
     return CheckReport(
         fractions=x,
@@ -346,16 +346,13 @@ def _spend_plan(
     frames = {"cost_sek": funded, "grant_sek": grants, "pool_sek": pools, "municipal_sek": municipal}
     long = pd.DataFrame({k: f.iloc[chosen].stack() for k, f in frames.items()})
     long = long[long["cost_sek"] > 0]
+    position = long.index.get_level_values(0).to_numpy(dtype=int)
+    names = ids.to_numpy(dtype=object)[position].tolist()
+    years = long.index.get_level_values(1).to_numpy(dtype=int).tolist()
+    amounts = {k: long[k].to_numpy(dtype=float).tolist() for k in frames}
     return [
-        SpendLine(
-            id=str(ids.iat[int(i)]),
-            year=int(year),
-            cost_sek=float(row.cost_sek),
-            grant_sek=float(row.grant_sek),
-            pool_sek=float(row.pool_sek),
-            municipal_sek=float(row.municipal_sek),
-        )
-        for (i, year), row in zip(long.index, long.itertuples(index=False), strict=True)
+        SpendLine(id=names[k], year=years[k], **{key: values[k] for key, values in amounts.items()})
+        for k in range(len(names))
     ]
 
 

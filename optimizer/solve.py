@@ -63,8 +63,8 @@ def solve(
     if overrides:
         scenario = Scenario.model_validate({**scenario.model_dump(), **overrides})
     check_fits(projects, scenario)
-    backend = get_backend(scenario.solver)
     model = build_model(projects, scenario)
+    backend = get_backend(scenario.solver, columns=model.shape[1])
     return solve_model(projects, scenario, model, backend, started=started)
 
 

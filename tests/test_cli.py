@@ -151,7 +151,7 @@ def test_no_solution_exit_4_and_error_exit_1(
         def solve(self, model, **_: object) -> Outcome:
             return outcome
 
-    monkeypatch.setattr(importlib.import_module("optimizer.solve"), "get_backend", lambda name: Fixed())
+    monkeypatch.setattr(importlib.import_module("optimizer.solve"), "get_backend", lambda name, **_: Fixed())
     assert (
         cli.main(["solve", "--projects", str(PROJECTS), "--scenario", str(EQUITY), "--format", "json"])
         == code
@@ -172,6 +172,8 @@ def test_feasible_portfolio_exits_0(
             x = np.asarray(model.col_lower, dtype=float)  # only the mandatory projects
             return Outcome(Stop.LIMIT, x, float(model.objective @ x), None, "Time limit reached")
 
-    monkeypatch.setattr(importlib.import_module("optimizer.solve"), "get_backend", lambda name: Nothing())
+    monkeypatch.setattr(
+        importlib.import_module("optimizer.solve"), "get_backend", lambda name, **_: Nothing()
+    )
     assert cli.main(["solve", "--projects", str(PROJECTS), "--scenario", str(BASE), "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["status"] == "feasible"

@@ -120,9 +120,15 @@ def test_parse_rejects_truncated_and_trailing_data() -> None:
     assert len(orlib.parse("1\n2 1 0\n5 6\n1 2\n3")) == 1
 
 
-def test_missing_chu_beasley_file_is_reported() -> None:
+def test_missing_chu_beasley_file_is_reported(tmp_path) -> None:
     with pytest.raises(FileNotFoundError, match="mknapcb2.txt"):
-        orlib.chu_beasley("mknapcb2.txt")
+        orlib.chu_beasley("mknapcb2.txt", directory=tmp_path)
+
+
+def test_all_nine_chu_beasley_files_are_kept_and_match_the_table() -> None:
+    instances = [i for file in orlib.CHU_BEASLEY_FILES for i in orlib.chu_beasley(file)]
+    assert len(instances) == 270 == len(orlib.chu_beasley_table())
+    assert {(i.m, i.n) for i in instances} == {(m, n) for m in (5, 10, 30) for n in (100, 250, 500)}
 
 
 # --------------------------------------------------------------------------------------------

@@ -9,17 +9,21 @@ from __future__ import annotations
 
 import itertools
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from random import Random
+from unittest.mock import patch
 
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from strategies import Instance, instances
 
 from models import ProjectList, Result, Scenario, Status
 from optimizer import InputError, read_projects, solve
+from optimizer.backends import core
 from optimizer.check import check_portfolio
-from strategies import Instance, instances
 
 COMMON = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large]}
 SCALE = float(os.environ.get("PROPERTY_EXAMPLES_SCALE", "1"))
@@ -97,7 +101,9 @@ def plainly_possible(projects: ProjectList, scenario: Scenario, portfolios: np.n
 def assert_sound(result: Result, projects: ProjectList, scenario: Scenario) -> None:
     """A result the optimiser may give: no error, and a returned portfolio that passes the checker."""
     assert result.status in (Status.OPTIMAL, Status.INFEASIBLE), (
-        result.status, result.message, result.violations
+        result.status,
+        result.message,
+        result.violations,
     )
     assert result.violations == []
     if result.status is Status.INFEASIBLE:
@@ -123,9 +129,16 @@ def with_rows(instance: Instance, rows: list[dict]) -> Instance:
 # Regression examples (found by hypothesis or written to pin a corner down)
 # ------------------------------------------------------------------------------------------
 
+
 def row(pid: str, **columns: object) -> dict:
-    base = {"id": pid, "name": f"Project {pid}", "sector": "energy", "district": None,
-            "abatement_t_per_year": 1, "lifetime_years": 1}
+    base = {
+        "id": pid,
+        "name": f"Project {pid}",
+        "sector": "energy",
+        "district": None,
+        "abatement_t_per_year": 1,
+        "lifetime_years": 1,
+    }
     return {**base, **columns}
 
 
@@ -135,8 +148,9 @@ EXAMPLES: list[Instance] = [
     # 3 years (2028-2030) x 3 t, B (no year: spends in 2026) 4 years x 2 t. Optimum 17 t.
     Instance(
         [
-            row("A", cost_sek_2026=0, cost_sek_2027=10, grant_sek=10,
-                abatement_t_per_year=3, lifetime_years=5),
+            row(
+                "A", cost_sek_2026=0, cost_sek_2027=10, grant_sek=10, abatement_t_per_year=3, lifetime_years=5
+            ),
             row("B", cost_sek=4, abatement_t_per_year=2, lifetime_years=10, requires="A"),
         ],
         {"budget_sek": {"2027": 0, "2026": 4}, "objective": {"cumulative_to": 2030}, "mip_gap": 0},
@@ -148,9 +162,19 @@ EXAMPLES: list[Instance] = [
             row("A", cost_sek=1, district="N", sector="energy"),
             row("B", cost_sek=1, district="S", sector="transport"),
         ],
-        {"budget_sek": 10, "mip_gap": 0, "constraints": [
-            {"name": "energy everywhere", "where": {"sector": ["energy"]}, "for_each": "district",
-             "measure": "count", "min": 1}]},
+        {
+            "budget_sek": 10,
+            "mip_gap": 0,
+            "constraints": [
+                {
+                    "name": "energy everywhere",
+                    "where": {"sector": ["energy"]},
+                    "for_each": "district",
+                    "measure": "count",
+                    "min": 1,
+                }
+            ],
+        },
     ),
     # Exact ties on a share: {A, B} and {A, C} put exactly 50 % and 67 % of the money in N; 6 t.
     Instance(
@@ -159,8 +183,14 @@ EXAMPLES: list[Instance] = [
             row("B", cost_sek=2, district="S", abatement_t_per_year=5),
             row("C", cost_sek=1, district="S", abatement_t_per_year=5),
         ],
-        {"budget_sek": 5, "objective": "annual", "mip_gap": 0, "constraints": [
-            {"name": "north", "where": {"district": ["N"]}, "measure": "cost", "min_share": 0.5}]},
+        {
+            "budget_sek": 5,
+            "objective": "annual",
+            "mip_gap": 0,
+            "constraints": [
+                {"name": "north", "where": {"district": ["N"]}, "measure": "cost", "min_share": 0.5}
+            ],
+        },
     ),
 ]
 
@@ -223,6 +253,36 @@ def test_highs_matches_exhaustive_search(instance: Instance) -> None:
 @given(instances(divisible="never"))
 def test_cbc_matches_exhaustive_search(instance: Instance) -> None:
     check_matches_exhaustive_search(instance, "cbc")
+
+
+@contextmanager
+def core_problem_always() -> Iterator[None]:
+    """HiGHS through the core-problem backend at any size, with a first core of a single column, so
+    that the certification and the growing of the core are exercised on small cases."""
+    with patch.object(core, "MIN_COLUMNS", 0), patch.object(core, "FIRST_CORE", 1):
+        yield
+
+
+@with_examples()
+@settings(max_examples=examples(60), **COMMON)
+@given(instances(divisible="never"))
+def test_core_problem_matches_exhaustive_search(instance: Instance) -> None:
+    with core_problem_always():
+        check_matches_exhaustive_search(instance, "highs")
+
+
+@settings(max_examples=examples(40), **COMMON)
+@given(instances(divisible="some"))
+def test_core_problem_portfolio_passes_the_check_and_its_bound_holds(instance: Instance) -> None:
+    projects, scenario = load(instance)
+    with core_problem_always():
+        result = solve(projects, scenario, solver="highs")
+    plain = solve(projects, scenario, solver="highs")
+    assert result.status is plain.status
+    assert_sound(result, projects, scenario)
+    if result.has_portfolio:
+        assert result.objective_value_t == pytest.approx(plain.objective_value_t, rel=1e-6, abs=1e-6)
+        assert result.best_bound_t >= plain.objective_value_t - tolerance(plain.objective_value_t)
 
 
 # ------------------------------------------------------------------------------------------
@@ -378,10 +438,16 @@ def test_a_rule_named_like_a_for_each_group_is_rejected() -> None:
     """A rule "r[N]" beside the group "r[N]" that the for_each rule "r" makes would be indistinguishable
     in results and explanations (hypothesis found it), so the scenario is refused with a clear message."""
     rows = [row("A", cost_sek=1, district="N"), row("B", cost_sek=1, district="S")]
-    scenario = Scenario.model_validate({"budget_sek": 10, "mip_gap": 0, "constraints": [
-        {"name": "r", "for_each": "district", "measure": "count", "max": 5},
-        {"name": "r[N]", "measure": "count", "min": 3},
-    ]})
+    scenario = Scenario.model_validate(
+        {
+            "budget_sek": 10,
+            "mip_gap": 0,
+            "constraints": [
+                {"name": "r", "for_each": "district", "measure": "count", "max": 5},
+                {"name": "r[N]", "measure": "count", "min": 3},
+            ],
+        }
+    )
     with pytest.raises(InputError) as raised:
         solve(read_projects(rows), scenario)
     assert [p.message for p in raised.value.problems] == [

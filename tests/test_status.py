@@ -86,7 +86,7 @@ class FakeBackend(Backend):
 
 
 def solve_with(backend: Backend, monkeypatch: pytest.MonkeyPatch, **scenario: object):
-    monkeypatch.setattr(solve_module, "get_backend", lambda name: backend)
+    monkeypatch.setattr(solve_module, "get_backend", lambda name, **_: backend)
     return solve(
         read_projects(ROWS), Scenario.model_validate({"budget_sek": 100, "objective": "annual", **scenario})
     )

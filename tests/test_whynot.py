@@ -266,8 +266,9 @@ def test_the_one_milp_threshold_agrees_with_bisection(instance) -> None:
     for pid, value in exact.items():
         if value is None or bisected[pid] is None:
             assert value is None and bisected[pid] is None
-        else:  # bisection stops within 1e-4 below; both accept entry within 1e-6 of the optimum
-            assert value * (1 - 2 * RELATIVE_TOLERANCE) <= bisected[pid] <= value * (1 + 1e-5)
+        else:  # bisection stops within 1e-4; both accept entry within 1e-6 of the optimum objective,
+            # which can move a small project's threshold cost by more than 1e-6 of its cost
+            assert value * (1 - 2 * RELATIVE_TOLERANCE) <= bisected[pid] <= value * (1 + RELATIVE_TOLERANCE)
 
 
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -8,8 +8,9 @@ objective "annual" and lifetime 1 the optimiser's objective is exactly the knaps
 Data (see `orlib/README.md` for the source and its caveats):
 
 - `petersen()`: Petersen's 7 R&D project-selection problems (OR-Library `mknap1`), proven optima.
-- `chu_beasley("mknapcb1.txt")`: 30 Chu–Beasley problems per file, with the best value known in
-  1998 (a lower bound, not always optimal) and the LP-relaxation value (an upper bound).
+- `chu_beasley("mknapcb1.txt")`: 30 Chu–Beasley problems per file (`CHU_BEASLEY_FILES`: all nine,
+  270 problems), with the best value known in 1998 (a lower bound, not always optimal) and the
+  LP-relaxation value (an upper bound).
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ DATA_DIR = Path(__file__).resolve().parent / "orlib"
 #: Calendar year of knapsack row 0; row i is the budget year FIRST_YEAR + i.
 FIRST_YEAR = 2001
 SECTOR = "knapsack"
+#: The nine Chu–Beasley files: m = 5, 10, 30 constraints by n = 100, 250, 500 items.
+CHU_BEASLEY_FILES = tuple(f"mknapcb{k}.txt" for k in range(1, 10))
 
 
 @dataclass(frozen=True, eq=False)
@@ -147,15 +150,14 @@ def chu_beasley(file: str, directory: Path | str | None = None) -> list[Knapsack
 
     Named `m.n-kk` as in the OR-Library tables (`5.100-00` ...); `best_known` is the 1998 GA value
     (a lower bound) and `lp_bound` the LP-relaxation value (an upper bound), both from
-    `best_known_values.csv`. `directory` may point at a folder holding more of the nine files;
-    the tables are always read from this package's copy.
+    `best_known_values.csv`. `directory` may point at another folder holding the files; the
+    tables are always read from this package's copy.
     """
     file = file if file.endswith(".txt") else f"{file}.txt"
     folder = Path(directory) if directory is not None else DATA_DIR
     path = folder / file
     if not path.is_file():
-        raise FileNotFoundError(f"{path} not found (only mknapcb1.txt and mknapcb4.txt are kept in "
-                                f"{DATA_DIR})")
+        raise FileNotFoundError(f"{path} not found ({DATA_DIR} holds mknapcb1.txt .. mknapcb9.txt)")
     table = chu_beasley_table()
     rows = table[table["file"] == file]
     problems = parse(path.read_text())

@@ -5,11 +5,15 @@ from __future__ import annotations
 from optimizer.backends.base import Backend, Incumbents, Outcome, Stop
 
 
-def get_backend(name: str) -> Backend:
-    """The backend called `name` ("highs" or "cbc")."""
+def get_backend(name: str, *, columns: int | None = None) -> Backend:
+    """The backend called `name` ("highs" or "cbc"). Given the model's number of `columns`, HiGHS is
+    used through a core problem from `core.MIN_COLUMNS` columns on (national-scale lists)."""
     if name == "highs":
+        from optimizer.backends import core
         from optimizer.backends.highs import HighsBackend
 
+        if columns is not None and columns >= core.MIN_COLUMNS:
+            return core.CoreHighsBackend(first_core=core.FIRST_CORE)
         return HighsBackend()
     if name == "cbc":
         from optimizer.backends.cbc import CbcBackend

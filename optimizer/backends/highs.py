@@ -132,12 +132,19 @@ class HighsBackend(Backend):
 
 
 def run_highs(
-    highs: highspy.Highs, is_mip: bool, *, time_limit_s: float | None, mip_gap: float, cancel: threading.Event
+    highs: highspy.Highs,
+    is_mip: bool,
+    *,
+    time_limit_s: float | None,
+    mip_gap: float,
+    cancel: threading.Event,
+    mip_abs_gap: float = 0.0,
 ) -> Outcome:
     """Run a HiGHS instance that holds a model (callbacks already registered) and read how it stopped.
 
     Options are set on every call, so that an instance can be solved again after a change."""
     highs.setOptionValue("mip_rel_gap", mip_gap)
+    highs.setOptionValue("mip_abs_gap", max(mip_abs_gap, 1e-6))
     highs.setOptionValue("time_limit", float("inf") if time_limit_s is None else max(time_limit_s, 0.01))
     highs.HandleUserInterrupt = True
     highs.startSolve()
