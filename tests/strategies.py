@@ -41,6 +41,9 @@ class Instance:
     def __repr__(self) -> str:  # printed by hypothesis on failure: make it paste-able
         return f"Instance(rows={self.rows!r},\n    scenario={self.scenario!r})"
 
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:  # hypothesis's printer asks for this
+        printer.text(repr(self))
+
 
 def rarely(draw: st.DrawFn, one_in: int) -> bool:
     """True about once in `one_in` draws (not at the ends of the range, which hypothesis favours)."""
@@ -178,8 +181,14 @@ def instances(
         else:
             last = max(unscheduled_year if y is None else y for y in cost)
             abatement = annual * min(max(cumulative_to - last, 0), lifetime)
-        amounts.append({"cost": total * unit, "municipal_cost": (total - grant) * unit,
-                        "abatement": abatement, "count": 1})
+        amounts.append(
+            {
+                "cost": total * unit,
+                "municipal_cost": (total - grant) * unit,
+                "abatement": abatement,
+                "count": 1,
+            }
+        )
     rules = []
     for k in range(draw(st.integers(0, 3))):
         rules.append(draw(_rules(f"rule{k}", rows, amounts, select_by_divisible)))
@@ -213,8 +222,9 @@ def _rules(
     if rarely(draw, 3):
         rule["for_each"] = draw(st.sampled_from(each))
     kinds = draw(
-        st.lists(st.sampled_from(["min_share", "max_share", "min", "max"]), min_size=1, max_size=2,
-                 unique=True)
+        st.lists(
+            st.sampled_from(["min_share", "max_share", "min", "max"]), min_size=1, max_size=2, unique=True
+        )
     )
     if "min_share" in kinds or "max_share" in kinds:
         low, high = sorted(draw(st.lists(st.sampled_from(SHARES), min_size=2, max_size=2)))

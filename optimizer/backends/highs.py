@@ -106,6 +106,12 @@ def to_highs_lp(model: MilpModel) -> highspy.HighsLp:
     return lp
 
 
+PRESOLVE_FROM_COLUMNS = 600
+"""Up to this many columns HiGHS runs without presolve: on municipal lists of 50–500 projects with
+every rule kind it then solves 1.5–2.7× faster (presolve costs more than it saves); on a hard
+national list of 1,000 it is needed (12.9 s with it against no proof in 25 s without)."""
+
+
 class HighsBackend(Backend):
     name = "highs"
 
@@ -123,6 +129,8 @@ class HighsBackend(Backend):
     ) -> Outcome:
         highs = new_highs()
         highs.passModel(to_highs_lp(model))
+        if model.shape[1] <= PRESOLVE_FROM_COLUMNS:
+            highs.setOptionValue("presolve", "off")
         is_mip = bool(model.integer.any())
         if is_mip:
             highs.cbMipImprovingSolution += lambda event: incumbents.offer(
