@@ -204,3 +204,15 @@ def test_an_empty_portfolio_is_a_valid_answer(solver: str) -> None:
     assert chosen == {}
     assert result.objective_value_t == 0
     assert result.sek_per_t is None
+
+
+def test_a_project_that_adds_nothing_is_left_out_unless_another_needs_it(solver: str) -> None:
+    # A counts nothing towards 2030 but B, which does, requires it; C counts nothing and is not needed.
+    rows = [
+        {**project("A", 10, 10), "lifetime_years": 20, "year": 2030},
+        {**project("B", 10, 5), "lifetime_years": 20, "year": 2026, "requires": "A"},
+        {**project("C", 10, 10), "lifetime_years": 20, "year": 2030},
+    ]
+    result, chosen = run(rows, solver, budget_sek=30, objective={"cumulative_to": 2030})
+    assert chosen == {"A": 1.0, "B": 1.0}
+    assert result.objective_value_t == pytest.approx(5 * 4)
