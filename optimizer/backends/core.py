@@ -4,15 +4,17 @@ Few budget and rule rows over many projects is a structure a general MILP solver
 the LP relaxation has at most one fractional project per coupling row, and most projects are either
 clearly worth funding or clearly not. This backend
 
-1. solves the LP relaxation of the whole model (HiGHS, dual simplex);
+1. solves the LP relaxation (HiGHS interior point without crossover or presolve; by sifting over
+   columns when the budgets need few of them);
 2. turns its row duals y into a certified upper bound by weak (Lagrangian) duality,
    max_x (c − Aᵀy)·x over the column bounds + Σ y·(row bound) — valid for any y of the right sign,
    so it does not rely on the LP's accuracy — and into reduced costs d = c − Aᵀy;
 3. solves the MILP on a *core*: the projects whose reduced cost is nearest zero, and the continuous
    ones (every other project fixed where the bound puts it: funded if d_j > 0, not if
    d_j < 0), warm-started and held to the time that is left;
-4. certifies the result for the whole list: a project outside the core could only change a better
-   portfolio by giving up at least |d_j| of the bound, so the global bound is
+4. certifies the result for the whole list: the bound is separable over columns, so a portfolio that
+   moves any column outside the core off its fixed value is worth at most the bound − |d_j|, and
+   the global bound is
    min(Lagrangian bound, max(core MILP bound, Lagrangian bound − min over non-core |d_j|)),
    and the core is doubled while that gap is above the requested one and time remains.
 
