@@ -40,8 +40,10 @@ log = logging.getLogger(__name__)
 
 MIN_COLUMNS = 5_000
 """From this many columns on, `get_backend("highs")` solves through a core problem."""
-FIRST_CORE = 4_000
-"""Columns in the first core (at least; all with positive reduced cost or fractional LP value join)."""
+FIRST_CORE = 500
+"""Columns in the first core (plus every continuous one); it doubles while the gap is open. Measured on
+national lists: 500 certifies 1e-4 at once from 5,000 to 1,000,000 projects and solves 3–7x faster
+than a first core of 4,000 (10,000 projects: 0.36 s against 2.79 s; 100,000: 2.7 s against 6.1 s)."""
 LP_SHARE = 0.6
 """At most this share of the time limit goes to the LP relaxation."""
 SIFTING_START = 20_000
