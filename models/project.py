@@ -167,6 +167,25 @@ class ProjectList:
         order = np.argsort(project, kind="stable")
         return project[order], year[order], amount[order]
 
+    def requirement_pairs(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every (project, project it requires) pair as positions in the list; -1 for an id not in it."""
+        pairs = self.table["requires"].explode().dropna()
+        dependent = pairs.index.to_numpy(dtype=int)
+        return dependent, pd.Index(self.ids).get_indexer(pairs.to_numpy(dtype=object))
+
+    def with_requirements(self, chosen: np.ndarray) -> np.ndarray:
+        """The chosen projects and everything they require, directly or through others."""
+        dependent, required = self.requirement_pairs()
+        known = required >= 0
+        dependent, required = dependent[known], required[known]
+        closure = np.asarray(chosen, dtype=bool).copy()
+        while True:
+            grown = closure.copy()
+            grown[required[closure[dependent]]] = True
+            if (grown == closure).all():
+                return closure
+            closure = grown
+
     def rule_columns(self) -> tuple[str, ...]:
         """Columns a scenario rule may select projects by."""
         core = ("id", "name", "sector", "district", "exclusive_group", "mandatory", "divisible")

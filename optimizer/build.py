@@ -99,17 +99,22 @@ class ColumnLayout:
     def pool_columns(self) -> np.ndarray:
         return self.n_projects + len(self.start_project) + np.arange(len(self.pool))
 
+    def best_start_columns(self, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Per phased project, the start-year column with the largest of `values` (one per start-year
+        column): (projects, their chosen positions among the start-year columns)."""
+        order = np.lexsort((-np.asarray(values), self.start_project))
+        first = np.unique(self.start_project[order], return_index=True)[1]
+        chosen = order[first]
+        return self.start_project[chosen], chosen
+
     def decode(self, solution: np.ndarray) -> Decision:
         """The portfolio a solution vector describes."""
         solution = np.asarray(solution, dtype=float)
         fractions = solution[: self.n_projects]
         start_years = self.planned_start.copy()
         if len(self.start_project):
-            taken = solution[self.start_columns]
-            order = np.lexsort((-taken, self.start_project))  # per project, the start taken most first
-            first = np.unique(self.start_project[order], return_index=True)[1]
-            chosen = order[first]
-            start_years[self.start_project[chosen]] = self.start_year[chosen]
+            phased, chosen = self.best_start_columns(solution[self.start_columns])
+            start_years[phased] = self.start_year[chosen]
         shares = np.zeros((len(self.pool_names), self.n_projects))
         np.add.at(shares, (self.pool, self.pool_project), solution[self.pool_columns])
         return Decision(fractions=fractions, start_years=start_years, pool_shares=np.clip(shares, 0.0, None))
@@ -547,12 +552,10 @@ def _requires_block(projects: ProjectList, layout: ColumnLayout) -> sp.csr_array
     """x_dependent − x_required ≤ 0 for every (project, required project) pair; and where either is
     phased, the dependent does not start before the project it requires: for each start year s of the
     dependent, z_dependent,s − Σ_{s' ≤ s} z_required,s' ≤ 0 (no big-M; a fixed start is its project column)."""
-    pairs = projects.table["requires"].explode().dropna()
-    if pairs.empty:
+    dependent, required = projects.requirement_pairs()
+    if not len(dependent):
         return None
-    dependent = pairs.index.to_numpy(dtype=int)
-    required = pd.Index(projects.ids).get_indexer(pairs.to_numpy(dtype=object))
-    rows = np.arange(len(pairs))
+    rows = np.arange(len(dependent))
     data = np.concatenate([np.ones(len(rows)), -np.ones(len(rows))])
     coords = (np.concatenate([rows, rows]), np.concatenate([dependent, required]))
     funding = sp.coo_array((data, coords), shape=(len(rows), layout.n_columns))

@@ -97,7 +97,7 @@ def check_portfolio(
     _check_target(scenario, float(tonnes @ x), violations)
 
     _check_forced(table, scenario, ids, x, violations)
-    _check_requires(table, ids, x, starts, violations)
+    _check_requires(projects, ids, x, starts, violations)
     _check_alternatives(table, x, violations)
     budget = _check_budgets(scenario, funded, grants_by_year, pools_by_year, municipal_by_year, violations)
     amounts = {
@@ -375,13 +375,11 @@ def _check_forced(
 
 
 def _check_requires(
-    table: pd.DataFrame, ids: pd.Series, x: np.ndarray, starts: np.ndarray, violations: list[str]
+    projects: ProjectList, ids: pd.Series, x: np.ndarray, starts: np.ndarray, violations: list[str]
 ) -> None:
     """A funded project's required projects are funded at least as much and, where either is phased,
     start no later."""
-    pairs = table["requires"].explode().dropna()
-    dependent = pairs.index.to_numpy(dtype=int)
-    required = pd.Index(ids).get_indexer(pairs.to_numpy(dtype=object))
+    dependent, required = projects.requirement_pairs()
     for d in dependent[required < 0]:
         violations.append(f"project {ids.iat[d]} requires a project that is not in the list")
     known = required >= 0
@@ -391,7 +389,7 @@ def _check_requires(
             f"project {ids.iat[d]} is funded at {x[d]:.6g} but requires {ids.iat[r]}, funded at {x[r]:.6g}"
         )
     # Timing is the optimiser's choice only where a phased project is involved; fixed plans stand as listed.
-    phased = table["earliest_start"].notna().to_numpy() | table["latest_start"].notna().to_numpy()
+    phased = projects.phased
     timed = known & (phased[dependent] | phased[np.where(known, required, 0)])
     early = timed & (x[dependent] > 0) & (starts[dependent] < np.where(known, starts[required], 0))
     for d, r in zip(dependent[early], required[early], strict=True):

@@ -13,7 +13,6 @@ import threading
 import time
 
 import numpy as np
-import pandas as pd
 
 from models import Conflict, ProjectList, Scenario
 from optimizer.backends import Backend, Incumbents, Stop
@@ -154,7 +153,7 @@ def _describe_budget(
         if group in active:
             forced |= model.forced[group]
     if "requires" in active:
-        forced = _with_requirements(forced, projects)
+        forced = projects.with_requirements(forced)
     forced &= ~projects.phased  # a phased project's spending could move to another year
     label = "the budget" if name == "budget" else f"the {name.split()[1]} budget"
     text = f"{label} of {_msek(limit)}"
@@ -170,20 +169,6 @@ def _describe_pool(name: str, scenario: Scenario) -> str:
     else:
         capacity = _msek(pool.capacity_sek)
     return f"the capacity of funding pool '{pool.name}' ({capacity}, at most {pool.max_share:.0%} of a project's cost)"
-
-
-def _with_requirements(forced: np.ndarray, projects: ProjectList) -> np.ndarray:
-    """The forced projects and everything they require, directly or through others."""
-    pairs = projects.table["requires"].explode().dropna()
-    dependent = pairs.index.to_numpy(dtype=int)
-    required = pd.Index(projects.ids).get_indexer(pairs.to_numpy(dtype=object))
-    closure = forced.copy()
-    while True:
-        grown = closure.copy()
-        grown[required[closure[dependent]]] = True
-        if (grown == closure).all():
-            return closure
-        closure = grown
 
 
 def _describe_rule(name: str, projects: ProjectList, scenario: Scenario) -> str:

@@ -148,16 +148,7 @@ def _leave_out_what_adds_nothing(
     per_project = column_value[:n].copy()
     np.add.at(per_project, layout.start_project, column_value[layout.start_columns])
     idle = (report.fractions > 0) & (per_project <= 1e-12) & (model.col_lower[:n] < 1)
-    pairs = projects.table["requires"].explode().dropna()
-    dependent = pairs.index.to_numpy(dtype=int)
-    required = pd.Index(projects.ids).get_indexer(pairs.to_numpy(dtype=object))
-    known = required >= 0
-    while True:  # what a project that stays requires stays too, down the chain
-        stays = (report.fractions > 0) & ~idle
-        protected = required[known & stays[dependent]]
-        if not idle[protected].any():
-            break
-        idle[protected] = False
+    idle &= ~projects.with_requirements((report.fractions > 0) & ~idle)  # what staying projects need stays
     if not idle.any():
         return report
     trimmed = np.array(solution, dtype=float)

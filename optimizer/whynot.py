@@ -469,9 +469,7 @@ def _threshold(
 ) -> tuple[float | None, str]:
     base = build_model(projects, scenario)  # reused for every probe at the project's own cost
     # Without the project its cost does not matter: one solve with it left out.
-    upper = base.col_upper.copy()
-    upper[index] = 0.0
-    stop, left_out, _ = _milp_optimum(backend, dataclasses.replace(base, col_upper=upper), limits)
+    stop, left_out, _ = _milp_optimum(backend, _with_bounds(base, index, upper=0.0), limits)
     if stop is not Stop.OPTIMAL:
         raise _Undecided(stop.value)
 
@@ -481,9 +479,7 @@ def _threshold(
             if at_cost == cost
             else build_model(scaled_project(projects, index, at_cost / cost), scenario)
         )
-        lower = model.col_lower.copy()
-        lower[index] = 1.0
-        stop, forced_in, _ = _milp_optimum(backend, dataclasses.replace(model, col_lower=lower), limits)
+        stop, forced_in, _ = _milp_optimum(backend, _with_bounds(model, index, lower=1.0), limits)
         if stop is Stop.INFEASIBLE:
             return False
         if stop is not Stop.OPTIMAL:
@@ -587,10 +583,8 @@ def _best_start_columns(layout: ColumnLayout, col_dual: np.ndarray) -> np.ndarra
     start year with the best reduced cost."""
     column = np.arange(layout.n_projects)
     if len(layout.start_project):
-        columns = layout.start_columns
-        order = np.lexsort((-col_dual[columns], layout.start_project))
-        first = np.unique(layout.start_project[order], return_index=True)[1]
-        column[layout.start_project[order[first]]] = columns[order[first]]
+        phased, chosen = layout.best_start_columns(col_dual[layout.start_columns])
+        column[phased] = layout.start_columns[chosen]
     return column
 
 

@@ -135,14 +135,7 @@ class CoreHighsBackend(Backend):
         shift = model.matrix @ fixed
         offset = float(model.objective @ fixed)
         sub = dataclasses.replace(
-            model,
-            objective=model.objective[columns],
-            matrix=sp.csr_array(model.matrix[:, columns]),
-            row_lower=model.row_lower - shift,
-            row_upper=model.row_upper - shift,
-            col_lower=model.col_lower[columns],
-            col_upper=model.col_upper[columns],
-            integer=model.integer[columns],
+            _restricted(model, columns), row_lower=model.row_lower - shift, row_upper=model.row_upper - shift
         )
 
         def full(x: np.ndarray) -> np.ndarray:
