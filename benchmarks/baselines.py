@@ -18,10 +18,11 @@ from dataclasses import dataclass
 import numpy as np
 import pulp
 import scipy
-from scipy.optimize import Bounds, LinearConstraint, milp
+from scipy.optimize import Bounds, LinearConstraint, OptimizeResult, milp
 
 from models import ProjectList, Scenario
 from optimizer.build import (
+    MilpModel,
     budget_years,
     build_model,
     expand_rules,
@@ -147,18 +148,9 @@ def pulp_cbc(projects: ProjectList, scenario: Scenario, time_limit_s: float) -> 
 
 def scipy_milp(projects: ProjectList, scenario: Scenario, time_limit_s: float) -> BaselineRun:
     """`scipy.optimize.milp` on the optimiser's own matrices: the same model, a plain driver."""
-    started = time.perf_counter()
-    check_fits(projects, scenario)
-    model = build_model(projects, scenario)
-    built = time.perf_counter()
-    result = milp(
-        -model.objective,
-        constraints=LinearConstraint(model.matrix, model.row_lower, model.row_upper),
-        integrality=model.integer.astype(int),
-        bounds=Bounds(model.col_lower, model.col_upper),
-        options={"time_limit": time_limit_s, "mip_rel_gap": scenario.mip_gap, "disp": False},
+    model, result, built_s, solved_s = _scipy_on_the_model(
+        projects, scenario, time_limit_s, integer=True, mip_rel_gap=scenario.mip_gap
     )
-    solved = time.perf_counter()
     fractions = None if result.x is None else model.layout.decode(result.x).fractions
     kinds = {0: "optimal", 1: "feasible" if result.x is not None else "no_solution", 2: "infeasible"}
     bound = getattr(result, "mip_dual_bound", None)
@@ -174,8 +166,8 @@ def scipy_milp(projects: ProjectList, scenario: Scenario, time_limit_s: float) -
         fractions,
         bound=None if bound is None or not np.isfinite(bound) else -float(bound),
         gap=getattr(result, "mip_gap", None),
-        build_s=built - started,
-        solve_s=solved - built,
+        build_s=built_s,
+        solve_s=solved_s,
         shape=model.shape,
     )
 
@@ -222,18 +214,7 @@ def greedy(projects: ProjectList, scenario: Scenario) -> BaselineRun:
 
 def lp_relaxation(projects: ProjectList, scenario: Scenario, time_limit_s: float) -> BaselineRun:
     """The LP relaxation of the optimiser's model (every project divisible): an upper bound."""
-    started = time.perf_counter()
-    check_fits(projects, scenario)
-    model = build_model(projects, scenario)
-    built = time.perf_counter()
-    result = milp(
-        -model.objective,
-        constraints=LinearConstraint(model.matrix, model.row_lower, model.row_upper),
-        integrality=np.zeros(model.shape[1], dtype=int),
-        bounds=Bounds(model.col_lower, model.col_upper),
-        options={"time_limit": time_limit_s, "disp": False},
-    )
-    solved = time.perf_counter()
+    model, result, built_s, solved_s = _scipy_on_the_model(projects, scenario, time_limit_s, integer=False)
     bound = -float(result.fun) if result.status == 0 else None
     status = {0: "optimal", 2: "infeasible"}.get(result.status, "no_solution")
     return BaselineRun(
@@ -248,10 +229,29 @@ def lp_relaxation(projects: ProjectList, scenario: Scenario, time_limit_s: float
         None,
         None,
         None,
-        built - started,
-        solved - built,
+        built_s,
+        solved_s,
         *model.shape,
     )
+
+
+def _scipy_on_the_model(
+    projects: ProjectList, scenario: Scenario, time_limit_s: float, *, integer: bool, **options: float
+) -> tuple[MilpModel, OptimizeResult, float, float]:
+    """The optimiser's model (maximised) through scipy.optimize.milp, with or without integrality:
+    (model, scipy's result, build seconds, solve seconds)."""
+    started = time.perf_counter()
+    check_fits(projects, scenario)
+    model = build_model(projects, scenario)
+    built = time.perf_counter()
+    result = milp(
+        -model.objective,
+        constraints=LinearConstraint(model.matrix, model.row_lower, model.row_upper),
+        integrality=model.integer.astype(int) if integer else np.zeros(model.shape[1], dtype=int),
+        bounds=Bounds(model.col_lower, model.col_upper),
+        options={"time_limit": time_limit_s, "disp": False, **options},
+    )
+    return model, result, built - started, time.perf_counter() - built
 
 
 def _require_plain(projects: ProjectList, scenario: Scenario) -> None:
