@@ -13,9 +13,9 @@ import json
 import logging
 import math
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from rich.console import Console
 from rich.markup import escape
@@ -559,11 +559,7 @@ def _frontier_command(args: argparse.Namespace, plot_dir: Path | None = None) ->
         _report_invalid(error, args.format)
         return EXIT_INVALID_INPUT
     if args.format == "json":
-        json.dump([p.to_dict() for p in points], sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
-        for p in points:
-            if not p.has_portfolio:
-                print(f"budget {p.budget_sek:,.0f} SEK: {p.message}", file=sys.stderr)
+        _write_points_json(points, lambda p: f"budget {p.budget_sek:,.0f} SEK")
     else:
         console = Console(file=sys.stdout, width=120, highlight=False, soft_wrap=False)
         table = Table(
@@ -597,6 +593,15 @@ def _frontier_command(args: argparse.Namespace, plot_dir: Path | None = None) ->
     return EXIT_ERROR if any(p.status is Status.ERROR for p in points) else EXIT_OK
 
 
+def _write_points_json(points: Sequence, label: Callable[[Any], str]) -> None:
+    """A frontier's points as one JSON list on stdout; why a point has no portfolio on stderr."""
+    json.dump([p.to_dict() for p in points], sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+    for p in points:
+        if not p.has_portfolio:
+            print(f"{label(p)}: {p.message}", file=sys.stderr)
+
+
 def _cost_frontier_command(args: argparse.Namespace, plot_dir: Path | None) -> int:
     """`frontier --targets`: the least municipal cost per reduction target."""
     from optimizer.analysis import cost_frontier
@@ -610,11 +615,7 @@ def _cost_frontier_command(args: argparse.Namespace, plot_dir: Path | None) -> i
         _report_invalid(error, args.format)
         return EXIT_INVALID_INPUT
     if args.format == "json":
-        json.dump([p.to_dict() for p in points], sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
-        for p in points:
-            if not p.has_portfolio:
-                print(f"target {p.target_t:,.0f} t: {p.message}", file=sys.stderr)
+        _write_points_json(points, lambda p: f"target {p.target_t:,.0f} t")
     else:
         console = Console(file=sys.stdout, width=120, highlight=False, soft_wrap=False)
         table = Table(title=f"Cost frontier: {escape(scenario.name or args.scenario)}", title_justify="left")
