@@ -1,7 +1,16 @@
 """`python -m optimizer`: the command line."""
 
+import os
 import sys
 
 from optimizer.cli import main
 
-sys.exit(main())
+try:
+    code = main()
+    sys.stdout.flush()
+except BrokenPipeError:
+    # Whoever read stdout stopped early (e.g. `| head`): end quietly, as Unix tools do, not with a
+    # traceback. Python's documented recipe: point stdout at devnull so the exit flush cannot fail.
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    code = 1
+sys.exit(code)

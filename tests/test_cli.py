@@ -177,3 +177,18 @@ def test_feasible_portfolio_exits_0(
     )
     assert cli.main(["solve", "--projects", str(PROJECTS), "--scenario", str(BASE), "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["status"] == "feasible"
+
+
+def test_a_reader_that_stops_early_gets_no_traceback() -> None:
+    # As with `... --format json | head -c 100`: the pipe closes while the JSON is being written.
+    process = subprocess.Popen(
+        [sys.executable, "-m", "optimizer", "macc", "--projects", str(PROJECTS), "--scenario", str(BASE),
+         "--format", "json"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    assert process.stdout is not None and process.stderr is not None
+    assert process.stdout.read(100)
+    process.stdout.close()
+    error = process.stderr.read().decode()
+    assert process.wait(timeout=120) == 1
+    assert "Traceback" not in error and "BrokenPipeError" not in error
