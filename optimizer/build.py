@@ -39,6 +39,10 @@ class RowGroup:
     stop: int
 
 
+FRACTION_NOISE = 1e-6
+"""A project share below this in a solution is the solver's tolerance at work, read as not funded."""
+
+
 @dataclass(frozen=True, slots=True)
 class ExpandedRule:
     """A scenario rule applied to one group of projects (a `for_each` rule gives one per value)."""
@@ -111,6 +115,8 @@ class ColumnLayout:
         """The portfolio a solution vector describes."""
         solution = np.asarray(solution, dtype=float)
         fractions = solution[: self.n_projects]
+        # within the solver's feasibility tolerance a project may come back funded at 1e-7: that is nothing
+        fractions = np.where(np.abs(fractions) < FRACTION_NOISE, 0.0, fractions)
         start_years = self.planned_start.copy()
         if len(self.start_project):
             phased, chosen = self.best_start_columns(solution[self.start_columns])
@@ -179,17 +185,24 @@ def objective_coefficients(projects: ProjectList, scenario: Scenario) -> np.ndar
 
 def _tonnes(projects: ProjectList, scenario: Scenario, project: np.ndarray, shift: np.ndarray) -> np.ndarray:
     """tCO2e counted per option (a project started `shift` years after its planned start)."""
-    table = projects.table
-    annual = table["abatement_t_per_year"].to_numpy(dtype=float)[project]
-    lifetime = table["lifetime_years"].to_numpy(dtype=float)[project]
+    annual = projects.table["abatement_t_per_year"].to_numpy(dtype=float)[project]
+    return annual * years_counted(projects, scenario, project=project, shift=shift)
+
+
+def years_counted(
+    projects: ProjectList, scenario: Scenario, *, project: np.ndarray, shift: np.ndarray
+) -> np.ndarray:
+    """How many years of each option's yearly reduction the scenario's tonnes measure counts (a
+    project started `shift` years after its planned start): tonnes are linear in the yearly
+    reduction, so uncertainty studies multiply drawn reductions by this instead of rebuilding."""
+    lifetime = projects.table["lifetime_years"].to_numpy(dtype=float)[project]
     measure = scenario.tonnes_measure
     if measure == "annual":
-        return annual.copy()
+        return np.ones(len(project))
     if isinstance(measure, CumulativeObjective):
         last = projects.last_spend_year(resolve_first_year(projects, scenario))[project] + shift
-        years = np.clip(measure.cumulative_to - last, 0, lifetime)
-        return annual * years
-    return annual * lifetime
+        return np.clip(measure.cumulative_to - last, 0, lifetime).astype(float)
+    return lifetime
 
 
 def budget_years(projects: ProjectList, scenario: Scenario) -> BudgetYears:

@@ -287,7 +287,7 @@ def _check_pools(
             )
         for i in np.flatnonzero(~eligible & (shares[p] > 0)):
             violations.append(f"pool {pool.name} pays for project {ids.iat[i]}, which it cannot fund")
-        for i in np.flatnonzero(shares[p] > pool.max_share * x + 1e-7):
+        for i in np.flatnonzero(shares[p] > pool.max_share * x + RELATIVE_TOLERANCE):
             violations.append(
                 f"pool {pool.name} pays {shares[p, i]:.6g} of project {ids.iat[i]}'s cost, more than its "
                 f"max_share {pool.max_share:g} of the {x[i]:.6g} funded"
@@ -344,12 +344,12 @@ def _spend_plan(
     municipal: pd.DataFrame,
 ) -> list[SpendLine]:
     frames = {"cost_sek": funded, "grant_sek": grants, "pool_sek": pools, "municipal_sek": municipal}
-    long = pd.DataFrame({k: f.iloc[chosen].stack() for k, f in frames.items()})
-    long = long[long["cost_sek"] > 0]
-    position = long.index.get_level_values(0).to_numpy(dtype=int)
+    values = {k: f.to_numpy(dtype=float)[chosen] for k, f in frames.items()}
+    rows, cols = np.nonzero(values["cost_sek"] > 0)  # by project, then year, as the table reads
+    position = funded.index.to_numpy(dtype=int)[chosen][rows]
     names = ids.to_numpy(dtype=object)[position].tolist()
-    years = long.index.get_level_values(1).to_numpy(dtype=int).tolist()
-    amounts = {k: long[k].to_numpy(dtype=float).tolist() for k in frames}
+    years = funded.columns.to_numpy(dtype=int)[cols].tolist()
+    amounts = {k: v[rows, cols].tolist() for k, v in values.items()}
     return [
         SpendLine(id=names[k], year=years[k], **{key: values[k] for key, values in amounts.items()})
         for k in range(len(names))
@@ -383,7 +383,7 @@ def _check_requires(
     for d in dependent[required < 0]:
         violations.append(f"project {ids.iat[d]} requires a project that is not in the list")
     known = required >= 0
-    broken = known & (x[dependent] > np.where(known, x[required], 0.0) + 1e-9)
+    broken = known & (x[dependent] > np.where(known, x[required], 0.0) + RELATIVE_TOLERANCE)
     for d, r in zip(dependent[broken], required[broken], strict=True):
         violations.append(
             f"project {ids.iat[d]} is funded at {x[d]:.6g} but requires {ids.iat[r]}, funded at {x[r]:.6g}"

@@ -18,7 +18,7 @@ import scipy.sparse as sp
 from models import Result, Scenario, SolverInfo, Status, Timings
 from models.project import ProjectList
 from optimizer.backends import Backend, Incumbents, Outcome, Stop, get_backend
-from optimizer.build import MilpModel, build_model
+from optimizer.build import FRACTION_NOISE, MilpModel, build_model
 from optimizer.check import CheckReport, check_portfolio
 from optimizer.explain import explain_infeasibility
 from optimizer.pathway import emissions_pathway
@@ -122,7 +122,16 @@ def solve_model(
         or (run.outcome.stop is Stop.LIMIT and deadline is not None and solved >= deadline - 0.05),
         stop_reason=run.outcome.native_status,
     )
-    return _result(projects, scenario, run, report, conflicts, info, timings)
+    noise_t = _noise_value(model, run.outcome.x) if run.outcome.x is not None else 0.0
+    return _result(projects, scenario, run, report, conflicts, info, timings, noise_t=noise_t)
+
+
+def _noise_value(model: MilpModel, solution: np.ndarray) -> float:
+    """The objective value of the solution's entries below `FRACTION_NOISE`, which the portfolio reads
+    as 0: the solver's objective may differ from the checked one by this much."""
+    x = np.asarray(solution, dtype=float)
+    tiny = np.abs(x) < FRACTION_NOISE
+    return float(np.abs(model.objective[tiny] @ x[tiny]))
 
 
 def _check(projects: ProjectList, scenario: Scenario, model: MilpModel, solution: np.ndarray) -> CheckReport:
@@ -279,10 +288,12 @@ def _result(
     conflicts: list,
     info: SolverInfo,
     timings: Timings,
+    *,
+    noise_t: float = 0.0,
 ) -> Result:
     outcome = run.outcome
     violations = list(report.violations) if report is not None else []
-    status, message = _status(scenario, outcome, report, conflicts, violations)
+    status, message = _status(scenario, outcome, report, conflicts, violations, noise_t=noise_t)
     portfolio = report if report is not None and status in (Status.OPTIMAL, Status.FEASIBLE) else None
     objective = portfolio.objective_t if portfolio else None
     bound = None
@@ -331,7 +342,13 @@ def _result(
 
 
 def _status(
-    scenario: Scenario, outcome: Outcome, report: CheckReport | None, conflicts: list, violations: list[str]
+    scenario: Scenario,
+    outcome: Outcome,
+    report: CheckReport | None,
+    conflicts: list,
+    violations: list[str],
+    *,
+    noise_t: float = 0.0,
 ) -> tuple[Status, str]:
     """Say honestly what is known; a portfolio that fails the independent check is never returned.
 
@@ -349,7 +366,7 @@ def _status(
             Status.NO_SOLUTION,
             f"No portfolio was found within the time limit{limit} ({outcome.native_status}).",
         )
-    if outcome.objective is not None and abs(outcome.objective - report.objective_t) > 1e-6 * max(
+    if outcome.objective is not None and abs(outcome.objective - report.objective_t) > noise_t + 1e-6 * max(
         1.0, abs(report.objective_t)
     ):
         violations.append(
