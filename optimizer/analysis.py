@@ -11,6 +11,7 @@ nothing below imports it.
 from __future__ import annotations
 
 import itertools
+import logging
 import math
 import threading
 import time
@@ -30,7 +31,10 @@ from optimizer.build import (
 )
 from optimizer.errors import InputError, Problem
 from optimizer.solve import solve, solve_model
+from optimizer.sweep import Progress, run_tasks
 from optimizer.validate import check_fits, resolve_first_year
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "CostPoint",
@@ -95,6 +99,11 @@ def frontier(
     *,
     solver: str | None = None,
     time_limit_s: float | None = None,
+    executor: str | None = None,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    progress: Progress | bool | None = None,
+    cancel: threading.Event | None = None,
 ) -> list[FrontierPoint]:
     """The best portfolio for each total budget in `budgets`, returned in the order given.
 
@@ -108,6 +117,12 @@ def frontier(
     (`solver="cbc"`) every point is an independent cold `solve`. Either way every portfolio is
     checked by `optimizer.check.check_portfolio` and its status is the one `solve` would report.
 
+    With `executor` ("serial", "process" or "dask"; a `scheduler` address implies "dask") every point
+    is instead an independent cold `solve`, run through `optimizer.sweep.run_tasks` with `workers`,
+    `progress` and `cancel` as there (`SweepCancelled` when cancelled): the same points, spread over
+    processes or a cluster (where several portfolios are equally good a cold solve may return another
+    of them than the warm path would). Without one (the default) the sequential path above is taken.
+
     Raises `InputError` when a budget is not a positive finite number or the inputs do not fit.
     """
     values = _checked_budgets(budgets)
@@ -119,7 +134,15 @@ def frontier(
     check_fits(projects, base)
 
     results: dict[float, Result] = {}
-    if base.solver == "highs":
+    if executor is not None or scheduler is not None:
+        solved = run_tasks(
+            _solve_budget_point,
+            order,
+            context=(projects, base),
+            **_executor_arguments(executor, workers, scheduler, progress, cancel),
+        )
+        results = dict(zip(order, solved, strict=True))
+    elif base.solver == "highs":
         sweep = _RowSweep(projects, base, kind="budget")
         for budget in order:
             results[budget] = sweep.solve(budget)
@@ -217,12 +240,18 @@ def cost_frontier(
     *,
     solver: str | None = None,
     time_limit_s: float | None = None,
+    executor: str | None = None,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    progress: Progress | bool | None = None,
+    cancel: threading.Event | None = None,
 ) -> list[CostPoint]:
     """The least municipal cost reaching each reduction target, in the order given: the frontier read the
     other way round. Each point is `scenario` with `objective = {"min_cost_for_t": T}` (tonnes counted as
     the scenario counts them), budgets and every rule kept. With HiGHS one model is built and the targets
     are solved from the largest down, changing only the target row's bound and starting from the previous
-    portfolio (which still reaches a smaller target)."""
+    portfolio (which still reaches a smaller target). With `executor` (or `scheduler`) each target is
+    a cold `solve` run through `optimizer.sweep.run_tasks`, as in `frontier`."""
     values = _checked_budgets(targets_t, what="target")
     base = _with_target(scenario, max(values))
     overrides = {k: v for k, v in (("solver", solver), ("time_limit_s", time_limit_s)) if v is not None}
@@ -230,7 +259,15 @@ def cost_frontier(
         base = Scenario.model_validate({**base.model_dump(), **overrides})
     check_fits(projects, base)
     order = sorted(set(values), reverse=True)
-    if base.solver == "highs":
+    if executor is not None or scheduler is not None:
+        solved = run_tasks(
+            _solve_target_point,
+            order,
+            context=(projects, base),
+            **_executor_arguments(executor, workers, scheduler, progress, cancel),
+        )
+        results = dict(zip(order, solved, strict=True))
+    elif base.solver == "highs":
         sweep = _RowSweep(projects, base, kind="target")
         results = {target: sweep.solve(target) for target in order}
     else:
@@ -308,6 +345,35 @@ def _checked_budgets(values: Sequence[float], *, what: str = "budget") -> list[f
     if problems:
         raise InputError(problems)
     return checked
+
+
+def _executor_arguments(
+    executor: str | None,
+    workers: int | None,
+    scheduler: str | None,
+    progress: Progress | bool | None,
+    cancel: threading.Event | None,
+) -> dict[str, object]:
+    """`run_tasks` keywords for a frontier on an executor; a scheduler alone means Dask."""
+    return {
+        "executor": executor if executor is not None else "dask",
+        "workers": workers,
+        "scheduler": scheduler,
+        "progress": progress,
+        "cancel": cancel,
+    }
+
+
+def _solve_budget_point(context: tuple[ProjectList, Scenario], budget_sek: float) -> Result:
+    """One frontier point, cold, in a sweep worker."""
+    projects, base = context
+    return solve(projects, _with_budget(base, budget_sek))
+
+
+def _solve_target_point(context: tuple[ProjectList, Scenario], target_t: float) -> Result:
+    """One cost-frontier point, cold, in a sweep worker."""
+    projects, base = context
+    return solve(projects, _with_target(base, target_t))
 
 
 def _with_budget(scenario: Scenario, budget_sek: float) -> Scenario:
@@ -429,7 +495,24 @@ class _WarmHighs(Backend):
             columns = np.arange(len(self.start), dtype=np.int32)
             self.highs.setSolution(len(self.start), columns, self.start)
         self.incumbents = incumbents
-        return run_highs(self.highs, self.is_mip, time_limit_s=time_limit_s, mip_gap=mip_gap, cancel=cancel)
+        outcome = run_highs(
+            self.highs, self.is_mip, time_limit_s=time_limit_s, mip_gap=mip_gap, cancel=cancel
+        )
+        if outcome.x is not None and outcome.objective is not None:
+            value = float(model.objective @ outcome.x)
+            if abs(value - outcome.objective) > 1e-6 * max(1.0, abs(outcome.objective)):
+                # seen with HiGHS 1.16: a warm re-solve reporting the new optimum with the old start as its
+                # solution; the instance is not trusted again and this point is solved cold
+                log.warning(
+                    "warm re-solve returned a solution worth %g for an objective of %g; solving cold",
+                    value,
+                    outcome.objective,
+                )
+                self.broken = True
+                return self.cold.solve(
+                    model, time_limit_s=time_limit_s, mip_gap=mip_gap, incumbents=incumbents, cancel=cancel
+                )
+        return outcome
 
     def after(self, result: Result, projects: ProjectList) -> None:
         """Keep the checked portfolio as the next start; stop reusing an instance that overran."""

@@ -192,7 +192,9 @@ def test_where_the_lp_decides_removing_a_rule_with_slack_changes_nothing(instanc
     slack = {r.name for r in result.rules if not r.binding}
     for price in rule_prices(projects, scenario, result):
         if price.name in slack:
-            assert price.objective_without_rule_t == pytest.approx(result.objective_value_t, rel=1e-6, abs=1e-6)
+            assert price.objective_without_rule_t == pytest.approx(
+                result.objective_value_t, rel=1e-6, abs=1e-6
+            )
             assert price.shadow_price == pytest.approx(0, abs=1e-7)
 
 
@@ -299,3 +301,64 @@ def test_cli_macc_formats() -> None:
     assert done.returncode == 0 and done.stdout.splitlines()[0].startswith("id,name,sector,abatement_t")
     done = run_cli("macc", "--projects", EXAMPLES / "missing.csv", "--scenario", EQUITY, "--format", "json")
     assert done.returncode == 2 and json.loads(done.stdout)["status"] == "invalid_input"
+
+
+def test_a_warm_resolve_that_reports_a_stale_solution_is_solved_cold() -> None:
+    """Found by hypothesis: HiGHS 1.16, re-solved warm at 1.8 after 0.45, reported an objective of 1.8 (the
+    optimum is 1.4: P0 in full and 0.4 of P3) with the previous point's solution, worth 0.45. The checker
+    caught it (the point was an error); now such a point is solved cold."""
+    rows = [
+        {
+            "id": "P0",
+            "name": "p0",
+            "sector": "t",
+            "cost_sek": 1,
+            "abatement_t_per_year": 1,
+            "lifetime_years": 1,
+            "exclusive_group": "g1",
+            "divisible": True,
+        },
+        {
+            "id": "P1",
+            "name": "p1",
+            "sector": "t",
+            "cost_sek": 1,
+            "abatement_t_per_year": 0,
+            "lifetime_years": 3,
+            "exclusive_group": "g1",
+        },
+        {
+            "id": "P2",
+            "name": "p2",
+            "sector": "t",
+            "cost_sek": 1,
+            "abatement_t_per_year": 1,
+            "lifetime_years": 1,
+            "requires": "P0;P1",
+            "divisible": True,
+        },
+        {
+            "id": "P3",
+            "name": "p3",
+            "sector": "t",
+            "cost_sek": 2,
+            "abatement_t_per_year": 1,
+            "lifetime_years": 1,
+            "divisible": True,
+        },
+        *(
+            {
+                "id": f"P{i}",
+                "name": f"p{i}",
+                "sector": "t",
+                "cost_sek": 1,
+                "abatement_t_per_year": 0,
+                "lifetime_years": 1,
+            }
+            for i in range(4, 8)
+        ),
+    ]
+    projects = read_projects(rows)
+    points = frontier(projects, Scenario(budget_sek=0, mip_gap=0), [0.45, 1.8])
+    assert [p.status for p in points] == [Status.OPTIMAL, Status.OPTIMAL]
+    assert [p.objective_value_t for p in points] == pytest.approx([0.45, 1.4])
