@@ -2,14 +2,16 @@
 after the solve (`analyse`), and reading the stored outputs back for charts.
 
 A run's `analysis` (column and response field) is one object: the request (`explain`,
-`frontier_budgets_sek`) and the outputs (`why_not`, `rule_prices`, `frontier`, `knee_budget_sek`),
-null until computed, with `notes` saying why an output asked for is still null at the end.
+`frontier_budgets_sek`, `uncertainty_request`) and the outputs (`why_not`, `rule_prices`, `frontier`,
+`knee_budget_sek`, `uncertainty`), null until computed, with `notes` saying why an output asked for is
+still null at the end.
 """
 
 from __future__ import annotations
 
+import threading
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -24,18 +26,25 @@ if TYPE_CHECKING:
 
 __all__ = ["analyse", "frontier_points", "macc_rows", "merge", "request_of", "requested"]
 
-REQUEST_KEYS = ("explain", "frontier_budgets_sek")
+REQUEST_KEYS = ("explain", "frontier_budgets_sek", "uncertainty_request")
 MIN_ANALYSIS_S = 0.5
 """An analysis step is not started with less than this left of the run's time limit."""
 
 
-def requested(*, explain: bool, frontier_budgets_sek: Sequence[float] | None) -> dict[str, Any] | None:
+def requested(
+    *,
+    explain: bool,
+    frontier_budgets_sek: Sequence[float] | None,
+    uncertainty: Mapping[str, Any] | None = None,
+) -> dict[str, Any] | None:
     """The `analysis` stored with a new run: what was asked for, outputs null; None if nothing was."""
-    if not explain and not frontier_budgets_sek:
+    if not explain and not frontier_budgets_sek and uncertainty is None:
         return None
     return {
         "explain": explain,
         "frontier_budgets_sek": list(frontier_budgets_sek) if frontier_budgets_sek else None,
+        "uncertainty_request": None if uncertainty is None else dict(uncertainty),
+        "uncertainty": None,
         "why_not": None,
         "why_in": None,
         "rule_prices": None,
@@ -66,6 +75,10 @@ def _time_left(deadline: float, step: str) -> tuple[float | None, dict[str, Any]
     return left, None
 
 
+Progress = Callable[[str, int, int], None]
+"""Told (step, done, total) as a long step goes on."""
+
+
 def analyse(
     projects: ProjectList,
     scenario: Scenario,
@@ -73,11 +86,14 @@ def analyse(
     request: Mapping[str, Any],
     *,
     deadline: float,
+    progress: Progress | None = None,
+    sweep: Mapping[str, Any] | None = None,
 ) -> Iterator[dict[str, Any]]:
     """The analysis asked for, one finished part at a time (so that a run stopped at its time limit
-    keeps what was done): the frontier first (a few solves), then the rule prices (one re-solve per
-    rule), `why_not` (one or two re-solves per project not funded) and `why_in` (two or three per
-    funded project), with the CLI's functions.
+    keeps what was done): the frontier first (a few solves), then the uncertainty study (one solve per
+    draw, on the executor `sweep` names: `executor`, `workers`, `scheduler`; its progress reported to
+    `progress`), then the rule prices (one re-solve per rule), `why_not` (one or two re-solves per
+    project not funded) and `why_in` (two or three per funded project), with the CLI's functions.
 
     `deadline` (`time.monotonic()`) is when the run's time limit is up: each step gets the time left
     (the frontier per solve, the others in all: what is not done by then is null with a note), and a
@@ -103,6 +119,21 @@ def analyse(
                     "frontier": [p.to_dict() for p in points],
                     "knee_budget_sek": None if bend is None else bend.budget_sek,
                 }
+    uncertainty = request.get("uncertainty_request")
+    if uncertainty:
+        _, skipped = _time_left(deadline, "uncertainty")
+        if skipped is not None:
+            yield skipped
+        else:
+            yield _uncertainty(
+                projects,
+                scenario,
+                result,
+                uncertainty,
+                deadline=deadline,
+                progress=progress,
+                sweep=sweep or {},
+            )
     if not request.get("explain"):
         return
     if result.status is not Status.OPTIMAL:
@@ -123,6 +154,51 @@ def analyse(
         yield skipped
         return
     yield {"why_in": [w.to_dict() for w in why_in(projects, scenario, result, total_time_s=left)]}
+
+
+def _uncertainty(
+    projects: ProjectList,
+    scenario: Scenario,
+    result: Result,
+    request: Mapping[str, Any],
+    *,
+    deadline: float,
+    progress: Progress | None,
+    sweep: Mapping[str, Any],
+) -> dict[str, Any]:
+    """The study as the CLI writes it; stopped (with a note) when the run's time limit is up."""
+    from optimizer.errors import InputError
+    from optimizer.sweep import SchedulerUnreachable, SweepCancelled
+    from optimizer.uncertainty import study
+
+    stop = threading.Event()
+    timer = threading.Timer(max(deadline - time.monotonic(), 0.0), stop.set)
+    timer.daemon = True
+    timer.start()
+    try:
+        found = study(
+            projects,
+            scenario,
+            draws=request["draws"],
+            seed=request["seed"],
+            reoptimise=request["reoptimise"],
+            robust=request["robust"],
+            point=result,
+            progress=None if progress is None else (lambda done, total: progress("uncertainty", done, total)),
+            cancel=stop,
+            **sweep,
+        )
+    except SweepCancelled:
+        note = (
+            f"uncertainty: stopped when the run's time limit was up ({request['draws']} draws asked for); "
+            "ask for fewer draws, reoptimise false, or a longer time_limit_s"
+        )
+        return {"notes": [note]}
+    except (InputError, SchedulerUnreachable) as error:
+        return {"notes": [f"uncertainty: {error}"]}
+    finally:
+        timer.cancel()
+    return {"uncertainty": found.to_dict()}
 
 
 def frontier_points(stored: Sequence[Mapping[str, Any]]) -> list[FrontierPoint]:

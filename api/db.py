@@ -124,6 +124,9 @@ class Run(Base):
     analysis: Mapped[dict | None] = mapped_column(JSON, default=None)
     """The decision analysis asked for with the run (`explain`, `frontier_budgets_sek`) and, once
     succeeded, its outputs (`api.analysis`); None when none was asked for."""
+    progress: Mapped[dict | None] = mapped_column(JSON, default=None)
+    """How far a long step of the run has come (`step`, `done`, `total`, `eta_s`), written by the worker
+    about once a second while it runs; None for runs without such a step."""
     error: Mapped[str | None] = mapped_column(Text, default=None)
     submitted_by: Mapped[str] = mapped_column(ForeignKey("api_keys.id"))
     created_at: Mapped[datetime] = mapped_column(default=now, index=True)

@@ -103,6 +103,34 @@ class RunCreate(_Request):
         description="Also compute the budget frontier (as the `frontier` command) over these total "
         "budgets in SEK; the time counts against the run's time limit",
     )
+    uncertainty: UncertaintyRequest | None = Field(
+        default=None,
+        description="Also run an uncertainty study (P10/P50/P90, probabilities of staying within budget "
+        "and meeting the target, selection frequency, robust portfolio); the time counts against the "
+        "run's time limit and its progress shows in the run's `progress`",
+    )
+
+
+MAX_DRAWS = 100_000
+"""At most this many draws in a run's uncertainty study."""
+
+
+class UncertaintyRequest(_Request):
+    """An uncertainty study after the solve (as the `uncertainty` command); the distribution and sector
+    correlation come from the scenario's `uncertainty` section, the ranges from the list's range columns."""
+
+    draws: Annotated[int, Field(ge=1, le=MAX_DRAWS)] = 1000
+    seed: Annotated[int, Field(ge=0)] = 0
+    reoptimise: bool = Field(
+        default=True,
+        description="Also re-optimise per draw: each project's selection frequency and the best "
+        "achievable reduction's distribution (one solve per draw, on the server's sweep executor)",
+    )
+    robust: bool = Field(
+        default=False,
+        description="Also compute the robust portfolio (largest CVaR of the reduction over the draws) "
+        "and its price against the point-estimate portfolio",
+    )
 
 
 class WhyNotOut(BaseModel):
@@ -161,7 +189,23 @@ class RunAnalysis(BaseModel):
     knee_budget_sek: float | None = Field(
         default=None, description="The frontier's knee: after it the tonnes per extra MSEK fall the most"
     )
+    uncertainty_request: UncertaintyRequest | None = Field(
+        default=None, description="The uncertainty study asked for (null: none)"
+    )
+    uncertainty: dict[str, Any] | None = Field(
+        default=None,
+        description="The study, as `python -m optimizer uncertainty --format json` writes it",
+    )
     notes: list[str] = Field(default_factory=list, description="Why an output asked for is null")
+
+
+class RunProgress(BaseModel):
+    """How far a long step of a running run has come (updated about once a second)."""
+
+    step: str = Field(description='What is running, e.g. "uncertainty"')
+    done: int
+    total: int
+    eta_s: float | None = Field(description="Estimated seconds left at the rate so far; null until known")
 
 
 class RunOut(_Response):
@@ -182,6 +226,9 @@ class RunOut(_Response):
     )
     analysis: RunAnalysis | None = Field(
         description="The decision analysis asked for with the run; null when none was"
+    )
+    progress: RunProgress | None = Field(
+        default=None, description="Progress of a long step (an uncertainty study); null when there is none"
     )
     error: str | None
 

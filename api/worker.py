@@ -71,6 +71,8 @@ killed. The optimiser itself returns within time_limit_s + 1 s; the rest is for 
 sending the result. The analysis has what the solve left of the time limit."""
 READ_LIMIT_S = 120.0
 """How long reading and validating a project list may take before the solve's own clock starts."""
+PROGRESS_WRITE_S = 1.0
+"""A running step's progress is written to the run at most this often."""
 CANCEL_POLL_S = 1.0
 """How often a running job looks for a cancel request (the lease is renewed every lease_s / 3)."""
 WAKE_S = 0.25
@@ -86,6 +88,7 @@ MSG_RESULT = "result"  # (MSG_RESULT, result JSON): the run is done
 MSG_SOLVED = "solved"  # (MSG_SOLVED, result JSON): the result; the analysis follows
 MSG_ANALYSIS = "analysis"  # (MSG_ANALYSIS, part): a finished part of the analysis (api.analysis.merge)
 MSG_ANALYSED = "analysed"  # the analysis is complete: the run is done
+MSG_PROGRESS = "progress"  # (MSG_PROGRESS, step, done, total): how far a long step has come
 MSG_INPUT_ERROR = "input_error"  # (MSG_INPUT_ERROR, located message)
 MSG_CRASH = "crash"  # (MSG_CRASH, "Type: message", traceback)
 
@@ -281,7 +284,20 @@ def solve_in_child(conn: Connection, payload: dict[str, Any]) -> None:
 
         conn.send((MSG_SOLVED, result.model_dump(mode="json")))
         deadline = started + (scenario.time_limit_s or 0.0)
-        for part in analyse(projects, scenario, result, request, deadline=deadline):
+
+        def progress(step: str, done: int, total: int) -> None:
+            conn.send((MSG_PROGRESS, step, done, total))
+
+        parts = analyse(
+            projects,
+            scenario,
+            result,
+            request,
+            deadline=deadline,
+            progress=progress,
+            sweep=payload.get("sweep"),
+        )
+        for part in parts:
             conn.send((MSG_ANALYSIS, part))
         conn.send((MSG_ANALYSED,))
     except BaseException as error:  # noqa: BLE001 - anything else is reported as a crash, not lost
@@ -346,6 +362,8 @@ class _Job:
         self.analysis: dict[str, Any] | None = None
         self.solved: dict[str, Any] | None = None
         """The result, once the child sent it ahead of its analysis."""
+        self.progress_step: str | None = None
+        self.progress_started = self.progress_written = 0.0
 
     # database ---------------------------------------------------------------------------------
 
@@ -370,6 +388,11 @@ class _Job:
             "source_name": f"{record.name} (version {record.version})",
             "scenario": self.scenario,
             "analysis": request_of(self.analysis),
+            "sweep": {
+                "executor": "dask" if self.settings.dask_scheduler else self.settings.sweep_executor,
+                "workers": self.settings.sweep_workers,
+                "scheduler": self.settings.dask_scheduler,
+            },
         }
 
     def _heartbeat(self, renew: bool) -> bool:
@@ -390,6 +413,26 @@ class _Job:
         if row is None or row.state != "running" or row.lease_owner != self.worker_id:
             raise _LostLease
         return bool(row.cancel_requested)
+
+    def _progress(self, step: str, done: int, total: int) -> None:
+        """Keep the latest progress; write it to the run at most every `PROGRESS_WRITE_S` (and at the end
+        of the step), with the time left estimated from the rate since the step began."""
+        clock = time.monotonic()
+        if self.progress_step != step:
+            self.progress_step, self.progress_started = step, clock
+        elapsed = clock - self.progress_started
+        eta = (total - done) * elapsed / done if done and elapsed > 0 else None
+        if clock - self.progress_written < PROGRESS_WRITE_S and done < total:
+            return
+        self.progress_written = clock
+        value = {"step": step, "done": done, "total": total, "eta_s": None if eta is None else round(eta, 1)}
+        try:
+            with transaction(self.factory) as session:
+                session.execute(
+                    update(Run).where(self._mine()).values(progress=value), execution_options=_NO_SYNC
+                )
+        except SQLAlchemyError:
+            log.warning("run %s: progress not written; the database did not answer", self.run_id)
 
     def _finish(self, state: str, **values: Any) -> str:
         """Write the run's final state if it is still this worker's; the state written, or 'lost'."""
@@ -433,7 +476,9 @@ class _Job:
             target=self.child_target,
             args=(writer, payload),
             name=f"solve-{self.run_id[:8]}",
-            daemon=True,
+            # not a daemon: an uncertainty study starts a process pool of its own, which a daemon may
+            # not; the child still never outlives this job (killed below) nor the worker (it watches it)
+            daemon=False,
         )
         child.start()
         writer.close()  # the child holds the only write end: its death is an EOF here
@@ -476,6 +521,9 @@ class _Job:
                     continue
                 if message[0] == MSG_ANALYSIS and self.analysis is not None:
                     merge(self.analysis, message[1])
+                    continue
+                if message[0] == MSG_PROGRESS:
+                    self._progress(*message[1:])
                     continue
                 return self._outcome(message)
             clock = time.monotonic()

@@ -26,6 +26,10 @@ XLSX = HERE / "kristinehamn_projects.xlsx"
 
 #: Columns holding numbers; every other column is text (booleans are handled separately).
 NUMERIC_PREFIXES = (
+    "abatement_low",
+    "abatement_high",
+    "cost_low",
+    "cost_high",
     "cost_sek",
     "grant_sek",
     "abatement_t_per_year",

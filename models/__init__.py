@@ -22,7 +22,9 @@ from models.result import (
     Timings,
     YearSpend,
 )
+from models.robust import RobustPortfolio
 from models.scenario import CumulativeObjective, FundingPool, GroupRule, MinCostObjective, Scenario
+from models.uncertainty import Draws, Evaluation, Reoptimisation, UncertaintySpec, UncertaintyStudy
 
 __all__ = [
     "CORE_COLUMNS",
@@ -31,6 +33,8 @@ __all__ = [
     "BaselineTrend",
     "Conflict",
     "CumulativeObjective",
+    "Draws",
+    "Evaluation",
     "FundingPool",
     "GroupRule",
     "MinCostObjective",
@@ -41,7 +45,9 @@ __all__ = [
     "PoolUse",
     "ProjectList",
     "ReductionRateTarget",
+    "Reoptimisation",
     "Result",
+    "RobustPortfolio",
     "RuleOutcome",
     "Scenario",
     "Selection",
@@ -50,6 +56,8 @@ __all__ = [
     "Status",
     "TargetPoints",
     "Timings",
+    "UncertaintySpec",
+    "UncertaintyStudy",
     "YearSpend",
     "canonical_text",
 ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -30,6 +31,17 @@ CORE_COLUMNS: tuple[str, ...] = (
     "divisible",
     "earliest_start",
     "latest_start",
+    "abatement_low_t_per_year",
+    "abatement_high_t_per_year",
+    "cost_low_sek",
+    "cost_high_sek",
+)
+#: Optional ranges around the point estimates, for uncertainty studies (NaN in the table where empty).
+RANGE_COLUMNS: tuple[str, ...] = (
+    "abatement_low_t_per_year",
+    "abatement_high_t_per_year",
+    "cost_low_sek",
+    "cost_high_sek",
 )
 #: Columns of `ProjectList.table`, in order.
 TABLE_COLUMNS: tuple[str, ...] = (
@@ -47,6 +59,7 @@ TABLE_COLUMNS: tuple[str, ...] = (
     "divisible",
     "earliest_start",
     "latest_start",
+    *RANGE_COLUMNS,
 )
 REQUIRED_COLUMNS: tuple[str, ...] = ("id", "name", "sector", "abatement_t_per_year", "lifetime_years")
 PROFILE_PREFIX = "cost_sek_"
@@ -60,7 +73,9 @@ class ProjectList:
     messages), `id`, `name`, `sector`, `district` (None when absent), `grant_sek`,
     `abatement_t_per_year`, `lifetime_years`, `requires` (tuple of ids), `exclusive_group`
     (None when absent), `mandatory`, `divisible`, `earliest_start` and `latest_start` (NaN when absent;
-    a project with either is *phased*: the optimiser chooses its start year, see `start_window`).
+    a project with either is *phased*: the optimiser chooses its start year, see `start_window`),
+    and the optional ranges `abatement_low_t_per_year`, `abatement_high_t_per_year`, `cost_low_sek`,
+    `cost_high_sek` (NaN where empty: no spread on that side; the cost range is of the total cost).
     `scheduled_cost` holds the total cost in SEK per calendar year (columns are years) of projects
     whose spending years are known; `unscheduled_cost` the `cost_sek` of projects without a `year`,
     which fall in the scenario's first budget year. `tags` holds every other input column as text.
@@ -83,25 +98,25 @@ class ProjectList:
     def __len__(self) -> int:
         return len(self.table)
 
-    @property
+    @cached_property
     def ids(self) -> np.ndarray:
-        return self.table["id"].to_numpy(dtype=object)
+        return _read_only(self.table["id"].to_numpy(dtype=object))
 
     @property
     def cost_years(self) -> tuple[int, ...]:
         """Calendar years in which some project has a scheduled cost."""
         return tuple(int(y) for y in self.scheduled_cost.columns)
 
-    @property
+    @cached_property
     def total_cost(self) -> np.ndarray:
         """Total investment cost per project, SEK."""
-        return self.scheduled_cost.to_numpy(dtype=float).sum(axis=1) + self.unscheduled_cost
+        return _read_only(self.scheduled_cost.to_numpy(dtype=float).sum(axis=1) + self.unscheduled_cost)
 
-    @property
+    @cached_property
     def municipal_share(self) -> np.ndarray:
         """Share of each project's cost the municipality pays after external grants."""
         total = self.total_cost
-        return 1.0 - self.table["grant_sek"].to_numpy(dtype=float) / total
+        return _read_only(1.0 - self.table["grant_sek"].to_numpy(dtype=float) / total)
 
     def cost_by_year(self, years: Sequence[int], first_year: int) -> np.ndarray:
         """Total cost per project (rows) and year (columns, in the order of `years`), SEK.
@@ -131,9 +146,18 @@ class ProjectList:
         return np.where(self.unscheduled_cost > 0, np.minimum(earliest, first_year), earliest).astype(int)
 
     @property
+    def has_ranges(self) -> bool:
+        """Whether any project gives a range around its reduction or cost (an uncertainty study then
+        has spreads; without one its draws equal the point estimates)."""
+        present = [c for c in RANGE_COLUMNS if c in self.table.columns]
+        return bool(self.table[present].notna().to_numpy().any())
+
+    @cached_property
     def phased(self) -> np.ndarray:
         """Projects whose start year the optimiser chooses (they give earliest_start or latest_start)."""
-        return self.table["earliest_start"].notna().to_numpy() | self.table["latest_start"].notna().to_numpy()
+        return _read_only(
+            self.table["earliest_start"].notna().to_numpy() | self.table["latest_start"].notna().to_numpy()
+        )
 
     def start_window(
         self, first_year: int, budget_years: Sequence[int] | None
@@ -169,9 +193,13 @@ class ProjectList:
 
     def requirement_pairs(self) -> tuple[np.ndarray, np.ndarray]:
         """Every (project, project it requires) pair as positions in the list; -1 for an id not in it."""
+        return self._requirement_pairs
+
+    @cached_property
+    def _requirement_pairs(self) -> tuple[np.ndarray, np.ndarray]:
         pairs = self.table["requires"].explode().dropna()
         dependent = pairs.index.to_numpy(dtype=int)
-        return dependent, pd.Index(self.ids).get_indexer(pairs.to_numpy(dtype=object))
+        return _read_only(dependent), _read_only(pd.Index(self.ids).get_indexer(pairs.to_numpy(dtype=object)))
 
     def with_requirements(self, chosen: np.ndarray) -> np.ndarray:
         """The chosen projects and everything they require, directly or through others."""
@@ -211,3 +239,9 @@ def canonical_text(value: object) -> str | None:
         return str(int(value)) if float(value).is_integer() else repr(float(value))
     text = str(value).strip()
     return text or None
+
+
+def _read_only(array: np.ndarray) -> np.ndarray:
+    """Derived arrays are computed once per list and shared: callers get them read-only."""
+    array.flags.writeable = False
+    return array

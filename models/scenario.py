@@ -10,6 +10,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator, model_validator
 
 from models.pathway import PathwaySpec
+from models.uncertainty import UncertaintySpec
 
 BUILTIN_MEASURES = ("cost", "municipal_cost", "abatement", "count")
 Measure = Annotated[
@@ -180,6 +181,11 @@ class Scenario(_Strict):
         default=None,
         description="Baseline emissions and a target (net zero by a year, a yearly reduction rate, or "
         "target points) to set the portfolio's emissions pathway against; see models.pathway.",
+    )
+    uncertainty: UncertaintySpec | None = Field(
+        default=None,
+        description="How an uncertainty study draws reductions and costs from the list's ranges "
+        "(distribution, sector correlation, draws, seed, CVaR tail share); see models.uncertainty.",
     )
 
     @field_validator("budget_sek")

@@ -13,4 +13,8 @@ except BrokenPipeError:
     # traceback. Python's documented recipe: point stdout at devnull so the exit flush cannot fail.
     os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     code = 1
+except KeyboardInterrupt:
+    # Ctrl-C stops a long sweep; its worker processes got the same signal. No traceback, the shell's code.
+    print("stopped (interrupted)", file=sys.stderr)
+    code = 130
 sys.exit(code)

@@ -1,5 +1,5 @@
-"""Charts for planners: the MACC, the budget frontier, budget use per year, spend per district and
-the emissions pathway against the target.
+"""Charts for planners: the MACC, the budget frontier, budget use per year, spend per district,
+the emissions pathway against the target, and an uncertainty study's distribution and robustness.
 
 Matplotlib's object API only (`matplotlib.figure.Figure` with an Agg canvas, never `pyplot`): no
 global figure state, no GUI backend, so the functions are safe in a server and in threads. Each
@@ -15,13 +15,15 @@ so `figure.get_label()` gives the same string). `save` also writes it into the f
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from models import Pathway, Result
@@ -36,7 +38,9 @@ __all__ = [
     "macc_chart",
     "pathway_chart",
     "render",
+    "robustness_chart",
     "save",
+    "uncertainty_chart",
 ]
 
 FORMATS = {".png": "png", ".svg": "svg"}
@@ -458,4 +462,129 @@ def pathway_chart(pathway: Pathway, *, title: str | None = None) -> Figure:
     axes.grid(linewidth=0.4, alpha=0.5)
     axes.set_axisbelow(True)
     axes.legend(loc="lower left", fontsize=9, frameon=False)
+    return figure
+
+
+def uncertainty_chart(study: Mapping[str, Any], *, title: str = "How sure is the reduction?") -> Figure:
+    """The distribution of the point portfolio's reduction over the draws of an uncertainty study
+    (`UncertaintyStudy.to_dict()` or the API's stored study), with the best achievable reduction per draw
+    beside it when the study re-optimised, P10/P50/P90 marked and the target as a line when there is one."""
+    histogram = study.get("histogram")
+    evaluation = study.get("evaluation") or {}
+    measure = evaluation.get("objective") or (study.get("point") or {}).get("objective") or "t"
+    quantiles = study.get("abatement_t") or {}
+    target = evaluation.get("target_t")
+    chance = study.get("probability_target_met")
+    within = study.get("probability_within_budget")
+    if histogram is None or quantiles.get("p50") is None:
+        figure = _figure(9, 4.5, "No uncertainty chart: the point scenario has no portfolio to evaluate.")
+        figure.suptitle(title, fontsize=13)
+        _empty(figure.add_subplot(), "No portfolio to evaluate")
+        return figure
+    edges = np.asarray(histogram["edges_t"], dtype=float)
+    alt = (
+        f"Distribution of the portfolio's reduction ({measure} tonnes CO2e) over {study.get('draws')} draws "
+        f"of the uncertain reductions and costs: P10 {_tonnes(quantiles['p10'])} t, median "
+        f"{_tonnes(quantiles['p50'])} t, P90 {_tonnes(quantiles['p90'])} t."
+    )
+    if within is not None:
+        alt += f" It stays within every budget in {within:.0%} of the draws."
+    if target is not None and chance is not None:
+        alt += f" The target of {_tonnes(target)} t is met in {chance:.0%} of the draws."
+    if histogram.get("best_achievable") is not None:
+        alt += " Beside it, the best reduction achievable in each draw when the portfolio is chosen afresh."
+    figure = _figure(9, 5, alt)
+    axes = figure.add_subplot()
+    figure.suptitle(title, fontsize=13)
+    widths = np.diff(edges)
+    axes.bar(
+        edges[:-1],
+        histogram["point_portfolio"],
+        width=widths,
+        align="edge",
+        color=SPEND,
+        alpha=0.75,
+        label="the chosen portfolio",
+    )
+    if histogram.get("best_achievable") is not None:
+        axes.step(
+            edges,
+            [*histogram["best_achievable"], histogram["best_achievable"][-1]],
+            where="post",
+            color="#E69F00",
+            linewidth=2,
+            label="best achievable, re-optimised per draw",
+        )
+    for name, style in (("p10", ":"), ("p50", "-"), ("p90", ":")):
+        axes.axvline(quantiles[name], color="0.2", linestyle=style, linewidth=1.2)
+        axes.annotate(
+            name.upper(),
+            (quantiles[name], 1.0),
+            xycoords=("data", "axes fraction"),
+            xytext=(2, -12),
+            textcoords="offset points",
+            fontsize=9,
+        )
+    if target is not None:
+        label = "target" if chance is None else f"target (met in {chance:.0%} of draws)"
+        axes.axvline(target, color=BUDGET, linewidth=2, label=label)
+    axes.xaxis.set_major_formatter(_thousands)
+    axes.set_xlabel(f"Reduction ({measure}, t CO2e)")
+    axes.set_ylabel("Draws")
+    axes.grid(axis="y", linewidth=0.4, alpha=0.5)
+    axes.set_axisbelow(True)
+    axes.legend(loc="upper left", fontsize=9, frameon=False)
+    return figure
+
+
+def robustness_chart(
+    study: Mapping[str, Any], *, top: int = 40, title: str = "How robust is each choice?"
+) -> Figure:
+    """Per project, the share of draws in which the re-optimised portfolio funds it (an uncertainty
+    study's `selection_frequency`), projects of the point portfolio marked: near 100 % is a safe choice,
+    near 0 % a safe omission, in between a choice that depends on the uncertain figures. Every project
+    of the point portfolio, and others chosen in some draw up to `top` bars, most often chosen first."""
+    frequency = study.get("selection_frequency")
+    point = {s["id"] for s in (study.get("point") or {}).get("selected", [])}
+    if not frequency:
+        figure = _figure(9, 4.5, "No robustness chart: the study did not re-optimise per draw.")
+        figure.suptitle(title, fontsize=13)
+        _empty(figure.add_subplot(), "Not re-optimised per draw")
+        return figure
+    others = sorted(
+        ((pid, share) for pid, share in frequency.items() if share > 0 and pid not in point),
+        key=lambda item: (-item[1], item[0]),
+    )[: max(top - len(point), 0)]
+    shown = sorted(
+        [(pid, frequency.get(pid, 0.0)) for pid in point] + others, key=lambda item: (-item[1], item[0])
+    )
+    always = sum(1 for _, share in frequency.items() if share >= 0.99)
+    uncertain = [pid for pid, share in frequency.items() if 0.1 < share < 0.9]
+    alt = (
+        f"Share of {study.get('draws')} draws in which each project is part of the best portfolio: "
+        f"{always} project(s) are chosen in at least 99 % of the draws, {len(uncertain)} in between 10 % "
+        f"and 90 % (choices that depend on the uncertain figures)."
+    )
+    left_out = sorted(pid for pid in point if frequency.get(pid, 0.0) < 0.5)
+    if left_out:
+        alt += f" Funded at the point estimates but chosen in under half of the draws: {', '.join(left_out)}."
+    figure = _figure(9, max(3.0, 0.22 * len(shown) + 1.2), alt)
+    axes = figure.add_subplot()
+    figure.suptitle(title, fontsize=13)
+    ids = [pid for pid, _ in shown]
+    shares = np.array([share for _, share in shown]) * 100
+    colours = [SPEND if pid in point else "0.65" for pid in ids]
+    axes.barh(np.arange(len(ids)), shares, color=colours)
+    axes.set_yticks(np.arange(len(ids)), ids, fontsize=8)
+    axes.invert_yaxis()
+    axes.set_xlim(0, 100)
+    axes.set_xlabel("Share of draws in which it is chosen (%)")
+    axes.grid(axis="x", linewidth=0.4, alpha=0.5)
+    axes.set_axisbelow(True)
+    axes.legend(
+        handles=[Patch(color=SPEND, label="funded at the point estimates"), Patch(color="0.65", label="not")],
+        loc="lower right",
+        fontsize=9,
+        frameon=False,
+    )
     return figure

@@ -26,6 +26,7 @@ from optimizer.compare import Comparison, compare, load_result
 from optimizer.errors import InputError, Problem
 from optimizer.io import read_projects, read_scenario
 from optimizer.solve import solve
+from optimizer.sweep import EXECUTORS, SchedulerUnreachable
 
 EXIT_OK = 0
 EXIT_ERROR = 1
@@ -89,6 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_analysis_commands(commands)
     add_compare_command(commands)
+    add_uncertainty_command(commands)
     return parser
 
 
@@ -769,4 +771,178 @@ def write_compare_table(comparison: Comparison, out: TextIO) -> None:
     console.print(budget)
 
 
-ANALYSIS_COMMANDS = {"frontier": _frontier_command, "macc": _macc_command, "compare": _compare_command}
+def add_uncertainty_command(commands: argparse._SubParsersAction) -> None:
+    command = commands.add_parser(
+        "uncertainty",
+        help="how sure is the portfolio: P10/P50/P90, chance of staying in budget and meeting the target, "
+        "how often each project is chosen when re-optimised per draw, a robust portfolio",
+    )
+    command.add_argument("--projects", required=True, metavar="FILE", help="project list with range columns")
+    command.add_argument("--scenario", required=True, metavar="FILE", help="scenario: .json or .toml")
+    command.add_argument(
+        "--draws", type=int, metavar="N", help="draws (default: the scenario's [uncertainty] draws, 1000)"
+    )
+    command.add_argument("--seed", type=int, metavar="K", help="seed (default: the scenario's, 0)")
+    command.add_argument(
+        "--executor",
+        choices=EXECUTORS,
+        default="process",
+        help="where the re-optimisations run: here, a local process pool (default), or Dask",
+    )
+    command.add_argument("--workers", type=int, metavar="W", help="processes (default: one per core)")
+    command.add_argument(
+        "--scheduler", metavar="ADDRESS", help="a running Dask scheduler, e.g. tcp://HOST:8786 (implies dask)"
+    )
+    command.add_argument(
+        "--no-reoptimise",
+        dest="reoptimise",
+        action="store_false",
+        help="only evaluate the point portfolio under the draws (no solve per draw)",
+    )
+    command.add_argument(
+        "--robust",
+        action="store_true",
+        help="also choose the portfolio with the largest CVaR of the reduction",
+    )
+    command.add_argument(
+        "--alpha",
+        type=float,
+        metavar="A",
+        help="the robust mode's tail: the worst A of the draws (default: the scenario's cvar_alpha, 0.1)",
+    )
+    command.add_argument("--time-limit", type=float, metavar="S", help="time limit per solve, seconds")
+    command.add_argument(
+        "--progress",
+        choices=("auto", "on", "off"),
+        default="auto",
+        help="a progress bar on stderr (auto: when stderr is a terminal)",
+    )
+    command.add_argument("--format", choices=("table", "json"), default="table", help="output on stdout")
+    add_plot_option(command, "uncertainty and robustness")
+
+
+def _uncertainty_command(args: argparse.Namespace, plot_dir: Path | None = None) -> int:
+    from optimizer.uncertainty import study
+
+    try:
+        projects = read_projects(args.projects)
+        scenario = _with_overrides(
+            read_scenario(args.scenario), time_limit_s=args.time_limit, alpha=args.alpha
+        )
+        found = study(
+            projects,
+            scenario,
+            draws=args.draws,
+            seed=args.seed,
+            reoptimise=args.reoptimise,
+            robust=args.robust,
+            executor="dask" if args.scheduler else args.executor,
+            workers=args.workers,
+            scheduler=args.scheduler,
+            progress={"on": True, "off": None, "auto": sys.stderr.isatty() or None}[args.progress],
+        )
+    except InputError as error:
+        _report_invalid(error, args.format)
+        return EXIT_INVALID_INPUT
+    except SchedulerUnreachable as error:
+        print(error, file=sys.stderr)
+        return EXIT_ERROR
+    report = found.to_dict()
+    if args.format == "json":
+        json.dump(report, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        write_uncertainty_table(report, sys.stdout, title=scenario.name or args.scenario)
+    for note in report["notes"]:
+        print(note, file=sys.stderr)
+    if plot_dir is not None:
+        from optimizer.charts import robustness_chart, uncertainty_chart
+
+        _save_charts(
+            plot_dir, {"uncertainty": uncertainty_chart(report), "robustness": robustness_chart(report)}
+        )
+    return EXIT_CODES[found.point.status]
+
+
+def _with_overrides(scenario: Scenario, *, time_limit_s: float | None, alpha: float | None) -> Scenario:
+    """The scenario with `--time-limit` and `--alpha` applied, validated like the file itself."""
+    data = scenario.model_dump()
+    if time_limit_s is not None:
+        data["time_limit_s"] = time_limit_s
+    if alpha is not None:
+        data["uncertainty"] = {**(data.get("uncertainty") or {}), "cvar_alpha": alpha}
+    return read_scenario(data) if data != scenario.model_dump() else scenario
+
+
+def write_uncertainty_table(report: dict, out: TextIO, *, title: str) -> None:
+    """An uncertainty study for people: the distribution, the probabilities, the uncertain choices."""
+    console = Console(file=out, width=120, highlight=False, soft_wrap=False)
+    evaluation = report["evaluation"] or {}
+    measure = evaluation.get("objective", "")
+    summary = Table(
+        title=f"Uncertainty: {escape(title)} ({report['draws']} draws, {report['distribution']}, seed "
+        f"{report['seed']})",
+        title_justify="left",
+    )
+    for header in ("", "P10", "P50", "P90"):
+        summary.add_column(header, justify="left" if not header else "right")
+    rows = [(f"reduction of the portfolio ({measure}, t)", report["abatement_t"], 1.0)]
+    if evaluation:
+        rows.append(("municipal cost of the portfolio (MSEK)", evaluation["cost_sek"], 1e-6))
+    if report["reoptimisation"]:
+        rows.append(("best achievable per draw (t)", report["reoptimisation"]["abatement_t"], 1.0))
+    for label, quantiles, scale in rows:
+        summary.add_row(
+            label,
+            *("-" if quantiles[q] is None else f"{quantiles[q] * scale:,.1f}" for q in ("p10", "p50", "p90")),
+        )
+    console.print(summary)
+    within, target = report["probability_within_budget"], report["probability_target_met"]
+    if within is not None:
+        by_year = ", ".join(
+            f"{year}: {p:.0%}" for year, p in evaluation["probability_within_budget_by_year"].items()
+        )
+        console.print(f"Stays within every budget in {within:.1%} of the draws ({by_year}).")
+    if target is not None:
+        console.print(f"Meets the target of {evaluation['target_t']:,.0f} t in {target:.1%} of the draws.")
+    frequency = report["selection_frequency"]
+    if frequency:
+        point = {s["id"] for s in report["point"]["selected"]}
+        shaky = sorted(
+            (
+                (pid, share)
+                for pid, share in frequency.items()
+                if 0.05 < share < 0.95 or (pid in point) != (share >= 0.5)
+            ),
+            key=lambda item: -item[1],
+        )
+        choices = Table(
+            title="Choices that depend on the uncertain figures (share of draws whose best portfolio funds it)",
+            title_justify="left",
+        )
+        for header in ("id", "chosen in", "funded at the point estimates"):
+            choices.add_column(header, justify="left" if header == "id" else "right")
+        for pid, share in shaky:
+            choices.add_row(escape(pid), f"{share:.0%}", "yes" if pid in point else "no")
+        console.print(choices)
+        steady = sum(1 for share in frequency.values() if share >= 0.95)
+        console.print(f"{steady} project(s) are chosen in at least 95 % of the draws.")
+    robust = report["robust"]
+    if robust and robust["cvar_t"] is None:
+        console.print(f"Robust portfolio: none ({escape(robust['message'])}).")
+    elif robust:
+        console.print(
+            f"Robust portfolio (largest CVaR at alpha {robust['alpha']:g}): mean of the worst draws "
+            f"{robust['cvar_t']:,.0f} t against {robust['point_cvar_t']:,.0f} t for the point portfolio; "
+            f"it gives up {round(robust['price_t']):,} t at the point estimates "
+            f"(status {robust['status']}). Added: {', '.join(robust['added']) or '-'}; removed: "
+            f"{', '.join(robust['removed']) or '-'}."
+        )
+
+
+ANALYSIS_COMMANDS = {
+    "frontier": _frontier_command,
+    "macc": _macc_command,
+    "compare": _compare_command,
+    "uncertainty": _uncertainty_command,
+}

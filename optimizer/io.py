@@ -31,6 +31,7 @@ from pydantic import ValidationError
 from models.project import (
     CORE_COLUMNS,
     PROFILE_PREFIX,
+    RANGE_COLUMNS,
     REQUIRED_COLUMNS,
     TABLE_COLUMNS,
     ProjectList,
@@ -827,7 +828,35 @@ class _ProjectValidator:
         table["earliest_start"] = self._whole_year("earliest_start").values
         table["latest_start"] = self._whole_year("latest_start").values
         self._check_start_window(table)
+        for name in RANGE_COLUMNS:
+            table[name] = self._number(name, minimum=0.0)
+        self._check_range(table, "abatement", table["abatement_t_per_year"], "abatement_t_per_year {point}")
         return {name: table[name] for name in TABLE_COLUMNS}
+
+    def _check_range(self, table: dict[str, Any], measure: str, point: np.ndarray, what: str) -> None:
+        """A range must hold its point estimate: low ≤ point ≤ high (an empty side has no spread).
+
+        `what` names the point in messages, with `{point}` where its value goes."""
+        suffix = "_t_per_year" if measure == "abatement" else "_sek"
+        low, high = table[f"{measure}_low{suffix}"], table[f"{measure}_high{suffix}"]
+        with np.errstate(invalid="ignore"):
+            above, below = low > point, high < point
+        self.problems.add_where(
+            above,
+            f"{measure}_low{suffix}",
+            lambda pos: (
+                f"{_fmt(low[pos])} is more than {what.format(point=_fmt(point[pos]))}: the low end "
+                "of a range cannot be above the point estimate"
+            ),
+        )
+        self.problems.add_where(
+            below,
+            f"{measure}_high{suffix}",
+            lambda pos: (
+                f"{_fmt(high[pos])} is less than {what.format(point=_fmt(point[pos]))}: the high end "
+                "of a range cannot be below the point estimate"
+            ),
+        )
 
     def _check_start_window(self, table: dict[str, Any]) -> None:
         earliest, latest = table["earliest_start"], table["latest_start"]
@@ -909,6 +938,7 @@ class _ProjectValidator:
         total = np.where(has_single, single.values, profile_total)
         total[has_single & has_profile] = np.nan  # which cost is meant is unclear: no grant check
         self._check_grant(table["grant_sek"], total)
+        self._check_range(table, "cost", total, "the project's total cost {point}")
         scheduled = self._scheduled(single, year, profile, has_single)
         unscheduled = np.where(has_single & year.empty, np.nan_to_num(single.values), 0.0)
         return scheduled, unscheduled.astype(float), has_profile & ~has_single

@@ -193,3 +193,26 @@ def _sleep(seconds: float) -> None:
     import time
 
     time.sleep(seconds)
+
+
+def test_the_reoptimisation_case_compares_executors_on_the_same_draws(capsys) -> None:
+    """Three executors, 6 draws: the same frequencies (fingerprint) on each, speed-ups against serial-1,
+    the documented keys; a pool started inside the case's own child process works (it is no daemon)."""
+    options = run.Options(
+        quick=True, time_limit_s=20.0, baseline_time_limit_s=20.0, only="reoptimisation", draws=6
+    )
+    result = run._reoptimisation(options)
+    assert result["draws"] == 6 and result["same_results"] is True
+    assert set(result["runs"]) == {"serial-1", "process-2", "dask-2"}
+    for name, record in result["runs"].items():
+        assert {
+            "seconds",
+            "draws_per_s",
+            "speedup_vs_1",
+            "status_counts",
+            "fingerprint",
+            "peak_memory_mib",
+        } <= set(record), name
+        assert sum(record["status_counts"].values()) == 6
+    assert result["runs"]["serial-1"]["speedup_vs_1"] == 1.0
+    assert "same results on every executor: True" in capsys.readouterr().out

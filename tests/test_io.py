@@ -126,6 +126,10 @@ def test_swedish_excel_csv_in_windows_1252(tmp_path: Path) -> None:
         "divisible",
         "earliest_start",
         "latest_start",
+        "abatement_low_t_per_year",
+        "abatement_high_t_per_year",
+        "cost_low_sek",
+        "cost_high_sek",
     ]
     assert isinstance(table.index, pd.RangeIndex)
     assert table["row"].tolist() == [2, 3, 5]  # the empty row 4 is skipped but keeps its number

@@ -29,6 +29,8 @@ from optimizer.charts import (
     macc_chart,
     pathway_chart,
     render,
+    robustness_chart,
+    uncertainty_chart,
 )
 from optimizer.compare import compare, load_result
 from optimizer.errors import InputError
@@ -104,6 +106,24 @@ class RunData:
         return pathway
 
     @property
+    def uncertainty(self) -> dict[str, Any]:
+        """The run's uncertainty study, as stored."""
+        analysis = self.run.analysis or {}
+        if not analysis.get("uncertainty_request"):
+            raise ProblemError(
+                409,
+                f"run {self.run.id} has no uncertainty study: none was requested; submit a run with "
+                '`uncertainty` (e.g. {"draws": 1000, "seed": 0}) and a list with range columns',
+                type_="no-uncertainty",
+            )
+        if analysis.get("uncertainty") is None:
+            notes = "; ".join(analysis.get("notes") or []) or "it was not computed"
+            raise ProblemError(
+                409, f"run {self.run.id} has no uncertainty study: {notes}", type_="no-uncertainty"
+            )
+        return analysis["uncertainty"]
+
+    @property
     def objective(self) -> str:
         return self.scenario.objective_label
 
@@ -119,6 +139,8 @@ CHARTS: dict[str, Callable[[RunData], Figure]] = {
     "district": lambda d: district_chart(d.portfolio),
     "funding": lambda d: funding_chart(d.portfolio),
     "pathway": lambda d: pathway_chart(d.pathway, title=f"Emissions pathway: {d.title}"),
+    "uncertainty": lambda d: uncertainty_chart(d.uncertainty, title=f"How sure is the reduction? {d.title}"),
+    "robustness": lambda d: robustness_chart(d.uncertainty, title=f"How robust is each choice? {d.title}"),
 }
 """Chart name → how it is drawn from a run; a new chart is one line here."""
 
@@ -192,7 +214,8 @@ def get_chart(
     accept: Annotated[str | None, Header(include_in_schema=False)] = None,
 ) -> Response:
     """`budget` and `district` need a result with a portfolio, `frontier` a run submitted with
-    `frontier_budgets_sek`; each chart needs a succeeded run (409 otherwise)."""
+    `frontier_budgets_sek`, `uncertainty` and `robustness` one submitted with `uncertainty`; each chart
+    needs a succeeded run (409 otherwise)."""
     run = own_run(session, principal, run_id)
     if name not in CHARTS:
         raise ProblemError(404, f"no chart {name!r}; the charts are: {', '.join(CHARTS)}", type_="not-found")

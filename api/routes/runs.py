@@ -80,8 +80,9 @@ def create_run(
 ) -> JSONResponse:
     """Validates the scenario and that it fits the list (422 with every problem), then queues the run.
 
-    `explain` and `frontier_budgets_sek` ask for decision analysis after the solve (in the run's
-    `analysis`); solve and analysis share the run's time limit.
+    `explain`, `frontier_budgets_sek` and `uncertainty` ask for decision analysis after the solve (in
+    the run's `analysis`); solve and analysis share the run's time limit. A run's `progress` shows how
+    far an uncertainty study has come while it runs.
 
     The scenario's `time_limit_s` defaults to the server's `default_time_limit_s` and is capped at
     `max_time_limit_s`. With `?wait=S` the answer is 200 with the finished run if it finishes
@@ -126,7 +127,11 @@ def create_run(
         cancel_requested=False,
         attempts=0,
         submitted_by=principal.key_id,
-        analysis=requested(explain=body.explain, frontier_budgets_sek=body.frontier_budgets_sek),
+        analysis=requested(
+            explain=body.explain,
+            frontier_budgets_sek=body.frontier_budgets_sek,
+            uncertainty=None if body.uncertainty is None else body.uncertainty.model_dump(mode="json"),
+        ),
     )
     session.add(run)
     try:

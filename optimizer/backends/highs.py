@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ctypes
+import functools
 import importlib.metadata
 import os
 import sys
@@ -116,7 +117,7 @@ class HighsBackend(Backend):
     name = "highs"
 
     def version(self) -> str:
-        return importlib.metadata.version("highspy")
+        return _highspy_version()
 
     def solve(
         self,
@@ -175,6 +176,11 @@ def run_highs(
     else:
         bound = objective if stop is Stop.OPTIMAL else None
     return Outcome(stop, x, objective, bound, native)
+
+
+@functools.cache
+def _highspy_version() -> str:
+    return importlib.metadata.version("highspy")
 
 
 def _finite(value: float) -> float | None:

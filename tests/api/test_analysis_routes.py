@@ -56,6 +56,8 @@ def analysed_run(client: TestClient, org: Org, settings: Settings) -> dict:
         "rule_prices": None,
         "frontier": None,
         "knee_budget_sek": None,
+        "uncertainty_request": None,
+        "uncertainty": None,
         "notes": [],
     }
     return finished(client, org, settings, queued["id"])
