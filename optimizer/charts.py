@@ -468,7 +468,8 @@ def pathway_chart(pathway: Pathway, *, title: str | None = None) -> Figure:
 def uncertainty_chart(study: Mapping[str, Any], *, title: str = "How sure is the reduction?") -> Figure:
     """The distribution of the point portfolio's reduction over the draws of an uncertainty study
     (`UncertaintyStudy.to_dict()` or the API's stored study), with the best achievable reduction per draw
-    beside it when the study re-optimised, P10/P50/P90 marked and the target as a line when there is one."""
+    beside it when the study re-optimised, P10/P50/P90 marked, a reduction target (min_cost_for_t) as a line
+    and a pathway target's chance in the legend (its target is emissions a year, another axis)."""
     histogram = study.get("histogram")
     evaluation = study.get("evaluation") or {}
     measure = evaluation.get("objective") or (study.get("point") or {}).get("objective") or "t"
@@ -489,8 +490,14 @@ def uncertainty_chart(study: Mapping[str, Any], *, title: str = "How sure is the
     )
     if within is not None:
         alt += f" It stays within every budget in {within:.0%} of the draws."
+    same_axis = target is not None and evaluation.get("target_kind") != "pathway"  # a pathway's is t a year
     if target is not None and chance is not None:
-        alt += f" The target of {_tonnes(target)} t is met in {chance:.0%} of the draws."
+        what = (
+            f"The pathway's target ({_tonnes(target)} t CO2e a year in {evaluation.get('target_year')})"
+            if not same_axis
+            else f"The target of {_tonnes(target)} t"
+        )
+        alt += f" {what} is met in {chance:.0%} of the draws."
     if histogram.get("best_achievable") is not None:
         alt += " Beside it, the best reduction achievable in each draw when the portfolio is chosen afresh."
     figure = _figure(9, 5, alt)
@@ -525,12 +532,17 @@ def uncertainty_chart(study: Mapping[str, Any], *, title: str = "How sure is the
             textcoords="offset points",
             fontsize=9,
         )
-    if target is not None:
+    if same_axis:
         label = "target" if chance is None else f"target (met in {chance:.0%} of draws)"
         axes.axvline(target, color=BUDGET, linewidth=2, label=label)
+    elif target is not None and chance is not None:
+        axes.plot(
+            [], [], " ", label=f"pathway target {evaluation.get('target_year')} met in {chance:.0%} of draws"
+        )
     axes.xaxis.set_major_formatter(_thousands)
     axes.set_xlabel(f"Reduction ({measure}, t CO2e)")
     axes.set_ylabel("Draws")
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     axes.grid(axis="y", linewidth=0.4, alpha=0.5)
     axes.set_axisbelow(True)
     axes.legend(loc="upper left", fontsize=9, frameon=False)

@@ -874,6 +874,16 @@ def _with_overrides(scenario: Scenario, *, time_limit_s: float | None, alpha: fl
     return read_scenario(data) if data != scenario.model_dump() else scenario
 
 
+def _target_text(evaluation: dict) -> str:
+    """The study's target in words: a pathway's emissions ceiling, or a reduction to reach."""
+    if evaluation.get("target_kind") == "pathway":
+        return (
+            f"Brings emissions down to the pathway's target of {evaluation['target_t']:,.0f} t CO2e a year "
+            f"in {evaluation['target_year']}"
+        )
+    return f"Reaches the target of {evaluation['target_t']:,.0f} t"
+
+
 def write_uncertainty_table(report: dict, out: TextIO, *, title: str) -> None:
     """An uncertainty study for people: the distribution, the probabilities, the uncertain choices."""
     console = Console(file=out, width=120, highlight=False, soft_wrap=False)
@@ -904,7 +914,7 @@ def write_uncertainty_table(report: dict, out: TextIO, *, title: str) -> None:
         )
         console.print(f"Stays within every budget in {within:.1%} of the draws ({by_year}).")
     if target is not None:
-        console.print(f"Meets the target of {evaluation['target_t']:,.0f} t in {target:.1%} of the draws.")
+        console.print(f"{_target_text(evaluation)} in {target:.1%} of the draws.")
     frequency = report["selection_frequency"]
     if frequency:
         point = {s["id"] for s in report["point"]["selected"]}
