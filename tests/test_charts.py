@@ -24,7 +24,9 @@ from optimizer.charts import (
     frontier_chart,
     funding_chart,
     macc_chart,
+    robustness_chart,
     save,
+    uncertainty_chart,
 )
 from optimizer.io import read_scenario
 
@@ -232,3 +234,46 @@ def test_frontier_plot_keeps_json_pure(tmp_path: Path) -> None:
     assert_png(tmp_path / "frontier.png")
     assert_svg(tmp_path / "frontier.svg")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["frontier.png", "frontier.svg"]
+
+
+STUDY = {
+    "abatement_t": {"p10": 90.0, "p50": 100.0, "p90": 110.0},
+    "probability_within_budget": 0.25,
+    "probability_target_met": 0.4,
+    "selection_frequency": {"A": 1.0, "B": 0.3, "C": 0.0, "D": 0.7},
+    "point": {
+        "objective": "lifetime",
+        "selected": [{"id": "A", "fraction": 1.0}, {"id": "B", "fraction": 1.0}],
+    },
+    "evaluation": {
+        "objective": "lifetime",
+        "target_t": 104.0,
+        "target_kind": "min_cost",
+        "target_year": None,
+    },
+    "histogram": {"edges_t": [80.0, 100.0, 120.0], "point_portfolio": [3, 7], "best_achievable": [2, 8]},
+    "draws": 10,
+}
+
+
+def test_uncertainty_chart_says_what_the_draws_show() -> None:
+    figure = uncertainty_chart(STUDY)
+    alt = describe(figure)
+    assert "over 10 draws" in alt and "P10 90 t, median 100 t, P90 110 t" in alt
+    assert "within every budget in 25% of the draws" in alt and "target of 104 t is met in 40%" in alt
+    [axes] = figure.axes
+    [bars] = [c for c in axes.containers if isinstance(c, BarContainer)]
+    assert [b.get_height() for b in bars] == [3, 7]
+    assert any(line.get_xdata()[0] == 104.0 for line in axes.lines)  # the target line
+    no_portfolio = describe(uncertainty_chart({**STUDY, "histogram": None}))
+    assert no_portfolio.startswith("No uncertainty chart")
+
+
+def test_robustness_chart_keeps_every_point_project_and_orders_by_frequency() -> None:
+    figure = robustness_chart(STUDY)
+    [axes] = figure.axes
+    assert [t.get_text() for t in axes.get_yticklabels()] == ["A", "D", "B"]  # C: never chosen, not funded
+    assert "Funded at the point estimates but chosen in under half of the draws: B." in describe(figure)
+    assert describe(robustness_chart({**STUDY, "selection_frequency": None})).startswith(
+        "No robustness chart"
+    )
