@@ -12,6 +12,7 @@ import csv
 import json
 import logging
 import math
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -28,6 +29,8 @@ from optimizer.io import read_projects, read_scenario
 from optimizer.solve import solve
 from optimizer.sweep import EXECUTORS, SchedulerUnreachable
 
+REPORT_EXPLAIN_S = 120.0
+"""The report's why-not analysis gets this long in all by default (phased plans take minutes otherwise)."""
 EXIT_OK = 0
 EXIT_ERROR = 1
 EXIT_INVALID_INPUT = 2
@@ -91,6 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_analysis_commands(commands)
     add_compare_command(commands)
     add_uncertainty_command(commands)
+    add_report_command(commands)
     return parser
 
 
@@ -950,9 +954,141 @@ def write_uncertainty_table(report: dict, out: TextIO, *, title: str) -> None:
         )
 
 
+# ------------------------------------------------------------------------------------------
+# `report`: a plain-language HTML report of a run, for the board and the public
+# ------------------------------------------------------------------------------------------
+
+REPORT_DRAWS = 500
+
+
+def add_report_command(commands: argparse._SubParsersAction) -> None:
+    from optimizer.report_texts import LANGUAGES
+
+    command = commands.add_parser(
+        "report",
+        help="solve, then write a self-contained HTML report for the board and the public (Swedish or English): "
+        "what is funded and why, what it achieves towards 2030, cost per tonne, districts and equity rules, "
+        "what was left out and what it would take, how sure the figures are, and the data behind them",
+    )
+    command.add_argument(
+        "--projects", required=True, metavar="FILE", help="project list: .csv, .xlsx or .json"
+    )
+    command.add_argument("--scenario", required=True, metavar="FILE", help="scenario: .json or .toml")
+    command.add_argument("--out", required=True, metavar="FILE", help="the HTML file to write")
+    command.add_argument(
+        "--explain-time",
+        type=float,
+        default=REPORT_EXPLAIN_S,
+        metavar="S",
+        help=f"at most this long, in all, for what it would take to fund each left-out project (default "
+        f"{REPORT_EXPLAIN_S:g}; projects not reached say so in the report)",
+    )
+    command.add_argument(
+        "--lang", choices=LANGUAGES, default="sv", help="language of the report (default: sv)"
+    )
+    command.add_argument(
+        "--draws",
+        type=int,
+        default=REPORT_DRAWS,
+        metavar="N",
+        help=f"draws of the uncertainty study, made when the list has range columns (default {REPORT_DRAWS}; "
+        "0: no study)",
+    )
+    command.add_argument(
+        "--executor",
+        choices=EXECUTORS,
+        default="process",
+        help="where the study's re-optimisations run (default: a local process pool)",
+    )
+    command.add_argument(
+        "--time-limit", type=float, metavar="S", help="time limit of the solve and of each re-solve, seconds"
+    )
+
+
+def _report_command(args: argparse.Namespace, plot_dir: Path | None = None) -> int:
+    """Read, solve, why-not (optimal portfolios only), uncertainty (lists with ranges), write the HTML."""
+    from optimizer.report import build_report, input_sha256
+
+    out = Path(args.out)
+    problem = _unwritable(out)
+    if problem is not None:
+        print(f"--out: cannot write the report to {out}: {problem}", file=sys.stderr)
+        return EXIT_INVALID_INPUT
+    if args.draws < 0:
+        print(f"--draws: must be 0 (no study) or more, not {args.draws}", file=sys.stderr)
+        return EXIT_INVALID_INPUT
+    if not args.explain_time > 0:
+        print(f"--explain-time: must be more than 0 seconds, not {args.explain_time:g}", file=sys.stderr)
+        return EXIT_INVALID_INPUT
+    try:
+        projects = read_projects(args.projects)
+        scenario = _with_overrides(read_scenario(args.scenario), time_limit_s=args.time_limit, alpha=None)
+        result = solve(projects, scenario)
+    except InputError as error:
+        _report_invalid(error, "table")
+        return EXIT_INVALID_INPUT
+    thresholds = None
+    if result.status is Status.OPTIMAL:
+        from optimizer.whynot import why_not
+
+        found_why = why_not(
+            projects, scenario, result, time_limit_s=args.time_limit, total_time_s=args.explain_time
+        )
+        thresholds = [w.to_dict() for w in found_why]
+    else:
+        print(
+            f"report: no why-not analysis, the result is {result.status.value}, not optimal", file=sys.stderr
+        )
+    found = None
+    if projects.has_ranges and args.draws > 0 and result.has_portfolio:
+        from optimizer.uncertainty import study
+
+        try:
+            found = study(
+                projects,
+                scenario,
+                draws=args.draws,
+                executor=args.executor,
+                point=result,
+                progress=sys.stderr.isatty() or None,
+            ).to_dict()
+        except InputError as error:
+            print(f"report: no uncertainty study: {error}", file=sys.stderr)
+    html = build_report(
+        projects,
+        scenario,
+        result,
+        lang=args.lang,
+        why_not=thresholds,
+        study=found,
+        input_sha256=input_sha256(project_bytes=Path(args.projects).read_bytes(), scenario=scenario),
+        source_name=Path(args.projects).name,
+    )
+    try:
+        out.write_text(html, encoding="utf-8")
+    except OSError as error:
+        print(f"--out: cannot write the report to {out}: {error.strerror or error}", file=sys.stderr)
+        return EXIT_INVALID_INPUT
+    print(f"wrote {out}", file=sys.stderr)
+    return EXIT_CODES[result.status]
+
+
+def _unwritable(path: Path) -> str | None:
+    """Why `path` cannot be written, checked before any solving; None when it can (as far as known)."""
+    if path.is_dir():
+        return "it is a directory"
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.is_dir():
+        return f"the directory {parent} does not exist"
+    if not os.access(parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        return "permission denied"
+    return None
+
+
 ANALYSIS_COMMANDS = {
     "frontier": _frontier_command,
     "macc": _macc_command,
     "compare": _compare_command,
     "uncertainty": _uncertainty_command,
+    "report": _report_command,
 }

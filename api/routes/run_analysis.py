@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 
 import pandas as pd
 from fastapi import APIRouter, Header, Query
-from fastapi.responses import Response
+from fastapi.responses import HTMLResponse, Response
 from matplotlib.figure import Figure
 from sqlalchemy.orm import Session
 
@@ -244,3 +244,43 @@ def compare_runs(run_id: str, other_id: str, principal: Viewer, session: Session
     base, other = own_run(session, principal, run_id), own_run(session, principal, other_id)
     comparison = compare(stored_result(succeeded(base)), stored_result(succeeded(other)))
     return RunComparison(base_run_id=base.id, other_run_id=other.id, **comparison.model_dump())
+
+
+@router.get(
+    "/{run_id}/report",
+    response_class=HTMLResponse,
+    summary="A plain-language HTML report of a run, in Swedish (default) or English",
+    responses={
+        200: {"description": "One self-contained HTML document (charts embedded, no network needed)"},
+        **problem_responses(401, 403, 404, 409, 422),
+    },
+)
+def get_report(
+    run_id: str,
+    principal: Viewer,
+    session: SessionDep,
+    lang: Annotated[Literal["sv", "en"], Query(description="sv (default) or en")] = "sv",
+) -> HTMLResponse:
+    """For the board and the public: what is funded and why, what it achieves towards 2030, cost per
+    tonne, districts and equity rules, what was left out and what it would take (with the run's
+    `why_not` when it was submitted with `explain`), how sure the figures are (with its `uncertainty`
+    study), and the data and solver behind it (input SHA-256, versions). Needs a succeeded run (409)."""
+    from optimizer.report import build_report
+
+    run = succeeded(own_run(session, principal, run_id))
+    data = RunData(session, run)
+    record = session.get(ProjectListRecord, run.project_list_id)
+    analysis = run.analysis or {}
+    html = build_report(
+        data.projects,
+        data.scenario,
+        data.result,
+        lang=lang,
+        why_not=analysis.get("why_not"),
+        study=analysis.get("uncertainty"),
+        input_sha256=run.input_sha256,
+        source_name=None if record is None else f"{record.name} v{record.version}",
+    )
+    return HTMLResponse(
+        html, headers={"Content-Disposition": f'inline; filename="run-{run.id}-report-{lang}.html"'}
+    )

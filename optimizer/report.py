@@ -1,0 +1,934 @@
+"""A plain-language HTML report of a run, for a political board and the public, in Swedish or English.
+
+`build_report(projects, scenario, result, ...)` returns one self-contained HTML document: the charts
+are embedded as SVG data URIs, the CSS is inline, there is no JavaScript and nothing is fetched from a
+network (a Content-Security-Policy says so to the browser). It answers what is funded and why, what it
+achieves towards 2030, what it costs per tonne, what each district gets and how the equity rules are
+met, what was left out and what it would take to include it, how sure the figures are, and which data
+and solver are behind them.
+
+It is a pure function of the run: nothing is solved here. The callers (`python -m optimizer report`,
+`GET /v1/runs/{id}/report`) solve, and pass `why_not` (`WhyNot.to_dict()` rows) and an uncertainty
+study (`UncertaintyStudy.to_dict()`) when they have them. Every sentence is in
+`optimizer.report_texts`, one dict per language; every string from the input (project names, rule
+names, the scenario's name) is escaped.
+
+Accessibility: one h1, h2 per section, h3 below; every chart has alt text (`charts.describe`, which is
+in English: the image is marked `lang="en"` in a Swedish report, and a Swedish caption describes it);
+tables have captions and `scope` on every header cell; dark text on white (contrast well above 4.5:1);
+nothing is said by colour alone; a skip link leads to the summary.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import importlib.metadata
+import json
+import math
+import platform
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
+
+from models import CumulativeObjective, MinCostObjective, ProjectList, Result, Scenario, Status
+from optimizer.report_texts import LANGUAGES, TEXTS
+
+__all__ = ["SECTIONS", "build_report", "canonical_json", "format_number", "input_sha256"]
+
+SECTIONS: tuple[str, ...] = (
+    "summary",
+    "funded",
+    "effect",
+    "cost-per-tonne",
+    "districts",
+    "left-out",
+    "uncertainty",
+    "method",
+)
+"""The sections' `id` attributes, in the order they appear (stable: readers and tests link to them)."""
+HEADINGS = {
+    "summary": "h_summary",
+    "funded": "h_funded",
+    "effect": "h_effect",
+    "cost-per-tonne": "h_cost",
+    "districts": "h_districts",
+    "left-out": "h_left",
+    "uncertainty": "h_uncertainty",
+    "method": "h_method",
+}
+EFFECT_YEAR = 2030
+"""The year the report counts towards (Klimatkontrakt 2030)."""
+AUDIT_OFFICE_SEK_PER_T = (1_000.0, 4_000.0)
+"""Klimatklivet's cost per tonne as the National Audit Office estimated it (RiR 2019:1)."""
+ASEK_SEK_PER_T = 7_000.0
+"""The Swedish Transport Administration's carbon value (ASEK 7.0: 7 SEK/kg)."""
+PACKAGE = "klimatportfolj"
+NBSP = "\u00a0"
+
+CSS = """
+:root { color-scheme: light; }
+body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; color: #1a1a1a;
+  background: #ffffff; line-height: 1.5; margin: 0 auto; max-width: 72rem; padding: 0 1.25rem 3rem; }
+h1 { font-size: 1.9rem; margin: 1.5rem 0 0.5rem; }
+h2 { font-size: 1.45rem; margin-top: 2.5rem; border-bottom: 2px solid #1a1a1a; padding-bottom: 0.2rem; }
+h3 { font-size: 1.15rem; margin-top: 1.5rem; }
+a { color: #0b4f8a; }
+.skip { position: absolute; left: -9999px; top: 0; background: #ffffff; color: #0b4f8a; padding: 0.5rem; }
+.skip:focus { left: 1rem; top: 1rem; outline: 3px solid #0b4f8a; }
+.lead { font-size: 1.1rem; }
+.meta { color: #3d3d3d; }
+.status { border-left: 6px solid #0b4f8a; background: #f1f5f9; padding: 0.75rem 1rem; }
+table { border-collapse: collapse; margin: 1rem 0; width: 100%; font-size: 0.9rem; }
+caption { text-align: left; font-weight: 600; padding: 0.4rem 0; caption-side: top; }
+th, td { border: 1px solid #8a8a8a; padding: 0.3rem 0.5rem; vertical-align: top; text-align: left; }
+thead th { background: #e8edf2; }
+tfoot th, tfoot td { font-weight: 700; background: #f5f5f5; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+thead th.num { white-space: normal; }
+.scroll { overflow-x: auto; }
+.id { color: #3d3d3d; font-size: 0.85rem; }
+figure { margin: 1.5rem 0; }
+figure img { max-width: 100%; height: auto; border: 1px solid #d0d0d0; }
+figcaption { font-size: 0.95rem; color: #2b2b2b; margin-top: 0.4rem; }
+dl.method { display: grid; grid-template-columns: max-content 1fr; gap: 0.3rem 1rem; }
+dl.method dt { font-weight: 600; }
+dl.method dd { margin: 0; overflow-wrap: anywhere; }
+code { font-family: ui-monospace, Consolas, monospace; background: #f1f1f1; padding: 0 0.2rem; }
+@media print { .skip { display: none; } figure { break-inside: avoid; } }
+""".strip()
+
+
+class _Html(str):
+    """Text that is already HTML (built here from escaped parts): not escaped again."""
+
+    __slots__ = ()
+
+
+def _esc(value: object) -> str:
+    return value if isinstance(value, _Html) else html.escape(str(value), quote=True)
+
+
+def format_number(value: float, *, lang: str = "sv", decimals: int = 0) -> str:
+    """`value` as a reader of `lang` writes it: Swedish `1 234 567,8` (a no-break space between
+    thousands, a decimal comma), English `1,234,567.8`; -0 shows as 0."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"lang must be one of {', '.join(LANGUAGES)}, not {lang!r}")
+    text = f"{round(float(value), decimals) + 0.0:,.{decimals}f}"
+    if lang == "sv":
+        return text.replace(",", NBSP).replace(".", ",")
+    return text
+
+
+def canonical_json(value: Any) -> bytes:
+    """The JSON the input hash is taken over: sorted keys, no spaces, UTF-8 (as the service's)."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+
+
+def input_sha256(*, project_bytes: bytes, scenario: Scenario) -> str:
+    """SHA-256 over the project file's bytes and the canonical scenario JSON, as the service stores it
+    with a run (`input_sha256`): the same list and scenario give the same hash in the CLI and the API."""
+    return hashlib.sha256(project_bytes + canonical_json(scenario.model_dump(mode="json"))).hexdigest()
+
+
+class _Words:
+    """The report's language: its sentences and how it writes numbers."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        self.texts = TEXTS[lang]
+
+    def __call__(self, key: str, **values: object) -> _Html:
+        return _Html(self.texts[key].format(**{k: _esc(v) for k, v in values.items()}))
+
+    def num(self, value: float, decimals: int = 0) -> str:
+        return format_number(value, lang=self.lang, decimals=decimals)
+
+    def sek(self, value: float) -> str:
+        return self("currency", value=self.num(value))
+
+    def msek(self, value: float) -> str:
+        return self("million", value=self.num(value / 1e6, 1))
+
+    def tonnes(self, value: float) -> str:
+        return self("tonnes", value=self.num(value, _decimals(value)))
+
+    def tonnes_per_year(self, value: float) -> str:
+        return self("tonnes_per_year", value=self.num(value, _decimals(value)))
+
+    def sek_per_t(self, value: float | None) -> str:
+        if value is None or not math.isfinite(value):
+            return self.texts["none_value"]
+        return self("sek_per_t", value=self.num(value))
+
+    def pct(self, share: float, decimals: int = 0) -> str:
+        return self("percent", value=self.num(100 * share, decimals))
+
+    def gap(self, gap: float) -> str:
+        return self.pct(gap, 2 if gap < 0.1 else 1)
+
+    def measure(self, scenario: Scenario) -> str:
+        tonnes = scenario.tonnes_measure
+        if isinstance(tonnes, CumulativeObjective):
+            return self("measure_cumulative", year=tonnes.cumulative_to)
+        return self.texts["measure_annual" if tonnes == "annual" else "measure_lifetime"]
+
+    def english(self, text: str) -> _Html:
+        """Text the library writes in English (solver messages, notes), marked as such in Swedish."""
+        if self.lang == "en":
+            return _Html(_esc(text))
+        return _Html(f'<span lang="en">{_esc(text)}</span>')
+
+
+def _decimals(value: float) -> int:
+    return 0 if abs(value) >= 100 or float(value).is_integer() else 1
+
+
+# ------------------------------------------------------------------------------------------------
+
+
+def build_report(
+    projects: ProjectList,
+    scenario: Scenario,
+    result: Result,
+    *,
+    lang: str = "sv",
+    why_not: Sequence[Mapping[str, Any]] | None = None,
+    study: Mapping[str, Any] | None = None,
+    input_sha256: str | None = None,
+    source_name: str | None = None,
+    generated_at: datetime | None = None,
+) -> str:
+    """The HTML report of `result` (from `solve(projects, scenario)`), in Swedish (`lang="sv"`, the
+    default) or English (`"en"`): one self-contained document, sections in the order of `SECTIONS`.
+
+    `why_not`: `WhyNot.to_dict()` rows (what it would take to fund each project left out), or None
+    (the report then says how to get them); `study`: an `UncertaintyStudy.to_dict()`, or None;
+    `input_sha256`, `source_name` (the list's file or name) and `generated_at` (default: now, UTC) go
+    into the method section. Raises ValueError for another language."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"lang must be one of {', '.join(LANGUAGES)}, not {lang!r}")
+    if why_not is not None and not isinstance(why_not, Sequence):
+        raise ValueError("why_not must be a list of WhyNot.to_dict() rows, or None")
+    if study is not None and not isinstance(study, Mapping):
+        raise ValueError("study must be an UncertaintyStudy.to_dict(), or None")
+    words = _Words(lang)
+    when = (generated_at or datetime.now(UTC)).isoformat(timespec="seconds")
+    report = _Report(projects, scenario, result, words, why_not, study)
+    sections = {
+        "summary": report.summary(),
+        "funded": report.funded(),
+        "effect": report.effect(),
+        "cost-per-tonne": report.cost_per_tonne(),
+        "districts": report.districts(),
+        "left-out": report.left_out(),
+        "uncertainty": report.uncertainty(),
+        "method": report.method(input_sha256, source_name, when),
+    }
+    title = words("doc_title", name=scenario.name) if scenario.name else words("doc_title_unnamed")
+    body = "\n".join(
+        f'<section id="{key}" aria-labelledby="{key}-title">\n'
+        f'<h2 id="{key}-title">{words(HEADINGS[key])}</h2>\n{sections[key]}\n</section>'
+        for key in SECTIONS
+    )
+    return (
+        "<!DOCTYPE html>\n"
+        f'<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; img-src data:; '
+        "style-src 'unsafe-inline'\">\n"
+        f'<meta name="generator" content="{PACKAGE} {_esc(_package_version() or "")}">\n'
+        f"<title>{title}</title>\n<style>\n{CSS}\n</style>\n</head>\n<body>\n"
+        f'<a class="skip" href="#summary">{words("skip")}</a>\n'
+        f'<header>\n<h1>{title}</h1>\n<p class="lead">{words("lead")}</p>\n'
+        f'<p class="meta">{words("generated", when=when)}</p>\n</header>\n'
+        f"<main>\n{body}\n</main>\n</body>\n</html>\n"
+    )
+
+
+def _package_version() -> str | None:
+    try:
+        return importlib.metadata.version(PACKAGE)
+    except importlib.metadata.PackageNotFoundError:
+        return None
+
+
+def _p(content: str) -> str:
+    return f"<p>{_esc(content)}</p>"
+
+
+def _table(
+    caption: str,
+    headers: Sequence[tuple[str, bool]],
+    rows: Sequence[Sequence[tuple[str, bool]]],
+    *,
+    footer: Sequence[tuple[str, bool]] | None = None,
+    row_headers: bool = True,
+) -> str:
+    """A table with a caption, `scope="col"` headers and (by default) the first cell of each row a
+    `scope="row"` header. Cells are (text, numeric); text is escaped unless it is `_Html`."""
+
+    def cell(text: str, numeric: bool, header: bool) -> str:
+        cls = ' class="num"' if numeric else ""
+        if header:
+            return f'<th scope="row"{cls}>{_esc(text)}</th>'
+        return f"<td{cls}>{_esc(text)}</td>"
+
+    def row(cells: Sequence[tuple[str, bool]]) -> str:
+        return (
+            "<tr>" + "".join(cell(t, n, row_headers and i == 0) for i, (t, n) in enumerate(cells)) + "</tr>"
+        )
+
+    num = ' class="num"'
+    head = "".join(f'<th scope="col"{num if n else ""}>{_esc(t)}</th>' for t, n in headers)
+    foot = f"<tfoot>{row(footer)}</tfoot>" if footer else ""
+    body = "\n".join(row(r) for r in rows)
+    return (
+        f'<div class="scroll">\n<table>\n<caption>{_esc(caption)}</caption>\n<thead><tr>{head}</tr></thead>\n'
+        f"<tbody>\n{body}\n</tbody>{foot}\n</table>\n</div>"
+    )
+
+
+def _figure(figure: Any, words: _Words, caption_key: str) -> str:
+    """A chart as an SVG data URI with its alt text (the chart's own, in English) and a caption."""
+    from optimizer.charts import describe, render
+
+    data = base64.b64encode(render(figure, "svg")).decode("ascii")
+    lang = "" if words.lang == "en" else ' lang="en"'
+    return (
+        f'<figure>\n<img src="data:image/svg+xml;base64,{data}" alt="{_esc(describe(figure))}"{lang}>\n'
+        f"<figcaption>{words(caption_key)}</figcaption>\n</figure>"
+    )
+
+
+class _Report:
+    """The sections of one report, each an HTML fragment."""
+
+    def __init__(
+        self,
+        projects: ProjectList,
+        scenario: Scenario,
+        result: Result,
+        words: _Words,
+        why_not: Sequence[Mapping[str, Any]] | None,
+        study: Mapping[str, Any] | None,
+    ) -> None:
+        self.projects = projects
+        self.scenario = scenario
+        self.result = result
+        self.w = words
+        self.why_not = why_not
+        self.study = study
+        table = projects.table
+        self.index = {str(pid): i for i, pid in enumerate(projects.ids)}
+        self.per_year = table["abatement_t_per_year"].to_numpy(dtype=float)
+        self.lifetime = table["lifetime_years"].to_numpy(dtype=float)
+        self.selected = sorted(result.selected, key=lambda s: (-s.abatement_t, s.id))
+
+    def _year_per_t(self, s: Any) -> float:
+        return float(self.per_year[self.index[s.id]]) * s.fraction
+
+    # --- summary ------------------------------------------------------------------------------
+
+    def summary(self) -> str:
+        w, r = self.w, self.result
+        status = self._status()
+        if not r.has_portfolio:
+            return status
+        parts = [status, "<ul>"]
+        items = [w("summary_count", funded=len(r.selected), total=len(self.projects))]
+        external = r.total_cost_sek - r.municipal_cost_sek
+        if external > 0.5:
+            items.append(
+                w(
+                    "summary_cost",
+                    cost=w.msek(r.total_cost_sek),
+                    municipal=w.msek(r.municipal_cost_sek),
+                    external=w.msek(external),
+                )
+            )
+        else:
+            items.append(w("summary_cost_all_municipal", cost=w.msek(r.total_cost_sek)))
+        budget = sum(b.budget_sek for b in r.budget)
+        if budget > 0:
+            used = sum(b.spend_sek for b in r.budget)
+            items.append(
+                w("summary_budget", budget=w.msek(budget), used=w.msek(used), share=w.pct(used / budget))
+            )
+        items.append(
+            w(
+                "summary_tonnes",
+                per_year=w.tonnes_per_year(r.abatement_t_per_year),
+                measure=w.measure(self.scenario),
+                counted=w.tonnes(r.abatement_t),
+            )
+        )
+        objective = self.scenario.objective
+        if isinstance(objective, MinCostObjective) and r.cost_objective_sek is not None:
+            items.append(
+                w(
+                    "summary_cost_objective",
+                    target=w.tonnes(objective.min_cost_for_t),
+                    cost=w.msek(r.cost_objective_sek),
+                )
+            )
+        if r.pathway is not None:
+            gap = r.pathway.gap_at_target_year_t
+            if gap > 0:
+                items.append(w("summary_target_gap", year=r.pathway.target_year, gap=w.tonnes_per_year(gap)))
+            else:
+                items.append(
+                    w("summary_target_met", year=r.pathway.target_year, margin=w.tonnes_per_year(-gap))
+                )
+        partly = sum(1 for s in r.selected if s.fraction < 1 - 1e-9)
+        if partly:
+            items.append(w("summary_partly", count=partly))
+        parts.extend(f"<li>{item}</li>" for item in items)
+        parts.append("</ul>")
+        return "\n".join(parts)
+
+    def _status(self) -> str:
+        w, r = self.w, self.result
+        if r.status is Status.OPTIMAL:
+            text = w("status_optimal", gap=w.gap(r.mip_gap or 0.0))
+        elif r.status is Status.FEASIBLE:
+            text = (
+                w("status_feasible", gap=w.gap(r.mip_gap))
+                if r.mip_gap is not None
+                else w("status_feasible_no_gap")
+            )
+        elif r.status is Status.INFEASIBLE:
+            reasons = [
+                f"<li>{w('conflict', rules=_Html(', '.join(f'«{_esc(n)}»' for n in c.rules)), message=w.english(c.message))}</li>"
+                for c in r.conflicts
+            ]
+            listed = f"<ul>{''.join(reasons)}</ul>" if reasons else _p(w("status_infeasible_unknown"))
+            return f'<div class="status" role="status"><p>{w("status_infeasible")}</p>\n{listed}</div>'
+        elif r.status is Status.NO_SOLUTION:
+            text = w("status_no_solution")
+        else:
+            text = _Html(f"{w('status_error')} {w.english(r.message)}")
+        return f'<div class="status" role="status"><p>{text}</p></div>'
+
+    # --- funded -------------------------------------------------------------------------------
+
+    def funded(self) -> str:
+        w, r = self.w, self.result
+        if not r.selected:
+            return _p(w("funded_none"))
+        headers = [
+            (w.texts["col_project"], False),
+            (w.texts["col_id"], False),
+            (w.texts["col_sector"], False),
+            (w.texts["col_district"], False),
+            (w.texts["col_cost"], True),
+            (w.texts["col_municipal"], True),
+            (w.texts["col_per_year"], True),
+            (w.texts["col_counted"], True),
+            (w.texts["col_start"], True),
+        ]
+        rows = []
+        for s in self.selected:
+            name = _Html(
+                _esc(s.name)
+                + (f" {w('fraction_note', share=w.pct(s.fraction))}" if s.fraction < 1 - 1e-9 else "")
+            )
+            rows.append(
+                [
+                    (name, False),
+                    (s.id, False),
+                    (s.sector, False),
+                    (s.district or w.texts["none_value"], False),
+                    (w.sek(s.cost_sek), True),
+                    (w.sek(s.municipal_cost_sek), True),
+                    (w.num(self._year_per_t(s), _decimals(self._year_per_t(s))), True),
+                    (w.num(s.abatement_t), True),
+                    (str(s.start_year), True),
+                ]
+            )
+        per_year = sum(self._year_per_t(s) for s in r.selected)
+        footer = [
+            (w.texts["col_total"], False),
+            ("", False),
+            ("", False),
+            ("", False),
+            (w.sek(r.total_cost_sek), True),
+            (w.sek(r.municipal_cost_sek), True),
+            (w.num(per_year, _decimals(per_year)), True),
+            (w.num(r.abatement_t), True),
+            ("", True),
+        ]
+        caption = w("funded_caption", measure=w.measure(self.scenario))
+        return _table(caption, headers, rows, footer=footer)
+
+    # --- effect -------------------------------------------------------------------------------
+
+    def _reduction_by_year(self, years: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
+        """Per year: the funded projects' reduction in operation (t/yr), and how many start that year."""
+        reduction = np.zeros(len(years))
+        starting = np.zeros(len(years), dtype=int)
+        at = np.asarray(years)
+        for s in self.result.selected:
+            life = float(self.lifetime[self.index[s.id]])
+            running = (at >= s.operating_from) & (at < s.operating_from + life)
+            reduction += np.where(running, self._year_per_t(s), 0.0)
+            starting += at == s.operating_from
+        return reduction, starting
+
+    def effect(self) -> str:
+        w, r = self.w, self.result
+        if not r.has_portfolio:
+            return _p(w("effect_none"))
+        parts = [_p(w("effect_intro"))]
+        pathway = r.pathway
+        if pathway is None:
+            first = min(s.operating_from for s in r.selected) if r.selected else EFFECT_YEAR
+            first = min(first, min(s.start_year for s in r.selected)) if r.selected else first
+            last = max([EFFECT_YEAR, *(s.operating_from for s in r.selected)])
+            years = list(range(first, last + 1))
+            reduction, starting = self._reduction_by_year(years)
+            rows = [
+                [(str(y), False), (w.num(t, _decimals(t)), True), (str(n), True)]
+                for y, t, n in zip(years, reduction, starting, strict=True)
+            ]
+            headers = [
+                (w.texts["col_year"], False),
+                (w.texts["col_reduction"], True),
+                (w.texts["col_new"], True),
+            ]
+            parts.append(_table(w.texts["effect_caption"], headers, rows))
+            if EFFECT_YEAR in years:
+                at = float(reduction[years.index(EFFECT_YEAR)])
+                parts.append(_p(w("effect_2030", year=EFFECT_YEAR, tonnes=w.tonnes_per_year(at))))
+            parts.append(_p(w("effect_no_pathway")))
+            return "\n".join(parts)
+        years = [y.year for y in pathway.years]
+        _, starting = self._reduction_by_year(years)
+        headers = [
+            (w.texts["col_year"], False),
+            (w.texts["col_baseline"], True),
+            (w.texts["col_reduction"], True),
+            (w.texts["col_emissions"], True),
+            (w.texts["col_target"], True),
+            (w.texts["col_gap"], True),
+            (w.texts["col_new"], True),
+        ]
+        rows = [
+            [
+                (str(y.year), False),
+                (w.num(y.baseline_t), True),
+                (w.num(y.abatement_t), True),
+                (w.num(y.emissions_t), True),
+                (w.num(y.target_t), True),
+                (("+" if y.gap_t > 0.5 else "") + w.num(y.gap_t), True),
+                (str(n), True),
+            ]
+            for y, n in zip(pathway.years, starting, strict=True)
+        ]
+        parts.append(_table(w.texts["effect_caption_pathway"], headers, rows))
+        if EFFECT_YEAR in years:
+            at = pathway.years[years.index(EFFECT_YEAR)].abatement_t
+            parts.append(_p(w("effect_2030", year=EFFECT_YEAR, tonnes=w.tonnes_per_year(at))))
+        target_year = next(y for y in pathway.years if y.year == pathway.target_year)
+        parts.append(
+            _p(
+                w(
+                    "effect_pathway",
+                    target=self._target_words(),
+                    year=pathway.target_year,
+                    emissions=w.tonnes_per_year(target_year.emissions_t),
+                    target_t=w.tonnes_per_year(target_year.target_t),
+                    cumulative=w.tonnes(pathway.cumulative_emissions_t),
+                    budget=w.tonnes(pathway.cumulative_target_t),
+                )
+            )
+        )
+        if pathway.meets_target_from is not None:
+            parts.append(_p(w("effect_met_from", year=pathway.meets_target_from)))
+        else:
+            parts.append(_p(w("effect_never_met")))
+        from optimizer.charts import pathway_chart
+
+        parts.append(
+            _figure(pathway_chart(pathway, title=w.texts["chart_pathway"]), w, "chart_pathway_caption")
+        )
+        return "\n".join(parts)
+
+    def _target_words(self) -> str:
+        w = self.w
+        spec = self.scenario.pathway
+        target = spec.target if spec is not None else None
+        if target is None:
+            return ""
+        if hasattr(target, "net_zero_year"):
+            if target.residual_share:
+                return w(
+                    "target_net_zero_residual", year=target.net_zero_year, share=w.pct(target.residual_share)
+                )
+            return w("target_net_zero", year=target.net_zero_year)
+        if hasattr(target, "reduction_rate"):
+            rate = w.pct(target.reduction_rate, 2)
+            if target.from_year is not None:
+                return w("target_rate_from", rate=rate, year=target.from_year)
+            return w("target_rate", rate=rate)
+        year = target.year
+        return w("target_points", tonnes=w.tonnes_per_year(target.target_t[str(year)]), year=year)
+
+    # --- cost per tonne -----------------------------------------------------------------------
+
+    def _macc(self) -> Any:
+        if not hasattr(self, "_macc_frame"):
+            from optimizer.analysis import macc
+
+            self._macc_frame = macc(self.projects, self.scenario)
+        return self._macc_frame
+
+    def cost_per_tonne(self) -> str:
+        w, r = self.w, self.result
+        parts = [_p(w("cost_intro", measure=w.measure(self.scenario)))]
+        if r.has_portfolio and r.sek_per_t is not None:
+            parts.append(
+                _p(
+                    w(
+                        "cost_portfolio",
+                        total=w.sek_per_t(r.sek_per_t),
+                        municipal=w.sek_per_t(r.municipal_sek_per_t),
+                    )
+                )
+            )
+            if self.scenario.tonnes_measure == "lifetime":
+                low, high = AUDIT_OFFICE_SEK_PER_T
+                key = (
+                    "cost_reference_below"
+                    if r.sek_per_t < low
+                    else "cost_reference_within"
+                    if r.sek_per_t <= high
+                    else "cost_reference_above"
+                )
+                parts.append(_p(w(key, value=w.sek_per_t(r.sek_per_t))))
+                parts.append(_p(w("cost_asek_below" if r.sek_per_t < ASEK_SEK_PER_T else "cost_asek_above")))
+            else:
+                parts.append(_p(w("cost_no_reference")))
+        else:
+            parts.append(_p(w("cost_none")))
+        from optimizer.charts import macc_chart
+
+        parts.append(_figure(macc_chart(self._macc(), title=w.texts["chart_macc"]), w, "chart_macc_caption"))
+        return "\n".join(parts)
+
+    # --- districts ----------------------------------------------------------------------------
+
+    def districts(self) -> str:
+        w, r = self.w, self.result
+        parts = []
+        if r.has_portfolio and r.selected:
+            totals: dict[str, list[float]] = {}
+            for s in r.selected:
+                name = s.district if s.district not in (None, "") else w.texts["no_district"]
+                row = totals.setdefault(name, [0, 0.0, 0.0, 0.0])
+                row[0] += 1
+                row[1] += s.cost_sek
+                row[2] += s.municipal_cost_sek
+                row[3] += s.abatement_t
+            all_t = sum(v[3] for v in totals.values())
+            headers = [
+                (w.texts["col_district"], False),
+                (w.texts["col_projects"], True),
+                (w.texts["col_cost"], True),
+                (w.texts["col_municipal"], True),
+                (w.texts["col_counted"], True),
+                (w.texts["col_share"], True),
+            ]
+            rows = [
+                [
+                    (name, False),
+                    (str(int(v[0])), True),
+                    (w.sek(v[1]), True),
+                    (w.sek(v[2]), True),
+                    (w.num(v[3]), True),
+                    (w.pct(v[3] / all_t) if all_t > 0 else w.texts["none_value"], True),
+                ]
+                for name, v in sorted(totals.items(), key=lambda item: (-item[1][1], item[0]))
+            ]
+            parts += [_p(w("districts_intro")), _table(w.texts["districts_caption"], headers, rows)]
+            from optimizer.charts import district_chart
+
+            parts.append(
+                _figure(district_chart(r, title=w.texts["chart_district"]), w, "chart_district_caption")
+            )
+        if not r.rules:
+            parts.append(_p(w("rules_none")))
+            return "\n".join(parts)
+        parts.append(_p(w("rules_intro")))
+        headers = [
+            (w.texts["col_rule"], False),
+            (w.texts["col_requirement"], False),
+            (w.texts["col_outcome"], True),
+            (w.texts["col_met"], False),
+        ]
+        rows = [
+            [
+                (rule.name, False),
+                (self._requirement(rule), False),
+                (self._outcome(rule), True),
+                (self._met(rule), False),
+            ]
+            for rule in r.rules
+        ]
+        parts.append(_table(w.texts["rules_caption"], headers, rows))
+        return "\n".join(parts)
+
+    def _measure_name(self, measure: str) -> str:
+        key = f"measure_{measure}"
+        return self.w.texts[key] if key in self.w.texts else self.w("measure_other", name=measure)
+
+    def _amount(self, measure: str, value: float) -> str:
+        w = self.w
+        if measure in ("cost", "municipal_cost"):
+            return w.sek(value)
+        if measure == "count":
+            return w("count_value", value=w.num(value))
+        if measure == "abatement":
+            return w.tonnes(value)
+        return w.num(value, _decimals(value))
+
+    def _requirement(self, rule: Any) -> str:
+        w = self.w
+        what = self._measure_name(rule.measure)
+        parts = []
+        if rule.min_share is not None:
+            parts.append(w("rule_min_share", share=w.pct(rule.min_share), measure=what))
+        if rule.max_share is not None:
+            parts.append(w("rule_max_share", share=w.pct(rule.max_share), measure=what))
+        if rule.min is not None:
+            parts.append(w("rule_min", value=self._amount(rule.measure, rule.min), measure=what))
+        if rule.max is not None:
+            parts.append(w("rule_max", value=self._amount(rule.measure, rule.max), measure=what))
+        return _Html("; ".join(parts))
+
+    def _outcome(self, rule: Any) -> str:
+        w = self.w
+        value = self._amount(rule.measure, rule.value)
+        if (rule.min_share is not None or rule.max_share is not None) and rule.share is not None:
+            return w(
+                "rule_value_share",
+                value=value,
+                share=w.pct(rule.share, 1),
+                measure=self._measure_name(rule.measure),
+            )
+        return value
+
+    def _met(self, rule: Any) -> str:
+        w = self.w
+        tolerance = 1e-6 * max(1.0, abs(rule.value))
+        if rule.slack < -tolerance:
+            return w.texts["rule_not_met"]
+        return w.texts["rule_met_binding" if rule.binding else "rule_met"]
+
+    # --- left out -----------------------------------------------------------------------------
+
+    def left_out(self) -> str:
+        w, r = self.w, self.result
+        if not r.has_portfolio:
+            return _p(w("left_no_portfolio"))
+        chosen = {s.id for s in r.selected}
+        left = [pid for pid in (str(i) for i in self.projects.ids) if pid not in chosen]
+        if not left:
+            return _p(w("left_none"))
+        parts = [_p(w("left_intro", count=len(left)))]
+        binding = [rule.name for rule in r.rules if rule.binding]
+        if binding:
+            parts.append(_p(w("binding_rules", names=", ".join(f"«{n}»" for n in binding))))
+        thresholds = {str(row["id"]): row for row in self.why_not} if self.why_not is not None else None
+        macc = self._macc()
+        per_t = dict(zip(macc["id"].astype(str), macc["sek_per_t"].astype(float), strict=True))
+        headers = [
+            (w.texts["col_project"], False),
+            (w.texts["col_id"], False),
+            (w.texts["col_cost"], True),
+            (w.texts["col_per_year"], True),
+            (w.texts["col_sek_per_t"], True),
+            (w.texts["col_why"], False),
+        ]
+        if thresholds is not None:
+            headers.append((w.texts["col_would_take"], False))
+        names = self.projects.table["name"].astype(str).to_numpy()
+        costs = self.projects.total_cost
+        rows = []
+        for pid in left:
+            i = self.index[pid]
+            row = [
+                (names[i], False),
+                (pid, False),
+                (w.sek(float(costs[i])), True),
+                (w.num(float(self.per_year[i]), _decimals(float(self.per_year[i]))), True),
+                (w.sek_per_t(per_t.get(pid)), True),
+                (self._why(i, pid, chosen), False),
+            ]
+            if thresholds is not None:
+                row.append(
+                    (self._would_take(thresholds.get(pid), float(costs[i]), float(self.per_year[i])), False)
+                )
+            rows.append(row)
+        parts.append(_table(w.texts["left_caption"], headers, rows))
+        if thresholds is None:
+            parts.append(_p(w("left_how")))
+        return "\n".join(parts)
+
+    def _why(self, i: int, pid: str, chosen: set[str]) -> str:
+        w, table = self.w, self.projects.table
+        if pid in self.scenario.exclude:
+            return w("why_excluded")
+        group = table["exclusive_group"].iat[i]
+        if group is not None and isinstance(group, str):
+            rivals = [
+                str(other)
+                for other, g in zip(self.projects.ids, table["exclusive_group"], strict=True)
+                if g == group and str(other) in chosen
+            ]
+            if rivals:
+                return w("why_alternative", group=group, ids=", ".join(rivals))
+        required = [str(x) for x in (table["requires"].iat[i] or ()) if str(x) not in chosen]
+        if required:
+            return w("why_requires", ids=", ".join(required))
+        own = float(self.projects.total_cost[i] * self.projects.municipal_share[i])
+        left = sum(b.slack_sek for b in self.result.budget)
+        if own > left + 0.5:
+            return w("why_budget", left=w.sek(left), cost=w.sek(own))
+        return w("why_crowded")
+
+    def _would_take(self, row: Mapping[str, Any] | None, cost: float, per_year: float) -> str:
+        w = self.w
+        if row is None:
+            return w.texts["would_unknown"]
+        max_cost, needed, note = row.get("max_cost_sek"), row.get("min_abatement_t_per_year"), row.get("note")
+        parts: list[str] = []
+        if max_cost is None and needed is None:
+            parts.append(w("would_never"))
+        if max_cost is not None:
+            if max_cost >= cost * (1 - 1e-6):
+                parts.append(w("would_cost_tie"))
+            else:
+                parts.append(w("would_cost", max_cost=w.sek(max_cost), cost=w.sek(cost)))
+        if needed is not None:
+            parts.append(
+                w("would_abatement", needed=w.tonnes_per_year(needed), now=w.tonnes_per_year(per_year))
+            )
+        if note:
+            parts.append(w("would_note", note=w.english(str(note))))
+        return _Html(" ".join(_esc(p) for p in parts))
+
+    # --- uncertainty --------------------------------------------------------------------------
+
+    def uncertainty(self) -> str:
+        w, study = self.w, self.study
+        if study is None:
+            if not self.projects.has_ranges:
+                return _p(w("unc_point_estimates"))
+            if not self.result.has_portfolio:
+                return _p(w("unc_no_portfolio"))
+            return _p(w("unc_none_ranges"))
+        evaluation = study.get("evaluation")
+        if not evaluation or study.get("abatement_t", {}).get("p50") is None:
+            return _p(w("unc_no_portfolio"))
+        draws = int(study.get("draws") or 0)
+        distribution = w.texts.get(f"dist_{study.get('distribution')}", str(study.get("distribution")))
+        quantiles = study["abatement_t"]
+        parts = [
+            _p(w("unc_intro", draws=w.num(draws), distribution=distribution)),
+            _p(
+                w(
+                    "unc_quantiles_text",
+                    p10=w.tonnes(quantiles["p10"]),
+                    p50=w.tonnes(quantiles["p50"]),
+                    p90=w.tonnes(quantiles["p90"]),
+                )
+            ),
+        ]
+        headers = [(w.texts["col_quantity"], False), ("P10", True), ("P50", True), ("P90", True)]
+
+        def row(label: str, values: Mapping[str, Any], money: bool) -> list[tuple[str, bool]]:
+            cells: list[tuple[str, bool]] = [(label, False)]
+            for q in ("p10", "p50", "p90"):
+                value = values.get(q)
+                cells.append(
+                    (
+                        w.texts["none_value"] if value is None else w.sek(value) if money else w.num(value),
+                        True,
+                    )
+                )
+            return cells
+
+        rows = [row(w("row_reduction", measure=w.measure(self.scenario)), quantiles, False)]
+        if evaluation.get("cost_sek"):
+            rows.append(row(w.texts["row_cost"], evaluation["cost_sek"], True))
+        reopt = study.get("reoptimisation")
+        if reopt and reopt.get("abatement_t"):
+            rows.append(row(w.texts["row_best"], reopt["abatement_t"], False))
+        parts.append(_table(w("unc_caption", draws=w.num(draws)), headers, rows))
+        within, target = study.get("probability_within_budget"), study.get("probability_target_met")
+        if within is not None:
+            parts.append(_p(w("unc_budget", share=w.pct(within))))
+        parts.append(_p(w("unc_target", share=w.pct(target)) if target is not None else w("unc_no_target")))
+        frequency = study.get("selection_frequency")
+        if frequency:
+            steady = sum(1 for share in frequency.values() if share >= 0.95)
+            shaky = sum(1 for share in frequency.values() if 0.05 < share < 0.95)
+            parts.append(_p(w("unc_steady", steady=steady, shaky=shaky)))
+        robust = study.get("robust")
+        if robust:
+            if robust.get("cvar_t") is None:
+                parts.append(_p(w("unc_robust_none")))
+            else:
+                parts.append(
+                    _p(
+                        w(
+                            "unc_robust",
+                            alpha=w.pct(robust["alpha"]),
+                            cvar=w.tonnes(robust["cvar_t"]),
+                            point_cvar=w.tonnes(robust["point_cvar_t"]),
+                            price=w.tonnes(robust["price_t"] or 0.0),
+                            added=", ".join(robust.get("added") or []) or w.texts["none_value"],
+                            removed=", ".join(robust.get("removed") or []) or w.texts["none_value"],
+                        )
+                    )
+                )
+        from optimizer.charts import robustness_chart, uncertainty_chart
+
+        parts.append(
+            _figure(
+                uncertainty_chart(study, title=w.texts["chart_uncertainty"]), w, "chart_uncertainty_caption"
+            )
+        )
+        if frequency:
+            parts.append(
+                _figure(
+                    robustness_chart(study, title=w.texts["chart_robustness"]), w, "chart_robustness_caption"
+                )
+            )
+        return "\n".join(parts)
+
+    # --- method -------------------------------------------------------------------------------
+
+    def method(self, sha256: str | None, source_name: str | None, when: str) -> str:
+        w, r = self.w, self.result
+        status_key = f"status_word_{r.status.value}"
+        entries: list[tuple[str, str]] = [
+            (w.texts["m_sha"], _Html(f"<code>{_esc(sha256)}</code>") if sha256 else w.texts["m_sha_none"]),
+            (w.texts["m_source"], source_name or self.projects.source),
+            (w.texts["m_projects"], w.num(len(self.projects))),
+            (w.texts["m_scenario"], self.scenario.name or w.texts["m_unnamed"]),
+            (w.texts["m_objective"], _Html(f"<code>{_esc(r.objective)}</code>")),
+            (w.texts["m_solver"], f"{r.solver.name} {r.solver.version}"),
+            (w.texts["m_status"], w.texts.get(status_key, r.status.value)),
+            (w.texts["m_gap"], w.texts["none_value"] if r.mip_gap is None else w.gap(r.mip_gap)),
+            (w.texts["m_time"], w("seconds", value=w.num(r.timings.total_s, 2))),
+            (w.texts["m_package"], _package_version() or w.texts["m_unknown"]),
+            (w.texts["m_python"], platform.python_version()),
+            (w.texts["m_generated"], _Html(f'<time datetime="{_esc(when)}">{_esc(when)}</time>')),
+        ]
+        listed = "\n".join(f"<dt>{_esc(k)}</dt>\n<dd>{_esc(v)}</dd>" for k, v in entries)
+        return f'{_p(w("method_intro"))}\n<dl class="method">\n{listed}\n</dl>'

@@ -1,0 +1,441 @@
+"""The HTML report: its sections and numbers against the run, both languages, accessibility, escaping,
+self-containment, the `report` command, and a headless Chromium opening it."""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import os
+import re
+import subprocess
+import sys
+from datetime import UTC, datetime
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from models import Result, Status
+from optimizer import read_projects, read_scenario, solve
+from optimizer.report import SECTIONS, build_report, canonical_json, format_number, input_sha256
+from optimizer.report_texts import EN, SV, TEXTS
+from optimizer.uncertainty import study
+from optimizer.whynot import why_not
+
+# A 100 SEK (2026) 10 t/yr, B 150 SEK (2026) 12 t/yr, C 120 SEK (2027) 9 t/yr, ten years each; budgets
+# 250 SEK in 2026 and 100 in 2027: A and B are funded (220 t lifetime), C would be at a cost of 100 SEK.
+PROJECTS = [
+    {
+        "id": "A",
+        "name": "Alfa",
+        "sector": "transport",
+        "district": "Norr",
+        "cost_sek": 100,
+        "year": 2026,
+        "abatement_t_per_year": 10,
+        "lifetime_years": 10,
+    },
+    {
+        "id": "B",
+        "name": "<script>alert('x')</script> Beta & co",
+        "sector": "energy",
+        "district": "Syd",
+        "cost_sek": 150,
+        "year": 2026,
+        "abatement_t_per_year": 12,
+        "lifetime_years": 10,
+    },
+    {
+        "id": "C",
+        "name": "Gamma",
+        "sector": "energy",
+        "district": "Syd",
+        "cost_sek": 120,
+        "year": 2027,
+        "abatement_t_per_year": 9,
+        "lifetime_years": 10,
+    },
+]
+SCENARIO = {
+    "name": "Testkommun <2030>",
+    "budget_sek": {"2026": 250, "2027": 100},
+    "constraints": [
+        {"name": "minst ett projekt i Norr", "where": {"district": ["Norr"]}, "measure": "count", "min": 1}
+    ],
+    "pathway": {"baseline_t": {"2026": 1000}, "target": {"target_t": {"2030": 900}}},
+}
+RANGED = [{**PROJECTS[0], "cost_low_sek": 100, "cost_high_sek": 200}, *PROJECTS[1:]]
+WHEN = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
+SHA = "ab" * 32
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def _squash(text: str) -> str:
+    """Runs of ASCII white space as one space (a no-break space is part of a Swedish number)."""
+    return re.sub(r"[ \t\r\n]+", " ", text).strip()
+
+
+class Page(HTMLParser):
+    """What the tests read from a report: elements with their attributes, headings, tables, text."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.elements: list[tuple[str, dict[str, str | None]]] = []
+        self.headings: list[tuple[str, str]] = []
+        self.tables: list[dict] = []
+        self.text_parts: list[str] = []
+        self._heading: list[str] | None = None
+        self._cell: list[str] | None = None
+        self._row: list[str] | None = None
+        self._caption: list[str] | None = None
+        self.feed(text)
+        self.close()
+        self.text = _squash("".join(self.text_parts))
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.elements.append((tag, dict(attrs)))
+        if tag in ("h1", "h2", "h3"):
+            self._heading = [tag]
+        elif tag == "table":
+            self.tables.append({"caption": None, "rows": [], "scopes": []})
+        elif tag == "caption":
+            self._caption = []
+        elif tag == "tr":
+            self._row = []
+        elif tag in ("td", "th"):
+            self._cell = []
+            if tag == "th":
+                self.tables[-1]["scopes"].append(dict(attrs).get("scope"))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("h1", "h2", "h3") and self._heading is not None:
+            self.headings.append((self._heading[0], _squash("".join(self._heading[1:]))))
+            self._heading = None
+        elif tag == "caption" and self._caption is not None:
+            self.tables[-1]["caption"] = "".join(self._caption).strip()
+            self._caption = None
+        elif tag in ("td", "th") and self._cell is not None and self._row is not None:
+            self._row.append(_squash("".join(self._cell)))
+            self._cell = None
+        elif tag == "tr" and self._row is not None:
+            self.tables[-1]["rows"].append(self._row)
+            self._row = None
+
+    def handle_data(self, data: str) -> None:
+        self.text_parts.append(data)
+        for part in (self._heading, self._cell, self._caption):
+            if part is not None:
+                part.append(data)
+
+    def section_ids(self) -> list[str]:
+        return [a["id"] for tag, a in self.elements if tag == "section"]
+
+    def table(self, caption_start: str) -> dict:
+        [found] = [t for t in self.tables if t["caption"].startswith(caption_start)]
+        return found
+
+
+@pytest.fixture(scope="module")
+def run() -> tuple:
+    projects, scenario = read_projects(PROJECTS), read_scenario(SCENARIO)
+    result = solve(projects, scenario)
+    assert result.status is Status.OPTIMAL
+    thresholds = [w.to_dict() for w in why_not(projects, scenario, result)]
+    return projects, scenario, result, thresholds
+
+
+@pytest.fixture(scope="module")
+def swedish(run: tuple) -> str:
+    projects, scenario, result, thresholds = run
+    return build_report(
+        projects,
+        scenario,
+        result,
+        why_not=thresholds,
+        input_sha256=SHA,
+        source_name="lista.csv",
+        generated_at=WHEN,
+    )
+
+
+@pytest.fixture(scope="module")
+def english(run: tuple) -> str:
+    projects, scenario, result, thresholds = run
+    return build_report(projects, scenario, result, lang="en", why_not=thresholds, generated_at=WHEN)
+
+
+def test_both_languages_have_the_same_sentences() -> None:
+    assert SV.keys() == EN.keys() and set(TEXTS) == {"sv", "en"}
+
+
+def test_numbers_are_written_as_each_language_writes_them() -> None:
+    assert format_number(1234567.849, decimals=1) == "1\u00a0234\u00a0567,8"
+    assert format_number(1234567.849, lang="en", decimals=1) == "1,234,567.8"
+    assert format_number(-1e-9) == "0"
+    with pytest.raises(ValueError, match="lang must be one of sv, en, not 'de'"):
+        format_number(1, lang="de")
+
+
+def test_sections_in_order_with_one_h1_and_ordered_headings(swedish: str, english: str) -> None:
+    for text, lang, summary in ((swedish, "sv", "Sammanfattning"), (english, "en", "Summary")):
+        page = Page(text)
+        assert page.section_ids() == list(SECTIONS)
+        [(_, html_attrs)] = [(t, a) for t, a in page.elements if t == "html"]
+        assert html_attrs["lang"] == lang
+        levels = [int(tag[1]) for tag, _ in page.headings]
+        assert levels.count(1) == 1 and levels[0] == 1
+        assert all(b - a <= 1 for a, b in itertools.pairwise(levels))
+        assert next(h for tag, h in page.headings if tag == "h2") == summary
+        skip = [a for t, a in page.elements if t == "a" and a.get("class") == "skip"]
+        assert skip and skip[0]["href"] == "#summary"
+
+
+def test_swedish_by_default_english_on_request_never_mixed(swedish: str, english: str) -> None:
+    sv_headings = {SV[k] for k in SV if k.startswith("h_")}
+    en_headings = {EN[k] for k in EN if k.startswith("h_")}
+    assert {h for tag, h in Page(swedish).headings if tag == "h2"} == sv_headings
+    assert {h for tag, h in Page(english).headings if tag == "h2"} == en_headings
+    assert not any(h in Page(english).text for h in sv_headings)
+    assert not any(h in Page(swedish).text for h in en_headings - {"Summary"})
+
+
+def test_the_funded_table_is_the_results(run: tuple, swedish: str, english: str) -> None:
+    result: Result = run[2]
+    table = Page(swedish).table("Projekt som får pengar")
+    header, *rows, total = table["rows"]
+    assert header[:2] == ["Projekt", "Id"]
+    assert [r[1] for r in rows] == ["B", "A"]  # largest reduction first
+    assert rows[0][2:] == ["energy", "Syd", "150 kr", "150 kr", "12", "120", "2026"]
+    assert rows[1][2:] == ["transport", "Norr", "100 kr", "100 kr", "10", "100", "2026"]
+    assert total[0] == "Totalt" and total[4:8] == ["250 kr", "250 kr", "22", "220"]
+    assert result.total_cost_sek == 250 and result.abatement_t == pytest.approx(220)
+    english_rows = Page(english).table("Projects funded")["rows"]
+    assert english_rows[-1][4:8] == ["SEK 250", "SEK 250", "22", "220"]
+
+
+def test_summary_effect_cost_and_districts_carry_the_runs_figures(swedish: str) -> None:
+    text = Page(swedish).text
+    assert "Bevisat bästa urval." in text
+    assert "2 av 3 projekt får pengar." in text
+    assert "När alla åtgärder är i drift minskar utsläppen med 22 ton per år" in text
+    assert "blir det 220 ton" in text
+    assert "År 2030 minskar portföljen utsläppen med 22 ton per år." in text
+    # 1000 t/yr baseline, 22 t/yr cut, target 900 t in 2030: 78 t/yr still missing
+    assert "Utsläppsmålet för 2030 nås inte: det saknas 78 ton per år." in text
+    effect = Page(swedish).table("Utsläpp per år")["rows"]
+    assert effect[-1][:6] == ["2030", "1\u00a0000", "22", "978", "900", "+78"]
+    assert "Hela investeringen: 1 kr per ton. Kommunens del: 1 kr per ton." in text  # 250 SEK / 220 t
+    districts = Page(swedish).table("Investering och utsläppsminskning per område")["rows"]
+    assert districts[1:] == [
+        ["Syd", "1", "150 kr", "150 kr", "120", "55 %"],
+        ["Norr", "1", "100 kr", "100 kr", "100", "45 %"],
+    ]
+    [rule] = Page(swedish).table("Regler för fördelning")["rows"][1:]
+    assert rule == [
+        "minst ett projekt i Norr",
+        "minst 1 projekt (antalet projekt)",
+        "1 projekt",
+        "Ja, precis (regeln styr urvalet)",
+    ]
+
+
+def test_left_out_says_why_and_what_it_would_take(run: tuple, swedish: str, english: str) -> None:
+    [row] = Page(swedish).table("Projekt som inte får pengar")["rows"][1:]
+    assert row[:5] == ["Gamma", "C", "120 kr", "9", "1 kr per ton"]
+    assert row[5] == "Budgeten räcker inte: 100 kr finns kvar, projektet kostar kommunen 120 kr."
+    assert row[6].startswith("Skulle komma med om det kostade högst 100 kr (i dag 120 kr).")
+    [row] = Page(english).table("Projects not funded")["rows"][1:]
+    assert row[6].startswith("Would be funded at a cost of at most SEK 100 (now SEK 120).")
+    projects, scenario, result, _ = run
+    without = Page(build_report(projects, scenario, result, lang="en"))
+    assert "--explain" in without.text
+    assert "What it would take" not in without.table("Projects not funded")["rows"][0]
+
+
+def test_every_chart_has_alt_text_and_every_table_a_caption_and_scopes(swedish: str) -> None:
+    page = Page(swedish)
+    images = [a for tag, a in page.elements if tag == "img"]
+    assert len(images) == 3  # pathway, MACC, districts
+    assert all(a.get("alt") and len(a["alt"]) > 20 for a in images)
+    assert all(a["lang"] == "en" for a in images)  # the charts' own alt text is English
+    assert len(page.tables) == 5  # funded, effect, districts, rules, left out
+    for table in page.tables:
+        assert table["caption"]
+        assert table["scopes"] and set(table["scopes"]) <= {"col", "row"}
+        assert "row" in table["scopes"] and "col" in table["scopes"]
+    assert not [tag for tag, _ in page.elements if tag == "script"]
+
+
+def test_self_contained_no_external_url(swedish: str) -> None:
+    page = Page(swedish)
+    for tag, attrs in page.elements:
+        for name in ("src", "href"):
+            value = attrs.get(name)
+            if value is not None:
+                assert value.startswith(("data:", "#")), (tag, value[:60])
+    assert "Content-Security-Policy" in swedish and "default-src 'none'" in swedish
+    assert "@import" not in swedish and "url(" not in swedish
+
+
+def test_user_strings_are_escaped(swedish: str) -> None:
+    assert "<script>" not in swedish
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; Beta &amp; co" in swedish
+    assert "Testkommun &lt;2030&gt;" in swedish
+    assert "Klimatinvesteringar: Testkommun <2030>" in Page(swedish).text
+
+
+def test_method_names_the_data_and_the_solver(run: tuple, swedish: str) -> None:
+    result: Result = run[2]
+    text = Page(swedish).text
+    assert f"Kontrollsumma för indata (SHA-256) {SHA}" in text
+    assert f"Lösare {result.solver.name} {result.solver.version}" in text
+    assert "Projektlista lista.csv" in text and "Antal projekt i listan 3" in text
+    assert "Rapporten skapad 2026-03-01T09:30:00+00:00" in text
+    assert "Programversion (klimatportfolj)" in text
+
+
+def test_input_hash_is_the_services() -> None:
+    from api.idempotency import canonical_json as service_json
+
+    scenario = read_scenario(SCENARIO)
+    content = json.dumps(PROJECTS).encode()
+    expected = hashlib.sha256(content + service_json(scenario.model_dump(mode="json"))).hexdigest()
+    assert input_sha256(project_bytes=content, scenario=scenario) == expected
+    assert canonical_json({"b": 1, "a": "å"}) == '{"a":"å","b":1}'.encode()
+
+
+def test_uncertainty_without_ranges_and_with_ranges_but_no_study(run: tuple) -> None:
+    projects, scenario, result, _ = run
+    assert "punktskattningar" in Page(build_report(projects, scenario, result)).text
+    ranged = read_projects(RANGED)
+    text = Page(build_report(ranged, scenario, solve(ranged, scenario), lang="en")).text
+    assert "gives ranges for reductions or costs, but no uncertainty study was made" in text
+
+
+def test_a_study_shows_its_quantiles_and_probabilities() -> None:
+    projects = read_projects(RANGED)
+    scenario = read_scenario({**SCENARIO, "uncertainty": {"distribution": "uniform"}})
+    result = solve(projects, scenario)
+    found = study(projects, scenario, draws=30, seed=3, executor="serial", point=result).to_dict()
+    page = Page(build_report(projects, scenario, result, lang="en", study=found))
+    rows = page.table("The portfolio's outcome over 30 draws")["rows"]
+    assert rows[0] == ["Quantity", "P10", "P50", "P90"]
+    quantiles = found["abatement_t"]
+    assert rows[1][1:] == [format_number(quantiles[q], lang="en") for q in ("p10", "p50", "p90")]
+    within = found["probability_within_budget"]
+    assert f"stays within the budget in {format_number(100 * within, lang='en')}% of the draws" in page.text
+    assert [a["alt"][:40] for t, a in page.elements if t == "img"][-2:] == [
+        "Distribution of the portfolio's reduction"[:40],
+        f"Share of {found['draws']} draws in which each project i"[:40],
+    ]
+
+
+def test_an_infeasible_scenario_says_no_portfolio_satisfies_the_rules_and_why() -> None:
+    projects = read_projects(PROJECTS)
+    scenario = read_scenario({**SCENARIO, "include": ["A", "B", "C"]})
+    result = solve(projects, scenario)
+    assert result.status is Status.INFEASIBLE
+    for lang, words in (("sv", "Inget urval uppfyller reglerna."), ("en", "No choice satisfies the rules.")):
+        page = Page(build_report(projects, scenario, result, lang=lang))
+        assert page.section_ids() == list(SECTIONS)
+        assert words in page.text
+        assert result.conflicts and all(c.rules[0] in page.text for c in result.conflicts)
+        assert not [t for t, _ in page.elements if t == "img"][:-1]  # only the MACC: no portfolio to chart
+
+
+def test_invalid_arguments_are_refused(run: tuple) -> None:
+    projects, scenario, result, _ = run
+    with pytest.raises(ValueError, match="lang must be one of sv, en, not 'fi'"):
+        build_report(projects, scenario, result, lang="fi")
+    with pytest.raises(ValueError, match="study must be an UncertaintyStudy.to_dict"):
+        build_report(projects, scenario, result, study=[1])  # type: ignore[arg-type]
+
+
+# --- the command ----------------------------------------------------------------------------
+
+
+def _files(tmp_path: Path, projects: list[dict] = PROJECTS, scenario: dict = SCENARIO) -> tuple[Path, Path]:
+    listed, scenario_file = tmp_path / "lista.json", tmp_path / "scenario.json"
+    listed.write_text(json.dumps(projects), encoding="utf-8")
+    scenario_file.write_text(json.dumps(scenario), encoding="utf-8")
+    return listed, scenario_file
+
+
+def _report(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "optimizer", "report", *map(str, args)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_the_command_writes_the_report(tmp_path: Path) -> None:
+    listed, scenario_file = _files(tmp_path, RANGED, {**SCENARIO, "uncertainty": {"distribution": "uniform"}})
+    out = tmp_path / "rapport.html"
+    done = _report(
+        "--projects",
+        listed,
+        "--scenario",
+        scenario_file,
+        "--out",
+        out,
+        "--draws",
+        "20",
+        "--executor",
+        "serial",
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "" and f"wrote {out}" in done.stderr
+    page = Page(out.read_text(encoding="utf-8"))
+    assert page.section_ids() == list(SECTIONS)
+    scenario = read_scenario(SCENARIO | {"uncertainty": {"distribution": "uniform"}})
+    assert input_sha256(project_bytes=listed.read_bytes(), scenario=scenario) in page.text
+    assert "Skulle komma med om det kostade högst 100 kr" in page.text  # why-not was run
+    assert page.table("Portföljens utfall över 20 dragningar")  # the study was run
+
+
+def test_the_command_refuses_bad_input_and_an_unwritable_out(tmp_path: Path) -> None:
+    listed, scenario_file = _files(tmp_path)
+    missing = tmp_path / "nowhere" / "r.html"
+    done = _report("--projects", listed, "--scenario", scenario_file, "--out", missing)
+    assert done.returncode == 2 and "--out: cannot write the report" in done.stderr
+    assert "does not exist" in done.stderr and "Traceback" not in done.stderr
+    done = _report("--projects", listed, "--scenario", scenario_file, "--out", tmp_path)
+    assert done.returncode == 2 and "it is a directory" in done.stderr
+    bad, _ = _files(tmp_path, [{**PROJECTS[0], "cost_sek": "12 000 kr"}])
+    done = _report("--projects", bad, "--scenario", scenario_file, "--out", tmp_path / "r.html")
+    assert done.returncode == 2 and "cost_sek" in done.stderr and "Traceback" not in done.stderr
+    assert not (tmp_path / "r.html").exists()
+
+
+# --- a real browser -------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed at /usr/bin/chromium")
+def test_headless_chromium_opens_it_without_errors(swedish: str, tmp_path: Path) -> None:
+    path = tmp_path / "rapport.html"
+    path.write_text(swedish, encoding="utf-8")
+    done = subprocess.run(
+        [
+            str(CHROMIUM),
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--enable-logging=stderr",
+            "--v=0",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            "--dump-dom",
+            path.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env={**os.environ, "HOME": str(tmp_path)},
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "<h1>Klimatinvesteringar: Testkommun &lt;2030&gt;</h1>" in done.stdout
+    assert "Uncaught" not in done.stderr and "ERROR:CONSOLE" not in done.stderr
+    assert "Content Security Policy" not in done.stderr
