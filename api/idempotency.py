@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from typing import Any
 
 from fastapi.responses import JSONResponse
@@ -12,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from api.db import IdempotencyRecord
 from api.problems import ProblemError
+from optimizer.fingerprint import canonical_json
 
 
 def fingerprint(*parts: bytes | str | Any) -> str:
@@ -24,10 +24,6 @@ def fingerprint(*parts: bytes | str | Any) -> str:
             part = canonical_json(part)
         digest.update(hashlib.sha256(part).digest())
     return digest.hexdigest()
-
-
-def canonical_json(value: Any) -> bytes:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
 
 
 def find(session: Session, organisation_id: str, endpoint: str, key: str) -> IdempotencyRecord | None:

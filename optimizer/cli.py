@@ -1007,7 +1007,8 @@ def add_report_command(commands: argparse._SubParsersAction) -> None:
 
 def _report_command(args: argparse.Namespace, plot_dir: Path | None = None) -> int:
     """Read, solve, why-not (optimal portfolios only), uncertainty (lists with ranges), write the HTML."""
-    from optimizer.report import build_report, input_sha256
+    from optimizer.fingerprint import input_sha256
+    from optimizer.report import build_report
 
     out = Path(args.out)
     problem = _unwritable(out)

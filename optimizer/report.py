@@ -22,10 +22,8 @@ nothing is said by colour alone; a skip link leads to the summary.
 from __future__ import annotations
 
 import base64
-import hashlib
 import html
 import importlib.metadata
-import json
 import math
 import platform
 from collections.abc import Mapping, Sequence
@@ -37,7 +35,7 @@ import numpy as np
 from models import CumulativeObjective, MinCostObjective, ProjectList, Result, Scenario, Status
 from optimizer.report_texts import LANGUAGES, TEXTS
 
-__all__ = ["SECTIONS", "build_report", "canonical_json", "format_number", "input_sha256"]
+__all__ = ["SECTIONS", "build_report", "format_number"]
 
 SECTIONS: tuple[str, ...] = (
     "summary",
@@ -121,17 +119,6 @@ def format_number(value: float, *, lang: str = "sv", decimals: int = 0) -> str:
     if lang == "sv":
         return text.replace(",", NBSP).replace(".", ",")
     return text
-
-
-def canonical_json(value: Any) -> bytes:
-    """The JSON the input hash is taken over: sorted keys, no spaces, UTF-8 (as the service's)."""
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
-
-
-def input_sha256(*, project_bytes: bytes, scenario: Scenario) -> str:
-    """SHA-256 over the project file's bytes and the canonical scenario JSON, as the service stores it
-    with a run (`input_sha256`): the same list and scenario give the same hash in the CLI and the API."""
-    return hashlib.sha256(project_bytes + canonical_json(scenario.model_dump(mode="json"))).hexdigest()
 
 
 class _Words:

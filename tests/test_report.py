@@ -18,7 +18,8 @@ import pytest
 
 from models import Result, Status
 from optimizer import read_projects, read_scenario, solve
-from optimizer.report import SECTIONS, build_report, canonical_json, format_number, input_sha256
+from optimizer.fingerprint import canonical_json, input_sha256
+from optimizer.report import SECTIONS, build_report, format_number
 from optimizer.report_texts import EN, SV, TEXTS
 from optimizer.uncertainty import study
 from optimizer.whynot import why_not
@@ -296,11 +297,14 @@ def test_method_names_the_data_and_the_solver(run: tuple, swedish: str) -> None:
 
 
 def test_input_hash_is_the_services() -> None:
-    from api.idempotency import canonical_json as service_json
-
+    """The file's bytes, then the validated scenario as compact JSON with sorted keys (as the service stores
+    a run's `input_sha256`; tests/api/test_runs.py checks the service's side)."""
     scenario = read_scenario(SCENARIO)
     content = json.dumps(PROJECTS).encode()
-    expected = hashlib.sha256(content + service_json(scenario.model_dump(mode="json"))).hexdigest()
+    compact = json.dumps(
+        scenario.model_dump(mode="json"), ensure_ascii=False, sort_keys=True, separators=(",", ":")
+    )
+    expected = hashlib.sha256(content + compact.encode()).hexdigest()
     assert input_sha256(project_bytes=content, scenario=scenario) == expected
     assert canonical_json({"b": 1, "a": "å"}) == '{"a":"å","b":1}'.encode()
 

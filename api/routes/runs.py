@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import time
 from typing import Annotated
 
@@ -21,6 +20,7 @@ from api.problems import ProblemError, invalid_input, problem_responses
 from api.routes.project_lists import own_list, parse_list
 from api.schemas import Page, RunCreate, RunOut, RunState, RunSummary
 from optimizer.errors import InputError
+from optimizer.fingerprint import input_sha256
 from optimizer.io import read_scenario
 from optimizer.validate import check_fits
 
@@ -122,7 +122,7 @@ def create_run(
         organisation_id=org,
         project_list_id=record.id,
         scenario=stored_scenario,
-        input_sha256=hashlib.sha256(record.content + idempotency.canonical_json(stored_scenario)).hexdigest(),
+        input_sha256=input_sha256(project_bytes=record.content, scenario=stored_scenario),
         state="queued",
         cancel_requested=False,
         attempts=0,
