@@ -27,7 +27,7 @@ from optimizer.compare import Comparison, compare, load_result
 from optimizer.errors import InputError, Problem
 from optimizer.io import read_projects, read_scenario
 from optimizer.solve import solve
-from optimizer.sweep import EXECUTORS, SchedulerUnreachable
+from optimizer.sweep import EXECUTORS, SchedulerUnreachable, check_executor
 
 REPORT_EXPLAIN_S = 120.0
 """The report's why-not analysis gets this long in all by default (phased plans take minutes otherwise)."""
@@ -524,6 +524,18 @@ def add_analysis_commands(commands: argparse._SubParsersAction) -> None:
     front.add_argument("--format", choices=("table", "json"), default="table", help="output on stdout")
     front.add_argument("--solver", choices=("highs", "cbc"), help="override the scenario's solver")
     front.add_argument("--time-limit", type=float, metavar="S", help="time limit per budget, seconds")
+    front.add_argument(
+        "--executor",
+        choices=EXECUTORS,
+        help="solve the points independently on this executor (default: one after the other, each warm-started "
+        "from the last)",
+    )
+    front.add_argument(
+        "--workers", type=int, metavar="W", help="processes of the executor (default: one per core)"
+    )
+    front.add_argument(
+        "--scheduler", metavar="ADDRESS", help="a running Dask scheduler, e.g. tcp://HOST:8786 (implies dask)"
+    )
     add_plot_option(front, "frontier.png/.svg")
     curve = commands.add_parser("macc", help="marginal abatement cost curve: projects by cost per tonne")
     curve.add_argument("--projects", required=True, metavar="FILE", help="project list: .csv, .xlsx or .json")
@@ -560,7 +572,14 @@ def _frontier_command(args: argparse.Namespace, plot_dir: Path | None = None) ->
         budgets = parse_budgets(args.budgets)
         projects = read_projects(args.projects)
         scenario = read_scenario(args.scenario)
-        points = frontier(projects, scenario, budgets, solver=args.solver, time_limit_s=args.time_limit)
+        points = frontier(
+            projects,
+            scenario,
+            budgets,
+            solver=args.solver,
+            time_limit_s=args.time_limit,
+            **_sweep_options(args),
+        )
     except InputError as error:
         _report_invalid(error, args.format)
         return EXIT_INVALID_INPUT
@@ -599,6 +618,18 @@ def _frontier_command(args: argparse.Namespace, plot_dir: Path | None = None) ->
     return EXIT_ERROR if any(p.status is Status.ERROR for p in points) else EXIT_OK
 
 
+def _sweep_options(args: argparse.Namespace) -> dict[str, Any]:
+    """`--executor/--workers/--scheduler` as `frontier` takes them; none given: the warm sequential path."""
+    if args.executor is None and args.scheduler is None:
+        return {}
+    executor = "dask" if args.scheduler else args.executor
+    try:
+        check_executor(executor=executor, workers=args.workers, scheduler=args.scheduler)
+    except ValueError as error:
+        raise InputError([Problem(str(error))]) from None
+    return {"executor": executor, "workers": args.workers, "scheduler": args.scheduler}
+
+
 def _write_points_json(points: Sequence, label: Callable[[Any], str]) -> None:
     """A frontier's points as one JSON list on stdout; why a point has no portfolio on stderr."""
     json.dump([p.to_dict() for p in points], sys.stdout, ensure_ascii=False, indent=2)
@@ -616,7 +647,14 @@ def _cost_frontier_command(args: argparse.Namespace, plot_dir: Path | None) -> i
         targets = parse_budgets(args.targets, option="--targets", unit="t")
         projects = read_projects(args.projects)
         scenario = read_scenario(args.scenario)
-        points = cost_frontier(projects, scenario, targets, solver=args.solver, time_limit_s=args.time_limit)
+        points = cost_frontier(
+            projects,
+            scenario,
+            targets,
+            solver=args.solver,
+            time_limit_s=args.time_limit,
+            **_sweep_options(args),
+        )
     except InputError as error:
         _report_invalid(error, args.format)
         return EXIT_INVALID_INPUT

@@ -95,3 +95,24 @@ def test_an_unreachable_scheduler_is_an_error_not_a_traceback() -> None:
     assert done.returncode == 1
     assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in done.stderr
     assert "Traceback" not in done.stderr and done.stdout == ""
+
+
+def test_frontier_points_on_an_executor_equal_the_sequential_ones() -> None:
+    frontier = (
+        "frontier",
+        "--projects",
+        PROJECTS,
+        "--scenario",
+        BASE,
+        "--budgets",
+        "50e6,150e6",
+        "--format",
+        "json",
+    )
+    sequential = run_cli(*frontier)
+    pooled = run_cli(*frontier, "--executor", "process", "--workers", "2")
+    assert sequential.returncode == pooled.returncode == 0, pooled.stderr
+    values = [[p["objective_value_t"] for p in json.loads(done.stdout)] for done in (sequential, pooled)]
+    assert values[0] == pytest.approx(values[1], rel=1e-4)
+    bad = run_cli(*frontier, "--executor", "process", "--workers", "0")
+    assert bad.returncode == 2 and "workers must be an integer of at least 1, not 0" in bad.stderr
