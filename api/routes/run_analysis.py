@@ -80,18 +80,13 @@ class RunData:
 
     @property
     def frontier(self) -> list[FrontierPoint]:
-        analysis = self.run.analysis or {}
-        if not analysis.get("frontier_budgets_sek"):
-            raise ProblemError(
-                409,
-                f"run {self.run.id} has no frontier: none was requested; submit a run with "
-                "`frontier_budgets_sek` (a list of total budgets in SEK) to get one",
-                type_="no-frontier",
-            )
-        if analysis.get("frontier") is None:
-            notes = "; ".join(analysis.get("notes") or []) or "it was not computed"
-            raise ProblemError(409, f"run {self.run.id} has no frontier: {notes}", type_="no-frontier")
-        return frontier_points(analysis["frontier"])
+        stored = self._stored(
+            "frontier",
+            request="frontier_budgets_sek",
+            what="frontier",
+            how="`frontier_budgets_sek` (a list of total budgets in SEK) to get one",
+        )
+        return frontier_points(stored)
 
     @property
     def pathway(self) -> Pathway:
@@ -108,20 +103,27 @@ class RunData:
     @property
     def uncertainty(self) -> dict[str, Any]:
         """The run's uncertainty study, as stored."""
+        return self._stored(
+            "uncertainty",
+            request="uncertainty_request",
+            what="uncertainty study",
+            how='`uncertainty` (e.g. {"draws": 1000, "seed": 0}) and a list with range columns',
+        )
+
+    def _stored(self, key: str, *, request: str, what: str, how: str) -> Any:
+        """An analysis output of the run; 409 saying why when it was not asked for or not computed."""
         analysis = self.run.analysis or {}
-        if not analysis.get("uncertainty_request"):
+        problem = f"no-{what.split()[0]}"
+        if not analysis.get(request):
             raise ProblemError(
                 409,
-                f"run {self.run.id} has no uncertainty study: none was requested; submit a run with "
-                '`uncertainty` (e.g. {"draws": 1000, "seed": 0}) and a list with range columns',
-                type_="no-uncertainty",
+                f"run {self.run.id} has no {what}: none was requested; submit a run with {how}",
+                type_=problem,
             )
-        if analysis.get("uncertainty") is None:
+        if analysis.get(key) is None:
             notes = "; ".join(analysis.get("notes") or []) or "it was not computed"
-            raise ProblemError(
-                409, f"run {self.run.id} has no uncertainty study: {notes}", type_="no-uncertainty"
-            )
-        return analysis["uncertainty"]
+            raise ProblemError(409, f"run {self.run.id} has no {what}: {notes}", type_=problem)
+        return analysis[key]
 
     @property
     def objective(self) -> str:
