@@ -133,22 +133,13 @@ def frontier(
         base = Scenario.model_validate({**base.model_dump(), **overrides})
     check_fits(projects, base)
 
-    results: dict[float, Result] = {}
-    if executor is not None or scheduler is not None:
-        solved = run_tasks(
-            _solve_budget_point,
-            order,
-            context=(projects, base),
-            **_executor_arguments(executor, workers, scheduler, progress, cancel),
-        )
-        results = dict(zip(order, solved, strict=True))
-    elif base.solver == "highs":
-        sweep = _RowSweep(projects, base, kind="budget")
-        for budget in order:
-            results[budget] = sweep.solve(budget)
-    else:
-        for budget in order:
-            results[budget] = solve(projects, _with_budget(base, budget))
+    results = _solve_points(
+        projects,
+        base,
+        order,
+        kind="budget",
+        sweep=_executor_arguments(executor, workers, scheduler, progress, cancel),
+    )
 
     points: dict[float, FrontierPoint] = {}
     previous: tuple[float, Result] | None = None
@@ -259,19 +250,13 @@ def cost_frontier(
         base = Scenario.model_validate({**base.model_dump(), **overrides})
     check_fits(projects, base)
     order = sorted(set(values), reverse=True)
-    if executor is not None or scheduler is not None:
-        solved = run_tasks(
-            _solve_target_point,
-            order,
-            context=(projects, base),
-            **_executor_arguments(executor, workers, scheduler, progress, cancel),
-        )
-        results = dict(zip(order, solved, strict=True))
-    elif base.solver == "highs":
-        sweep = _RowSweep(projects, base, kind="target")
-        results = {target: sweep.solve(target) for target in order}
-    else:
-        results = {target: solve(projects, _with_target(base, target)) for target in order}
+    results = _solve_points(
+        projects,
+        base,
+        order,
+        kind="target",
+        sweep=_executor_arguments(executor, workers, scheduler, progress, cancel),
+    )
     points: dict[float, CostPoint] = {}
     previous: tuple[float, Result] | None = None
     for target in sorted(results):
@@ -347,14 +332,37 @@ def _checked_budgets(values: Sequence[float], *, what: str = "budget") -> list[f
     return checked
 
 
+def _solve_points(
+    projects: ProjectList,
+    scenario: Scenario,
+    values: Sequence[float],
+    *,
+    kind: str,
+    sweep: dict[str, object] | None,
+) -> dict[float, Result]:
+    """Each value of the budget row (`kind` "budget") or the target row ("target") solved: on an executor
+    (`sweep`, cold and independent), else with HiGHS by one warm-started model, else cold one by one."""
+    if sweep is not None:
+        work = _solve_budget_point if kind == "budget" else _solve_target_point
+        solved = run_tasks(work, values, context=(projects, scenario), **sweep)
+        return dict(zip(values, solved, strict=True))
+    if scenario.solver == "highs":
+        rows = _RowSweep(projects, scenario, kind=kind)
+        return {value: rows.solve(value) for value in values}
+    with_value = _with_budget if kind == "budget" else _with_target
+    return {value: solve(projects, with_value(scenario, value)) for value in values}
+
+
 def _executor_arguments(
     executor: str | None,
     workers: int | None,
     scheduler: str | None,
     progress: Progress | bool | None,
     cancel: threading.Event | None,
-) -> dict[str, object]:
-    """`run_tasks` keywords for a frontier on an executor; a scheduler alone means Dask."""
+) -> dict[str, object] | None:
+    """`run_tasks` keywords for a frontier on an executor (a scheduler alone means Dask); None for none."""
+    if executor is None and scheduler is None:
+        return None
     return {
         "executor": executor if executor is not None else "dask",
         "workers": workers,
