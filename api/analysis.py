@@ -221,7 +221,7 @@ def frontier_points(stored: Sequence[Mapping[str, Any]]) -> list[FrontierPoint]:
 def macc_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """The MACC frame as JSON rows, as `macc --format json` writes them (no cost per tonne: null)."""
     frame = frame.copy()
-    for column in ("sek_per_t", "municipal_sek_per_t"):
+    for column in frame.columns[frame.dtypes == float]:  # inf or NaN: a figure that does not exist
         values = frame[column].to_numpy(dtype=float)
         frame[column] = frame[column].astype(object).where(np.isfinite(values), None)
     return frame.to_dict(orient="records")

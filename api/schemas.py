@@ -255,6 +255,13 @@ class MaccRow(BaseModel):
     municipal_cost_sek: float
     sek_per_t: float | None = Field(description="null without abatement")
     municipal_sek_per_t: float | None
+    interaction_t: float = Field(
+        default=0.0, description="Tonnes of the scenario's interactions (overlaps) this project completes"
+    )
+    opex_sek_per_year: float = 0.0
+    net_present_cost_sek: float = 0.0
+    payback_years: float | None = Field(default=None, description="null where the measure saves nothing")
+    lifecycle_sek_per_t: float | None = Field(default=None, description="null without abatement")
     cumulative_abatement_t: float
 
 

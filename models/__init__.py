@@ -12,6 +12,7 @@ from models.pathway import (
 from models.project import CORE_COLUMNS, PROFILE_PREFIX, REQUIRED_COLUMNS, ProjectList, canonical_text
 from models.result import (
     Conflict,
+    InteractionOutcome,
     PoolUse,
     Result,
     RuleOutcome,
@@ -23,7 +24,15 @@ from models.result import (
     YearSpend,
 )
 from models.robust import RobustPortfolio
-from models.scenario import CumulativeObjective, FundingPool, GroupRule, MinCostObjective, Scenario
+from models.scenario import (
+    CumulativeObjective,
+    FundingPool,
+    GroupRule,
+    Interaction,
+    MinCostObjective,
+    NetBenefitObjective,
+    Scenario,
+)
 from models.uncertainty import Draws, Evaluation, Reoptimisation, UncertaintySpec, UncertaintyStudy
 
 __all__ = [
@@ -37,7 +46,10 @@ __all__ = [
     "Evaluation",
     "FundingPool",
     "GroupRule",
+    "Interaction",
+    "InteractionOutcome",
     "MinCostObjective",
+    "NetBenefitObjective",
     "NetZeroTarget",
     "Pathway",
     "PathwaySpec",

@@ -25,6 +25,7 @@ CORE_COLUMNS: tuple[str, ...] = (
     "grant_sek",
     "abatement_t_per_year",
     "lifetime_years",
+    "opex_sek_per_year",
     "requires",
     "exclusive_group",
     "mandatory",
@@ -53,6 +54,7 @@ TABLE_COLUMNS: tuple[str, ...] = (
     "grant_sek",
     "abatement_t_per_year",
     "lifetime_years",
+    "opex_sek_per_year",
     "requires",
     "exclusive_group",
     "mandatory",
@@ -71,7 +73,8 @@ class ProjectList:
 
     `table` has one row per project with the columns `row` (where it stood in the source, for
     messages), `id`, `name`, `sector`, `district` (None when absent), `grant_sek`,
-    `abatement_t_per_year`, `lifetime_years`, `requires` (tuple of ids), `exclusive_group`
+    `abatement_t_per_year`, `lifetime_years`, `opex_sek_per_year` (yearly operating cost while in
+    operation, negative for savings; 0 when absent), `requires` (tuple of ids), `exclusive_group`
     (None when absent), `mandatory`, `divisible`, `earliest_start` and `latest_start` (NaN when absent;
     a project with either is *phased*: the optimiser chooses its start year, see `start_window`),
     and the optional ranges `abatement_low_t_per_year`, `abatement_high_t_per_year`, `cost_low_sek`,
@@ -111,6 +114,13 @@ class ProjectList:
     def total_cost(self) -> np.ndarray:
         """Total investment cost per project, SEK."""
         return _read_only(self.scheduled_cost.to_numpy(dtype=float).sum(axis=1) + self.unscheduled_cost)
+
+    @cached_property
+    def opex(self) -> np.ndarray:
+        """Yearly operating cost per project while in operation, SEK (negative: a saving)."""
+        if "opex_sek_per_year" not in self.table.columns:
+            return _read_only(np.zeros(len(self.table)))
+        return _read_only(np.nan_to_num(self.table["opex_sek_per_year"].to_numpy(dtype=float), nan=0.0))
 
     @cached_property
     def municipal_share(self) -> np.ndarray:

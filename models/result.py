@@ -50,6 +50,17 @@ class Selection(_Record):
     """Money from each funding pool (pools paying nothing are left out)."""
     co_benefits: dict[str, float] = {}
     """The co-benefit columns the scenario uses, times the fraction funded."""
+    opex_sek_per_year: float = 0.0
+    """Yearly operating cost while in operation, times the fraction funded (negative: a saving)."""
+    net_present_cost_sek: float = 0.0
+    """Investment plus operating costs over the life, discounted to the first budget year (see
+    optimizer.lifecycle), times the fraction funded."""
+    equivalent_annual_cost_sek: float = 0.0
+    """The net present cost as a yearly annuity over the lifetime."""
+    payback_years: float | None = None
+    """Investment / yearly saving, where the measure saves money."""
+    lifecycle_sek_per_t: float | None = None
+    """Net present cost per discounted tonne over the life (negative: the measure pays for itself)."""
 
 
 class YearSpend(_Record):
@@ -62,6 +73,28 @@ class YearSpend(_Record):
     cost_sek: float = 0.0
     grant_sek: float = 0.0
     pool_sek: float = 0.0
+    opex_sek: float = 0.0
+    """Operating costs (negative: savings) of the funded projects in operation that year; part of
+    `spend_sek` when the scenario's budget_basis is "net"."""
+
+
+class InteractionOutcome(_Record):
+    """An interaction of the scenario (overlapping measures) and what it changes in this portfolio."""
+
+    name: str
+    ids: list[str]
+    abatement_t_per_year: float
+    active: bool
+    """Every one of its projects is funded: the change counts."""
+    operating_from: int
+    """The year after the latest last spend year of its projects: when the change starts."""
+    lifetime_years: float
+    """The shortest lifetime of its projects: how long the change lasts."""
+    years_counted: float
+    abatement_t: float
+    """Tonnes it adds to the portfolio in the objective's measure (0 when not active)."""
+    present_t: float = 0.0
+    """Its yearly change over the years counted, discounted like money (0 when not active)."""
 
 
 class SpendLine(_Record):
@@ -162,6 +195,25 @@ class Result(_Record):
     """Per funded project and year: cost and who pays it (grants, pools, the municipal budget)."""
     pathway: Pathway | None = None
     """The portfolio's emissions pathway against the scenario's target, when the scenario sets one."""
+    net_present_cost_sek: float = 0.0
+    """The portfolio's investment plus operating costs over the lives, discounted to the first year."""
+    equivalent_annual_cost_sek: float = 0.0
+    opex_sek_per_year: float = 0.0
+    """Yearly operating cost of the portfolio once every measure runs (negative: savings)."""
+    payback_years: float | None = None
+    """Investment / yearly savings of the portfolio, when it saves money overall."""
+    lifecycle_sek_per_t: float | None = None
+    """Net present cost per discounted tonne (interactions included)."""
+    discount_rate: float = 0.035
+    budget_basis: str = "investment"
+    net_benefit_sek: float | None = None
+    """With the net_benefit objective: the value of the reductions at the carbon value minus the net
+    present cost, SEK (the objective maximised)."""
+    net_benefit_bound_sek: float | None = None
+    """With the net_benefit objective: a proven upper bound on net_benefit_sek."""
+    interactions: list[InteractionOutcome] = []
+    """The scenario's interactions (overlaps) and whether each counts in this portfolio; they are in
+    `abatement_t` and `abatement_t_per_year`, not in any project's `abatement_t`."""
     conflicts: list[Conflict]
     violations: list[str]
     solver: SolverInfo

@@ -48,6 +48,8 @@ def _objective_kind(value: object) -> str | None:
         return "name"
     if isinstance(value, MinCostObjective) or (isinstance(value, dict) and "min_cost_for_t" in value):
         return "min_cost"
+    if isinstance(value, NetBenefitObjective) or (isinstance(value, dict) and "net_benefit" in value):
+        return "net_benefit"
     if isinstance(value, CumulativeObjective | dict):
         return "cumulative"
     return None
@@ -71,17 +73,56 @@ class MinCostObjective(_Strict):
     tonnes: TonnesMeasure = "lifetime"
 
 
+class CarbonValue(_Strict):
+    carbon_value_sek_per_t: Annotated[float, Field(gt=0, allow_inf_nan=False)] = Field(
+        description="SEK per tonne CO2e avoided; ASEK 7.0 (2022) values carbon at 7 SEK/kg = 7,000 SEK/t."
+    )
+
+
+class NetBenefitObjective(_Strict):
+    """Cost–benefit: maximise the present value of the reductions over each measure's life at a
+    carbon value, minus the net present cost (investment and operating costs, discounted at the
+    scenario's `discount_rate`), under the same rules. A measure is worth it on its own when its
+    lifecycle cost per tonne is below the carbon value."""
+
+    net_benefit: CarbonValue
+
+
 Objective = Annotated[
     Annotated[Literal["lifetime", "annual"], Tag("name")]
     | Annotated[CumulativeObjective, Tag("cumulative")]
-    | Annotated[MinCostObjective, Tag("min_cost")],
+    | Annotated[MinCostObjective, Tag("min_cost")]
+    | Annotated[NetBenefitObjective, Tag("net_benefit")],
     Discriminator(
         _objective_kind,
         custom_error_type="objective_kind",
-        custom_error_message='an objective is "lifetime", "annual", {"cumulative_to": YEAR} or '
-        '{"min_cost_for_t": TONNES}',
+        custom_error_message='an objective is "lifetime", "annual", {"cumulative_to": YEAR}, '
+        '{"min_cost_for_t": TONNES} or {"net_benefit": {"carbon_value_sek_per_t": SEK}}',
     ),
 ]
+
+
+class Interaction(_Strict):
+    """Measures that overlap (or reinforce each other): when every listed project is funded, the
+    portfolio's yearly reduction changes by `abatement_t_per_year` (negative for an overlap, e.g.
+    insulating a school and giving it a heat pump). Counted for the shortest lifetime of its members,
+    from the year after the latest of their last spend years."""
+
+    ids: Annotated[list[Annotated[str, Field(min_length=1)]], Field(min_length=2)]
+    abatement_t_per_year: Annotated[float, Field(allow_inf_nan=False)]
+    name: str | None = None
+
+    @field_validator("ids")
+    @classmethod
+    def _distinct(cls, ids: list[str]) -> list[str]:
+        repeated = sorted({i for i in ids if ids.count(i) > 1})
+        if repeated:
+            raise ValueError(f"an interaction lists a project more than once: {', '.join(repeated)}")
+        return ids
+
+    @property
+    def label(self) -> str:
+        return self.name or " + ".join(self.ids)
 
 
 class GroupRule(_Strict):
@@ -182,6 +223,21 @@ class Scenario(_Strict):
         description="Baseline emissions and a target (net zero by a year, a yearly reduction rate, or "
         "target points) to set the portfolio's emissions pathway against; see models.pathway.",
     )
+    discount_rate: Annotated[float, Field(ge=0, lt=1)] = Field(
+        default=0.035,
+        description="Real discount rate for net present cost, equivalent annual cost and the net_benefit "
+        "objective (default 3.5 %, the real rate of the Swedish transport appraisal, ASEK).",
+    )
+    budget_basis: Literal["investment", "net"] = Field(
+        default="investment",
+        description='"investment": budgets hold the municipal investment spent each year; "net": they also '
+        "hold the opex_sek_per_year of every funded project in operation that year (savings lower it).",
+    )
+    interactions: list[Interaction] = Field(
+        default_factory=list,
+        description="Overlapping (or reinforcing) measures: the yearly reduction changes by the given "
+        "tonnes when every listed project is funded; see Interaction.",
+    )
     uncertainty: UncertaintySpec | None = Field(
         default=None,
         description="How an uncertainty study draws reductions and costs from the list's ranges "
@@ -210,6 +266,14 @@ class Scenario(_Strict):
             raise ValueError(
                 "co_benefit_weights weight tonnes in a reduction objective; min_cost_for_t has none"
             )
+        if self.net_benefit is not None and self.co_benefit_weights:
+            raise ValueError(
+                "co_benefit_weights weight tonnes in a reduction objective; net_benefit has none"
+            )
+        if self.budget_basis == "net" and self.budget_years is None:
+            raise ValueError(
+                'budget_basis "net" needs a budget per year: operating costs and savings fall in years'
+            )
         return self
 
     @property
@@ -218,9 +282,19 @@ class Scenario(_Strict):
         return isinstance(self.objective, MinCostObjective)
 
     @property
+    def net_benefit(self) -> CarbonValue | None:
+        """The carbon value of the cost–benefit objective, or None for other objectives."""
+        return self.objective.net_benefit if isinstance(self.objective, NetBenefitObjective) else None
+
+    @property
     def tonnes_measure(self) -> TonnesMeasure:
-        """How tonnes are counted: the objective itself, or the target's measure with min_cost_for_t."""
-        return self.objective.tonnes if isinstance(self.objective, MinCostObjective) else self.objective
+        """How tonnes are counted: the objective itself, the target's measure with min_cost_for_t, and
+        lifetime tonnes with net_benefit (its value is of the reductions over the life)."""
+        if isinstance(self.objective, MinCostObjective):
+            return self.objective.tonnes
+        if isinstance(self.objective, NetBenefitObjective):
+            return "lifetime"
+        return self.objective
 
     @property
     def budget_years(self) -> tuple[int, ...] | None:
@@ -235,5 +309,8 @@ class Scenario(_Strict):
         label = f"cumulative_to {tonnes.cumulative_to}" if isinstance(tonnes, CumulativeObjective) else tonnes
         if isinstance(self.objective, MinCostObjective):
             return f"min_cost_for_t {self.objective.min_cost_for_t:g} ({label})"
+        if isinstance(self.objective, NetBenefitObjective):
+            value = self.objective.net_benefit.carbon_value_sek_per_t
+            return f"net_benefit at {value:g} SEK/t (discount rate {self.discount_rate:g})"
         weights = " + ".join(f"{w:g}*{column}" for column, w in self.co_benefit_weights.items())
         return f"{label} + {weights}" if weights else label

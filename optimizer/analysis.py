@@ -10,6 +10,7 @@ nothing below imports it.
 
 from __future__ import annotations
 
+import heapq
 import itertools
 import logging
 import math
@@ -25,11 +26,14 @@ from pydantic import BaseModel
 from models import ProjectList, Result, Scenario, Status
 from optimizer.backends import Backend, Incumbents, Outcome, get_backend
 from optimizer.build import (
+    InteractionTerms,
     MilpModel,
     build_model,
+    interaction_terms,
     objective_coefficients,
 )
 from optimizer.errors import InputError, Problem
+from optimizer.lifecycle import project_lifecycle
 from optimizer.solve import solve, solve_model
 from optimizer.sweep import Progress, run_tasks
 from optimizer.validate import check_fits, resolve_first_year
@@ -278,37 +282,114 @@ def cost_frontier(
     return [points[t] for t in values]
 
 
-def macc(projects: ProjectList, scenario: Scenario) -> pd.DataFrame:
+MACC_BASES = ("investment", "lifecycle")
+
+
+def macc(projects: ProjectList, scenario: Scenario, *, basis: str = "investment") -> pd.DataFrame:
     """The marginal abatement cost curve as data, one row per project, cheapest tonne first.
 
-    Columns: `id`, `name`, `sector`, `abatement_t` (what the fully funded project counts in the
-    scenario's objective, e.g. lifetime tonnes), `cost_sek`, `municipal_cost_sek` (after grants),
-    `sek_per_t`, `municipal_sek_per_t` (cost / abatement_t; inf where abatement_t is 0) and
-    `cumulative_abatement_t` (running sum in the curve's order). Ties keep the list's order.
-    Rules, budgets, dependencies and alternatives are ignored: it is a ranking, not a portfolio.
+    Columns: `id`, `name`, `sector`, `abatement_t` (what the fully funded project adds in the
+    scenario's objective measure, e.g. lifetime tonnes, net of its overlaps with projects earlier on
+    the curve), `cost_sek`, `municipal_cost_sek` (after grants), `sek_per_t`, `municipal_sek_per_t`
+    (cost / abatement_t; inf where abatement_t ≤ 0), `cumulative_abatement_t` (running sum in the
+    curve's order: exactly what the projects so far reduce together, without double counting), then
+    `interaction_t` (the part of abatement_t from the scenario's interactions the project completes)
+    and the lifecycle figures `opex_sek_per_year`, `net_present_cost_sek`, `payback_years` (NaN
+    without savings) and `lifecycle_sek_per_t` (net present cost per discounted tonne; inf where none).
+
+    `basis` "investment" orders by `sek_per_t`; "lifecycle" by `lifecycle_sek_per_t`, so measures that
+    pay for themselves come first. With interactions, the curve is built in sequence: each step takes
+    the cheapest tonne given the projects already on the curve. Ties keep the list's order. Rules,
+    budgets, dependencies and alternatives are ignored: it is a ranking, not a portfolio.
     """
+    if basis not in MACC_BASES:
+        raise InputError([Problem(f"basis must be one of {', '.join(MACC_BASES)}, not {basis!r}")])
+    if scenario.interactions:
+        check_fits(projects, scenario)  # the interactions must name known, whole projects
     table = projects.table
-    abatement = objective_coefficients(projects, scenario)
+    life = project_lifecycle(projects, scenario)
     cost = projects.total_cost
     municipal = cost * projects.municipal_share
-    with np.errstate(divide="ignore", invalid="ignore"):
-        per_t = np.where(abatement > 0, cost / np.where(abatement > 0, abatement, 1.0), np.inf)
-        municipal_per_t = np.where(abatement > 0, municipal / np.where(abatement > 0, abatement, 1.0), np.inf)
+    abatement = objective_coefficients(projects, scenario).astype(float)
+    present = life.present_tonnes_t.astype(float)
+    price = cost if basis == "investment" else life.net_present_cost_sek
+    order, added_t, added_present = _curve_order(
+        price, abatement, present, interaction_terms(projects, scenario), lifecycle=basis == "lifecycle"
+    )
+    tonnes, present = abatement + added_t, present + added_present
     frame = pd.DataFrame(
         {
             "id": table["id"].astype(str).to_numpy(),
             "name": table["name"].astype(str).to_numpy(),
             "sector": table["sector"].astype(str).to_numpy(),
-            "abatement_t": abatement.astype(float),
+            "abatement_t": tonnes,
             "cost_sek": cost.astype(float),
             "municipal_cost_sek": municipal.astype(float),
-            "sek_per_t": per_t.astype(float),
-            "municipal_sek_per_t": municipal_per_t.astype(float),
+            "sek_per_t": _per_tonne(cost, tonnes),
+            "municipal_sek_per_t": _per_tonne(municipal, tonnes),
         }
     )
-    frame = frame.sort_values("sek_per_t", kind="mergesort").reset_index(drop=True)
+    frame["cumulative_abatement_t"] = 0.0  # filled in the curve's order below; new columns come after it
+    frame["interaction_t"] = added_t
+    frame["opex_sek_per_year"] = projects.opex.astype(float)
+    frame["net_present_cost_sek"] = life.net_present_cost_sek.astype(float)
+    frame["payback_years"] = life.payback_years.astype(float)
+    frame["lifecycle_sek_per_t"] = _per_tonne(life.net_present_cost_sek, present)
+    frame = frame.iloc[order].reset_index(drop=True)
     frame["cumulative_abatement_t"] = frame["abatement_t"].cumsum()
     return frame
+
+
+def _per_tonne(sek: np.ndarray, tonnes: np.ndarray) -> np.ndarray:
+    """SEK per tonne; inf where nothing (or less than nothing) is reduced."""
+    positive = tonnes > 0
+    return np.where(positive, sek / np.where(positive, tonnes, 1.0), np.inf).astype(float)
+
+
+def _curve_order(
+    price: np.ndarray,
+    tonnes: np.ndarray,
+    present: np.ndarray,
+    overlaps: InteractionTerms,
+    *,
+    lifecycle: bool,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The curve's order, and per project the tonnes (objective measure, discounted) that interactions
+    add when it is the one to complete them. Without interactions a stable sort; with them a greedy
+    sequence: an interaction's change goes to whichever of its projects comes last, and that
+    project's cost per tonne is updated when it becomes the last one missing (a heap, lazily)."""
+    added_t, added_present = np.zeros(len(price)), np.zeros(len(price))
+    denominator = present if lifecycle else tonnes
+    if not len(overlaps.members):
+        return np.argsort(_per_tonne(price, denominator), kind="mergesort"), added_t, added_present
+    missing = [len(m) for m in overlaps.members]
+    involved: dict[int, list[int]] = {}
+    for k, members in enumerate(overlaps.members):
+        for member in members.tolist():
+            involved.setdefault(member, []).append(k)
+
+    def key(i: int) -> float:
+        extra = added_present[i] if lifecycle else added_t[i]
+        return float(_per_tonne(price[i : i + 1], denominator[i : i + 1] + extra)[0])
+
+    heap = [(key(i), i) for i in range(len(price))]
+    heapq.heapify(heap)
+    placed = np.zeros(len(price), dtype=bool)
+    order = []
+    while heap:
+        value, i = heapq.heappop(heap)
+        if placed[i] or value != key(i):
+            continue  # placed already, or its cost per tonne has changed since it was pushed
+        placed[i] = True
+        order.append(i)
+        for k in involved.get(i, []):
+            missing[k] -= 1
+            if missing[k] == 1:
+                last = int(next(m for m in overlaps.members[k] if not placed[m]))
+                added_t[last] += overlaps.tonnes_t[k]
+                added_present[last] += overlaps.present_tonnes_t[k]
+                heapq.heappush(heap, (key(last), last))
+    return np.asarray(order, dtype=int), added_t, added_present
 
 
 def _checked_budgets(values: Sequence[float], *, what: str = "budget") -> list[float]:

@@ -6,8 +6,10 @@ come from, so that an infeasible scenario can be explained rule by rule (`optimi
 
 Columns (see `ColumnLayout`): first one per project (how much of it is funded); then one per
 possible start year of each phased project; then one per (funding pool, funded option) for the
-share of that project's cost the pool pays. A project's cost, reduction and rule measures sit on
-its *option* columns: the project column itself when it is not phased, else its start-year columns.
+share of that project's cost the pool pays; last one per scenario interaction (overlapping
+measures), 1 exactly when every project of the interaction is funded. A project's cost, reduction
+and rule measures sit on its *option* columns: the project column itself when it is not phased,
+else its start-year columns.
 """
 
 from __future__ import annotations
@@ -20,12 +22,13 @@ import pandas as pd
 import scipy.sparse as sp
 
 from models import CumulativeObjective, GroupRule, MinCostObjective, ProjectList, Scenario, canonical_text
+from optimizer.lifecycle import annuity_factor, discount, operating_years_in, option_lifecycle
 from optimizer.phasing import StartOptions, concatenated_ranges, moved_costs, start_options
 from optimizer.validate import co_benefit_values, resolve_first_year
 
 FORCED_GROUPS = ("mandatory", "include", "exclude")
 """Groups that act on variable bounds rather than on rows."""
-STRUCTURAL_KINDS = ("phasing", "pool link")
+STRUCTURAL_KINDS = ("phasing", "pool link", "interaction")
 """Rows that define what the extra columns mean; they are never dropped to explain a conflict."""
 
 
@@ -90,10 +93,16 @@ class ColumnLayout:
     pool_selector: np.ndarray
     """Per pool column: the column (project or start year) that must be chosen for it to pay."""
     pool_names: tuple[str, ...]
+    n_interactions: int = 0
+    """One column per scenario interaction, after the pool columns."""
 
     @property
     def n_columns(self) -> int:
-        return self.n_projects + len(self.start_project) + len(self.pool)
+        return self.n_projects + len(self.start_project) + len(self.pool) + self.n_interactions
+
+    @property
+    def interaction_columns(self) -> np.ndarray:
+        return self.n_projects + len(self.start_project) + len(self.pool) + np.arange(self.n_interactions)
 
     @property
     def start_columns(self) -> np.ndarray:
@@ -205,6 +214,42 @@ def years_counted(
     return lifetime
 
 
+@dataclass(frozen=True, slots=True)
+class InteractionTerms:
+    """Per scenario interaction: its projects and what it adds when all are funded."""
+
+    members: tuple[np.ndarray, ...]
+    """Positions of its projects in the list."""
+    tonnes_t: np.ndarray
+    """Tonnes in the scenario's tonnes measure (yearly change times the years counted)."""
+    present_tonnes_t: np.ndarray
+    """Yearly change discounted over the years counted (what the net_benefit objective values)."""
+
+
+def interaction_terms(projects: ProjectList, scenario: Scenario) -> InteractionTerms:
+    """Each interaction counts its yearly change for the shortest lifetime of its projects, from the
+    year after the latest of their last spend years (fixed: validation requires fixed years wherever
+    timing matters)."""
+    position = pd.Index(projects.ids)
+    members = tuple(position.get_indexer(i.ids) for i in scenario.interactions)
+    change = np.array([i.abatement_t_per_year for i in scenario.interactions], dtype=float)
+    first_year = resolve_first_year(projects, scenario)
+    last = projects.last_spend_year(first_year)
+    lifetime = projects.table["lifetime_years"].to_numpy(dtype=float)
+    shortest = np.array([lifetime[m].min() for m in members], dtype=float)
+    latest = np.array([last[m].max() for m in members], dtype=int)
+    measure = scenario.tonnes_measure
+    if measure == "annual":
+        counted = np.ones(len(members))
+    elif isinstance(measure, CumulativeObjective):
+        counted = np.clip(measure.cumulative_to - latest, 0, shortest).astype(float)
+    else:
+        counted = shortest
+    rate = scenario.discount_rate
+    factor = discount(rate, latest + 1 - first_year) * annuity_factor(rate, shortest)
+    return InteractionTerms(members=members, tonnes_t=change * counted, present_tonnes_t=change * factor)
+
+
 def budget_years(projects: ProjectList, scenario: Scenario) -> BudgetYears:
     """The years budgets apply to and their limits."""
     if isinstance(scenario.budget_sek, dict):
@@ -285,18 +330,27 @@ def build_model(projects: ProjectList, scenario: Scenario) -> MilpModel:
         pool_project=options.project[pools.option],
         pool_selector=options.column[pools.option],
         pool_names=tuple(p.name for p in scenario.funding),
+        n_interactions=len(scenario.interactions),
     )
     width = layout.n_columns
     pool_cols = layout.pool_columns
     pool_entries = _pool_entries(pools, entries)
+    overlaps = interaction_terms(projects, scenario)
+    overlap_cols = layout.interaction_columns
 
     tonnes = _tonnes(projects, scenario, options.project, options.shift)
     objective = np.zeros(width)
     if scenario.minimises_cost:  # maximise −(municipal cost): cost after grants, minus pool money
         objective[options.column] = -(projects.total_cost * projects.municipal_share)[options.project]
         objective[pool_cols] = projects.total_cost[layout.pool_project]
+    elif scenario.net_benefit is not None:  # value of the tonnes over the life − net present cost, SEK
+        value = scenario.net_benefit.carbon_value_sek_per_t
+        life = option_lifecycle(projects, scenario, project=options.project, shift=options.shift)
+        objective[options.column] = value * life.present_tonnes_t - life.net_present_cost_sek
+        objective[overlap_cols] = value * overlaps.present_tonnes_t
     else:
         objective[options.column] = tonnes
+        objective[overlap_cols] = overlaps.tonnes_t
         for column, weight in scenario.co_benefit_weights.items():
             objective[options.column] += weight * co_benefit_values(projects, column)[options.project]
 
@@ -308,9 +362,12 @@ def build_model(projects: ProjectList, scenario: Scenario) -> MilpModel:
         blocks.append(("pool links", "pool link", *_pool_link_block(projects, scenario, layout)))
     if scenario.funding:
         blocks += _pool_capacity_blocks(scenario, layout, entries, pool_entries)
+    if layout.n_interactions:
+        blocks.append(("interactions", "interaction", *_interaction_block(overlaps, layout)))
     if isinstance(scenario.objective, MinCostObjective):
         target = np.zeros(width)
         target[options.column] = tonnes
+        target[overlap_cols] = overlaps.tonnes_t
         goal = np.array([scenario.objective.min_cost_for_t])
         blocks.append(("reduction target", "target", sp.csr_array(target[None, :]), goal, np.array([np.inf])))
     requires = _requires_block(projects, layout)
@@ -326,6 +383,9 @@ def build_model(projects: ProjectList, scenario: Scenario) -> MilpModel:
         in_group = np.zeros(width)
         in_group[options.column] = rule.members[options.project]
         in_group[pool_cols] = rule.members[layout.pool_project]
+        if rule.rule.measure == "abatement":  # an interaction counts in a group that holds all its projects
+            measure[overlap_cols] = overlaps.tonnes_t
+            in_group[overlap_cols] = [rule.members[m].all() for m in overlaps.members]
         blocks.append((f"rule {rule.name}", "rule", *_rule_block(rule.rule, in_group, measure)))
 
     groups, start = [], 0
@@ -431,7 +491,8 @@ def _budget_blocks(
     entries: _Entries,
     pool_entries: tuple[np.ndarray, np.ndarray],
 ) -> list[tuple[str, str, sp.csr_array, np.ndarray, np.ndarray]]:
-    """Municipal spending per budget row: cost after grants on the options, minus pool money."""
+    """Municipal spending per budget row: cost after grants on the options, minus pool money; on the
+    net basis also the operating cost (or saving) of each option in every budget year it operates."""
     years = budget_years(projects, scenario)
     if years.years == (None,):
         row = np.zeros(len(entries.option), dtype=int)
@@ -440,13 +501,38 @@ def _budget_blocks(
         assert (row >= 0).all(), "costs outside the budget years should have been rejected by validation"
     share = projects.municipal_share[options.project[entries.option]]
     pool, entry = pool_entries
+    opex_option, opex_row, part = np.zeros(0, dtype=int), np.zeros(0, dtype=int), np.zeros(0)
+    if scenario.budget_basis == "net":  # validation requires a budget per year here
+        running = np.flatnonzero(projects.opex[options.project] != 0)
+        operating_from = (
+            projects.last_spend_year(resolve_first_year(projects, scenario))[options.project[running]]
+            + options.shift[running]
+            + 1
+        )
+        lifetime = projects.table["lifetime_years"].to_numpy(dtype=float)[options.project[running]]
+        found, opex_row, part = operating_years_in(
+            operating_from, lifetime, np.asarray(years.years, dtype=int)
+        )
+        opex_option = running[found]
     matrix = sp.csr_array(
         sp.coo_array(
             (
-                np.concatenate([entries.amount * share, -entries.amount[entry]]),
+                np.concatenate(
+                    [
+                        entries.amount * share,
+                        -entries.amount[entry],
+                        projects.opex[options.project[opex_option]] * part,
+                    ]
+                ),
                 (
-                    np.concatenate([row, row[entry]]),
-                    np.concatenate([options.column[entries.option], layout.pool_columns[pool]]),
+                    np.concatenate([row, row[entry], opex_row]),
+                    np.concatenate(
+                        [
+                            options.column[entries.option],
+                            layout.pool_columns[pool],
+                            options.column[opex_option],
+                        ]
+                    ),
                 ),
             ),
             shape=(len(years.years), layout.n_columns),
@@ -462,6 +548,26 @@ def _budget_blocks(
         )
         for j, y in enumerate(years.years)
     ]
+
+
+def _interaction_block(
+    terms: InteractionTerms, layout: ColumnLayout
+) -> tuple[sp.csr_array, np.ndarray, np.ndarray]:
+    """w = AND of the interaction's projects, exactly (the projects are whole): w − x_i ≤ 0 for each
+    project, and Σ x_i − w ≤ m − 1 for its m projects."""
+    sizes = np.array([len(m) for m in terms.members])
+    projects = np.concatenate(terms.members)
+    owner = np.repeat(np.arange(len(sizes)), sizes)
+    column = layout.interaction_columns[owner]
+    k, total = len(sizes), int(sizes.sum())
+    upper_rows = np.arange(total)
+    and_rows = total + np.arange(k)
+    data = np.concatenate([np.ones(total), -np.ones(total), np.ones(total), -np.ones(k)])
+    rows = np.concatenate([upper_rows, upper_rows, total + owner, and_rows])
+    cols = np.concatenate([column, projects, projects, layout.interaction_columns])
+    matrix = sp.csr_array(sp.coo_array((data, (rows, cols)), shape=(total + k, layout.n_columns)))
+    upper = np.concatenate([np.zeros(total), sizes - 1.0])
+    return matrix, np.full(total + k, -np.inf), upper
 
 
 def _phasing_block(layout: ColumnLayout) -> tuple[sp.csr_array, np.ndarray, np.ndarray]:

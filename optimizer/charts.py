@@ -107,12 +107,15 @@ def _empty(axes, message: str) -> None:
 # ------------------------------------------------------------------------------------------
 
 
-def macc_chart(macc_frame: pd.DataFrame, *, title: str = "Marginal abatement cost curve") -> Figure:
+def macc_chart(
+    macc_frame: pd.DataFrame, *, title: str = "Marginal abatement cost curve", per_t: str = "sek_per_t"
+) -> Figure:
     """The MACC of `optimizer.analysis.macc(...)`: one bar per project with abatement, in the frame's
-    (cheapest tonne first) order; width = `abatement_t`, height = `sek_per_t`, coloured by sector.
-    Projects with zero abatement have no cost per tonne and are left out."""
+    (cheapest tonne first) order; width = `abatement_t`, height = the `per_t` column (`sek_per_t`, or
+    `lifecycle_sek_per_t` for the lifecycle curve, where measures that save money go below zero),
+    coloured by sector. Projects with zero abatement have no cost per tonne and are left out."""
     frame = macc_frame[macc_frame["abatement_t"] > 0]
-    frame = frame[np.isfinite(frame["sek_per_t"].to_numpy(dtype=float))]
+    frame = frame[np.isfinite(frame[per_t].to_numpy(dtype=float))]
     total = float(frame["abatement_t"].sum())
     left_out = len(macc_frame) - len(frame)
     alt = (
@@ -123,8 +126,8 @@ def macc_chart(macc_frame: pd.DataFrame, *, title: str = "Marginal abatement cos
     if len(frame):
         cheapest, dearest = frame.iloc[0], frame.iloc[-1]
         alt += (
-            f", from {_tonnes(cheapest['sek_per_t'])} SEK/t ({cheapest['id']}) "
-            f"to {_tonnes(dearest['sek_per_t'])} SEK/t ({dearest['id']})"
+            f", from {_tonnes(cheapest[per_t])} SEK/t ({cheapest['id']}) "
+            f"to {_tonnes(dearest[per_t])} SEK/t ({dearest['id']})"
         )
     alt += "." + (f" {left_out} project(s) without abatement are not shown." if left_out else "")
     figure = _figure(10, 5.5, alt)
@@ -135,7 +138,7 @@ def macc_chart(macc_frame: pd.DataFrame, *, title: str = "Marginal abatement cos
         return figure
 
     widths = frame["abatement_t"].to_numpy(dtype=float)
-    heights = frame["sek_per_t"].to_numpy(dtype=float)
+    heights = frame[per_t].to_numpy(dtype=float)
     lefts = np.concatenate([[0.0], np.cumsum(widths)[:-1]])
     sectors = list(dict.fromkeys(frame["sector"].astype(str)))
     colour = {s: PALETTE[i % len(PALETTE)] for i, s in enumerate(sectors)}
@@ -143,8 +146,8 @@ def macc_chart(macc_frame: pd.DataFrame, *, title: str = "Marginal abatement cos
     # which 99 % of the tonnes lie; taller bars are cut there, hatched, and listed in a note.
     order = np.argsort(heights, kind="mergesort")
     reached = np.cumsum(widths[order]) / total
-    cap = 2.0 * float(heights[order][np.searchsorted(reached, 0.99)])
-    clipped = heights > cap if float(heights.max()) > cap else np.zeros(len(heights), dtype=bool)
+    cap = 2.0 * float(heights[order][min(np.searchsorted(reached, 0.99), len(order) - 1)])
+    clipped = heights > cap if 0 < cap < float(heights.max()) else np.zeros(len(heights), dtype=bool)
     top = cap if clipped.any() else float(heights.max())
     bars = axes.bar(
         lefts,
@@ -180,9 +183,12 @@ def macc_chart(macc_frame: pd.DataFrame, *, title: str = "Marginal abatement cos
         axes.scatter([], [], marker="s", s=60, color=colour[sector], label=sector)
     axes.legend(title="sector", loc="upper left", fontsize=9, title_fontsize=9, frameon=False)
     axes.set_xlim(0, total)
-    axes.set_ylim(min(0.0, float(heights.min()) * 1.05), top * 1.05)
+    axes.set_ylim(min(0.0, float(heights.min()) * 1.05), max(top, 0.0) * 1.05 or 1.0)
     axes.set_xlabel("Cumulative abatement (t CO2e)")
-    axes.set_ylabel("Cost per tonne (SEK/t CO2e)")
+    lifecycle = per_t == "lifecycle_sek_per_t"
+    axes.set_ylabel(f"{'Lifecycle cost' if lifecycle else 'Cost'} per tonne (SEK/t CO2e)")
+    if lifecycle:
+        axes.axhline(0.0, color="0.3", linewidth=0.8)
     axes.xaxis.set_major_formatter(_thousands)
     axes.yaxis.set_major_formatter(_thousands)
     axes.grid(axis="y", linewidth=0.4, alpha=0.5)

@@ -14,6 +14,7 @@ import pandas as pd
 
 from models import (
     CumulativeObjective,
+    InteractionOutcome,
     MinCostObjective,
     PoolUse,
     ProjectList,
@@ -54,6 +55,16 @@ class CheckReport:
     rules: list[RuleOutcome]
     funding: list[PoolUse]
     spend_plan: list[SpendLine]
+    net_present_cost_sek: float = 0.0
+    equivalent_annual_cost_sek: float = 0.0
+    opex_sek_per_year: float = 0.0
+    """Yearly operating cost of the portfolio once everything runs (negative: savings)."""
+    payback_years: float | None = None
+    present_tonnes_t: float = 0.0
+    """The portfolio's yearly reductions over their lives, discounted like money (interactions included)."""
+    net_benefit_sek: float | None = None
+    """With the net_benefit objective: carbon value of present_tonnes_t minus net present cost."""
+    interactions: tuple[InteractionOutcome, ...] = ()
 
     @property
     def passed(self) -> bool:
@@ -90,16 +101,23 @@ def check_portfolio(
     pools_by_year = cost_by_year.mul(pool_share, axis=0)
     municipal_by_year = funded - grants_by_year - pools_by_year
     tonnes = _contribution(projects, scenario, cost_by_year, first_year)
+    last_spend = _last_spend_year(cost_by_year, first_year)
+    life = _lifecycle(projects, scenario, cost_by_year, last_spend, first_year)
+    overlaps = _interactions(projects, scenario, x, last_spend, first_year, ids)
+    overlap_t = sum((o.abatement_t for o in overlaps), 0.0)
     benefits = {c: _numbers(projects, c) for c in _co_benefit_columns(scenario)}
     objective = tonnes + sum(
         (w * benefits[c] for c, w in scenario.co_benefit_weights.items()), np.zeros(len(table))
     )
-    _check_target(scenario, float(tonnes @ x), violations)
+    _check_target(scenario, float(tonnes @ x) + overlap_t, violations)
 
     _check_forced(table, scenario, ids, x, violations)
     _check_requires(projects, ids, x, starts, violations)
     _check_alternatives(table, x, violations)
-    budget = _check_budgets(scenario, funded, grants_by_year, pools_by_year, municipal_by_year, violations)
+    opex_by_year = _opex_by_year(projects, scenario, last_spend, x)
+    budget = _check_budgets(
+        scenario, funded, grants_by_year, pools_by_year, municipal_by_year, opex_by_year, violations
+    )
     amounts = {
         "cost": total_cost * x,
         "municipal_cost": municipal_by_year.sum(axis=1).to_numpy(),
@@ -107,10 +125,16 @@ def check_portfolio(
         "count": x.copy(),
         **{c: v * x for c, v in benefits.items()},
     }
-    rules = _check_rules(projects, scenario, amounts, violations)
+    rules = _check_rules(projects, scenario, amounts, overlaps, violations)
 
     chosen = np.flatnonzero(x > 0)
-    last_spend = _last_spend_year(cost_by_year, first_year)
+    npc = life["npc"] * x
+    present_t = float(life["present_t"] @ x) + sum((o.present_t for o in overlaps), 0.0)
+    net_benefit = None
+    if scenario.net_benefit is not None:
+        net_benefit = scenario.net_benefit.carbon_value_sek_per_t * present_t - float(npc.sum())
+    opex = life["opex"] * x
+    savings = -float(opex.sum())
     pool_names = [p.name for p in scenario.funding]
     pool_sek = shares[:, chosen] * total_cost[chosen]
     columns = {
@@ -124,6 +148,11 @@ def check_portfolio(
         "abatement_t": amounts["abatement"][chosen].tolist(),
         "start_year": starts[chosen].tolist(),
         "operating_from": (last_spend[chosen] + 1).tolist(),
+        "opex_sek_per_year": opex[chosen].tolist(),
+        "net_present_cost_sek": npc[chosen].tolist(),
+        "equivalent_annual_cost_sek": (life["eac"] * x)[chosen].tolist(),
+        "payback_years": _none_where_nan(life["payback"][chosen]),
+        "lifecycle_sek_per_t": _none_where_nan(life["per_t"][chosen]),
     }
     selected = [
         Selection(
@@ -138,20 +167,147 @@ def check_portfolio(
         violations=violations,
         objective_t=-float(amounts["municipal_cost"].sum())
         if scenario.minimises_cost
-        else float(objective @ x),
-        abatement_t=float(tonnes @ x),
+        else net_benefit
+        if net_benefit is not None
+        else float(objective @ x) + overlap_t,
+        abatement_t=float(tonnes @ x) + overlap_t,
         contribution_t=tonnes,
         selected=selected,
         total_cost_sek=float(amounts["cost"].sum()),
         municipal_cost_sek=float(amounts["municipal_cost"].sum()),
         grant_sek=float(grant @ x),
         pool_sek=float(pools_by_year.to_numpy().sum()),
-        abatement_t_per_year=float(table["abatement_t_per_year"].to_numpy(dtype=float) @ x),
+        abatement_t_per_year=float(table["abatement_t_per_year"].to_numpy(dtype=float) @ x)
+        + sum((o.abatement_t_per_year for o in overlaps if o.active), 0.0),
         budget=budget,
         rules=rules,
         funding=_pool_use(scenario, shares, total_cost),
         spend_plan=_spend_plan(ids, chosen, funded, grants_by_year, pools_by_year, municipal_by_year),
+        net_present_cost_sek=float(npc.sum()),
+        equivalent_annual_cost_sek=float((life["eac"] * x).sum()),
+        opex_sek_per_year=float(opex.sum()),
+        payback_years=float((total_cost * x).sum()) / savings if savings > 0 else None,
+        present_tonnes_t=present_t,
+        net_benefit_sek=net_benefit,
+        interactions=tuple(overlaps),
     )
+
+
+def _none_where_nan(values: np.ndarray) -> list[float | None]:
+    return [None if np.isnan(v) else float(v) for v in values]
+
+
+def _discounted(rate: float, years_after_first: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + rate) ** np.asarray(years_after_first, dtype=float)
+
+
+def _operating_factor(
+    rate: float, operating_from: np.ndarray, lifetime: np.ndarray, first_year: int
+) -> np.ndarray:
+    """Σ over each operating year of its share of the year times its discount factor, year by year."""
+    factor = np.zeros(len(lifetime))
+    for k in range(int(np.ceil(lifetime.max(initial=0.0)))):
+        share = np.clip(lifetime - k, 0.0, 1.0)
+        factor += share * _discounted(rate, operating_from + k - first_year)
+    return factor
+
+
+def _lifecycle(
+    projects: ProjectList,
+    scenario: Scenario,
+    cost_by_year: pd.DataFrame,
+    last_spend: np.ndarray,
+    first_year: int,
+) -> dict[str, np.ndarray]:
+    """Per fully funded project at its checked start: net present cost, discounted tonnes, equivalent
+    annual cost, payback and lifecycle cost per tonne, recomputed year by year."""
+    table = projects.table
+    rate = scenario.discount_rate
+    opex = (
+        table["opex_sek_per_year"].to_numpy(dtype=float)
+        if "opex_sek_per_year" in table
+        else np.zeros(len(table))
+    )
+    lifetime = table["lifetime_years"].to_numpy(dtype=float)
+    years = cost_by_year.columns.to_numpy(dtype=int)
+    investment = cost_by_year.to_numpy(dtype=float)
+    factor = _operating_factor(rate, last_spend + 1, lifetime, first_year)
+    npc = investment @ _discounted(rate, years - first_year) + opex * factor
+    present_t = table["abatement_t_per_year"].to_numpy(dtype=float) * factor
+    # equivalent annual cost: the end-of-year annuity over the life with the same present value
+    annuity = _operating_factor(rate, np.full(len(table), first_year + 1), lifetime, first_year)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return {
+            "npc": npc,
+            "present_t": present_t,
+            "eac": npc / annuity,
+            "opex": opex,
+            "payback": np.where(opex < 0, investment.sum(axis=1) / -opex, np.nan),
+            "per_t": np.where(present_t > 0, npc / present_t, np.nan),
+        }
+
+
+def _opex_by_year(
+    projects: ProjectList, scenario: Scenario, last_spend: np.ndarray, x: np.ndarray
+) -> pd.Series:
+    """Operating cost (negative: savings) of the funded projects in each budget year they operate."""
+    years = scenario.budget_years or ()
+    table = projects.table
+    if "opex_sek_per_year" not in table or not years:
+        return pd.Series(0.0, index=list(years), dtype=float)
+    opex = table["opex_sek_per_year"].to_numpy(dtype=float) * x
+    lifetime = table["lifetime_years"].to_numpy(dtype=float)
+    per_year = {}
+    for year in years:
+        since = year - (last_spend + 1)
+        share = np.where(since >= 0, np.clip(lifetime - since, 0.0, 1.0), 0.0)
+        per_year[year] = float(opex @ share)
+    return pd.Series(per_year, dtype=float)
+
+
+def _interactions(
+    projects: ProjectList,
+    scenario: Scenario,
+    x: np.ndarray,
+    last_spend: np.ndarray,
+    first_year: int,
+    ids: pd.Series,
+) -> list[InteractionOutcome]:
+    """Each interaction is active when every one of its projects is funded in full; it then adds its
+    yearly change for the shortest lifetime of its projects, from the year after their last spend."""
+    position = {project_id: pos for pos, project_id in enumerate(ids.tolist())}
+    lifetime = projects.table["lifetime_years"].to_numpy(dtype=float)
+    measure = scenario.tonnes_measure
+    outcomes = []
+    for interaction in scenario.interactions:
+        members = np.array([position[i] for i in interaction.ids])
+        active = bool((x[members] >= 1.0).all())
+        shortest = float(lifetime[members].min())
+        starts_counting = int(last_spend[members].max()) + 1
+        if measure == "annual":
+            counted = 1.0
+        elif isinstance(measure, CumulativeObjective):
+            counted = min(max(measure.cumulative_to - starts_counting + 1, 0), shortest)
+        else:
+            counted = shortest
+        factor = _operating_factor(
+            scenario.discount_rate, np.array([starts_counting]), np.array([shortest]), first_year
+        )[0]
+        change = interaction.abatement_t_per_year
+        outcomes.append(
+            InteractionOutcome(
+                name=interaction.label,
+                ids=list(interaction.ids),
+                abatement_t_per_year=change,
+                active=active,
+                operating_from=starts_counting,
+                lifetime_years=shortest,
+                years_counted=counted,
+                abatement_t=change * counted if active else 0.0,
+                present_t=change * factor if active else 0.0,
+            )
+        )
+    return outcomes
 
 
 def _check_target(scenario: Scenario, tonnes: float, violations: list[str]) -> None:
@@ -411,17 +567,21 @@ def _check_budgets(
     grants: pd.DataFrame,
     pools: pd.DataFrame,
     municipal: pd.DataFrame,
+    opex: pd.Series,
     violations: list[str],
 ) -> list[YearSpend]:
-    """Municipal spending (after grants and pools) per budget year, or in all with one budget."""
+    """Municipal spending (after grants and pools) per budget year, or in all with one budget; on the
+    net basis it includes the operating costs and savings of the funded projects in that year."""
     spend, cost, grant, pool = (f.sum(axis=0) for f in (municipal, funded, grants, pools))
+    if scenario.budget_basis == "net":
+        spend = spend.add(opex, fill_value=0.0)
     if isinstance(scenario.budget_sek, dict):
         limits = {int(y): float(b) for y, b in scenario.budget_sek.items()}
         outside = [y for y in spend.index if int(y) not in limits and cost[y] > 0]
         for year in outside:
             violations.append(f"{cost[year]:,.0f} SEK spent in {year}, a year without a budget")
         rows = [
-            (year, limit, *(float(series.get(year, 0.0)) for series in (spend, cost, grant, pool)))
+            (year, limit, *(float(series.get(year, 0.0)) for series in (spend, cost, grant, pool, opex)))
             for year, limit in limits.items()
         ]
     else:
@@ -429,11 +589,11 @@ def _check_budgets(
             (
                 None,
                 float(scenario.budget_sek),
-                *(float(series.sum()) for series in (spend, cost, grant, pool)),
+                *(float(series.sum()) for series in (spend, cost, grant, pool, opex)),
             )
         ]
     budget = []
-    for year, limit, spent, year_cost, year_grant, year_pool in rows:
+    for year, limit, spent, year_cost, year_grant, year_pool, year_opex in rows:
         if spent > limit + _tolerance(limit):
             label = f"the {year} budget" if year is not None else "the budget"
             violations.append(f"{label} of {limit:,.0f} SEK is exceeded: {spent:,.0f} SEK spent")
@@ -446,15 +606,22 @@ def _check_budgets(
                 cost_sek=year_cost,
                 grant_sek=year_grant,
                 pool_sek=year_pool,
+                opex_sek=year_opex,
             )
         )
     return budget
 
 
 def _check_rules(
-    projects: ProjectList, scenario: Scenario, amounts: dict[str, np.ndarray], violations: list[str]
+    projects: ProjectList,
+    scenario: Scenario,
+    amounts: dict[str, np.ndarray],
+    overlaps: list[InteractionOutcome],
+    violations: list[str],
 ) -> list[RuleOutcome]:
-    """`amounts`: per measure, what each project adds to the portfolio as funded."""
+    """`amounts`: per measure, what each project adds to the portfolio as funded. An interaction's
+    tonnes count in the portfolio and in each group that holds all of its projects."""
+    position = {project_id: pos for pos, project_id in enumerate(projects.table["id"].astype(str).tolist())}
     outcomes = []
     for rule in scenario.constraints:
         base = pd.Series(_members(projects, rule.where), index=projects.table.index)
@@ -464,9 +631,13 @@ def _check_rules(
             keys = pd.Series(projects.values_of(rule.for_each))
             groups = [(f"{rule.name}[{key}]", base & (keys == key)) for key in keys.dropna().unique()]
         measure = amounts[rule.measure]
-        portfolio_total = float(measure.sum())
+        extra = overlaps if rule.measure == "abatement" else []
+        portfolio_total = float(measure.sum()) + sum((o.abatement_t for o in extra), 0.0)
         for name, members in groups:
-            value = float(measure[members.to_numpy()].sum())
+            inside = members.to_numpy()
+            value = float(measure[inside].sum()) + sum(
+                (o.abatement_t for o in extra if inside[[position[i] for i in o.ids]].all()), 0.0
+            )
             slacks = []
             if rule.min is not None:
                 slacks.append(value - rule.min)

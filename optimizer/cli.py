@@ -312,6 +312,9 @@ def write_table(result: Result, out: TextIO) -> None:
         *((("pools MSEK", "right"),) if result.funding else ()),
         ("municipal MSEK", "right"),
         (f"t CO2e ({result.objective.split(' + ')[0]})", "right"),
+        ("NPC MSEK", "right"),
+        ("lifecycle SEK/t", "right"),
+        ("payback yrs", "right"),
     ):
         chosen.add_column(header, justify=justify)
     for s in sorted(result.selected, key=lambda s: -s.abatement_t):
@@ -326,6 +329,9 @@ def write_table(result: Result, out: TextIO) -> None:
             *((_sek(sum(s.pool_sek.values())),) if result.funding else ()),
             _sek(s.municipal_cost_sek),
             f"{s.abatement_t:,.0f}",
+            _sek(s.net_present_cost_sek),
+            "-" if s.lifecycle_sek_per_t is None else f"{s.lifecycle_sek_per_t:,.0f}",
+            "-" if s.payback_years is None else f"{s.payback_years:.1f}",
         )
     console.print(chosen)
 
@@ -348,21 +354,46 @@ def write_table(result: Result, out: TextIO) -> None:
             f"[bold]Least municipal cost:[/bold] {_sek(result.cost_objective_sek)} MSEK "
             f"({result.objective}); no plan reaching the target costs less than {proven}\n"
         )
+    if result.net_benefit_sek is not None:
+        proven = (
+            "n/a" if result.net_benefit_bound_sek is None else f"{_sek(result.net_benefit_bound_sek)} MSEK"
+        )
+        weighted = (
+            f"[bold]Net benefit:[/bold] {_sek(result.net_benefit_sek)} MSEK ({result.objective}); "
+            f"no plan does better than {proven}\n"
+        )
+    overlaps = [i for i in result.interactions if i.active]
+    overlap_text = (
+        f" (interactions {sum(i.abatement_t for i in overlaps):+,.0f} t: {', '.join(escape(i.name) for i in overlaps)})"
+        if overlaps
+        else ""
+    )
+    lifecycle = (
+        f"[bold]Lifecycle:[/bold] net present cost {_sek(result.net_present_cost_sek)} MSEK at "
+        f"{result.discount_rate:.1%}, {_sek(result.equivalent_annual_cost_sek)} MSEK a year; "
+        + ("n/a" if result.lifecycle_sek_per_t is None else f"{result.lifecycle_sek_per_t:,.0f} SEK/t")
+        + (f"; operating {_sek(result.opex_sek_per_year)} MSEK/year" if result.opex_sek_per_year else "")
+        + (f"; payback {result.payback_years:.1f} years" if result.payback_years is not None else "")
+    )
     console.print(
-        f"{weighted}[bold]Reduction:[/bold] {result.abatement_t:,.0f} t CO2e ({result.objective.split(' + ')[0]}); "
+        f"{weighted}[bold]Reduction:[/bold] {result.abatement_t:,.0f} t CO2e ({result.objective.split(' + ')[0]}){overlap_text}; "
         f"{result.abatement_t_per_year:,.0f} t/year once in operation\n"
         f"[bold]Best bound:[/bold] {bound}, gap {gap}\n"
         f"[bold]Cost:[/bold] {_sek(result.total_cost_sek)} MSEK: grants {_sek(result.grant_sek)} MSEK{pools}, "
-        f"municipal {_sek(result.municipal_cost_sek)} MSEK; {per_t}"
+        f"municipal {_sek(result.municipal_cost_sek)} MSEK; {per_t}\n{lifecycle}"
     )
 
-    budget = Table(title="Budget use: spend plan and who pays (MSEK)", title_justify="left")
+    net = result.budget_basis == "net"
+    basis = " (net: municipal includes operating costs and savings)" if net else ""
+    budget = Table(title=f"Budget use: spend plan and who pays (MSEK){basis}", title_justify="left")
     with_pools = bool(result.funding)
+    with_opex = any(row.opex_sek for row in result.budget)
     for header in (
         "year",
         "cost",
         "grants",
         *(("pools",) if with_pools else ()),
+        *(("operating",) if with_opex else ()),
         "municipal",
         "budget",
         "left",
@@ -376,6 +407,7 @@ def write_table(result: Result, out: TextIO) -> None:
             _sek(row.cost_sek),
             _sek(row.grant_sek),
             *((_sek(row.pool_sek),) if with_pools else ()),
+            *((_sek(row.opex_sek),) if with_opex else ()),
             _sek(row.spend_sek),
             _sek(row.budget_sek),
             _sek(row.slack_sek),
@@ -541,6 +573,14 @@ def add_analysis_commands(commands: argparse._SubParsersAction) -> None:
     curve.add_argument("--projects", required=True, metavar="FILE", help="project list: .csv, .xlsx or .json")
     curve.add_argument("--scenario", required=True, metavar="FILE", help="scenario: .json or .toml")
     curve.add_argument("--format", choices=("table", "json", "csv"), default="table", help="output on stdout")
+    curve.add_argument(
+        "--basis",
+        choices=("investment", "lifecycle"),
+        default="investment",
+        help="order by investment per tonne (default) or by lifecycle cost per tonne (net present cost of "
+        "investment and operation per discounted tonne: measures that pay for themselves first)",
+    )
+    add_plot_option(curve, "macc.png/.svg")
 
 
 def parse_budgets(text: str, *, option: str = "--budgets", unit: str = "SEK") -> list[float]:
@@ -698,28 +738,47 @@ def _macc_command(args: argparse.Namespace, plot_dir: Path | None = None) -> int
     try:
         projects = read_projects(args.projects)
         scenario = read_scenario(args.scenario)
-        curve = macc(projects, scenario)
+        curve = macc(projects, scenario, basis=args.basis)
     except InputError as error:
         _report_invalid(error, args.format)
         return EXIT_INVALID_INPUT
+    lifecycle = args.basis == "lifecycle"
     if args.format == "json":
         rows = curve.to_dict(orient="records")
-        for row in rows:  # JSON has no infinity: a project without abatement has no cost per tonne
-            for key in ("sek_per_t", "municipal_sek_per_t"):
-                if not math.isfinite(row[key]):
+        for row in rows:  # JSON has no infinity or NaN: a figure that does not exist is null
+            for key, value in row.items():
+                if isinstance(value, float) and not math.isfinite(value):
                     row[key] = None
         json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     elif args.format == "csv":
         curve.to_csv(sys.stdout, index=False, lineterminator="\n")
     else:
-        console = Console(file=sys.stdout, width=140, highlight=False, soft_wrap=False)
+        console = Console(file=sys.stdout, width=160, highlight=False, soft_wrap=False)
+        order = "lifecycle cost per tonne" if lifecycle else "investment per tonne"
         table = Table(
-            title=f"Marginal abatement cost curve ({scenario.objective_label})", title_justify="left"
+            title=f"Marginal abatement cost curve ({scenario.objective_label}; by {order})",
+            title_justify="left",
         )
-        headers = ("id", "name", "sector", "t CO2e", "cost MSEK", "SEK/t", "municipal SEK/t", "cumulative t")
+        headers = (
+            "id",
+            "name",
+            "sector",
+            "t CO2e",
+            "cost MSEK",
+            "SEK/t",
+            "municipal SEK/t",
+            "NPC MSEK",
+            "lifecycle SEK/t",
+            "payback yrs",
+            "cumulative t",
+        )
         for header in headers:
             table.add_column(header, justify="left" if header in ("id", "name", "sector") else "right")
+
+        def number(value: float, text: str = "{:,.0f}") -> str:
+            return text.format(value) if math.isfinite(value) else "-"
+
         for row in curve.itertuples(index=False):
             table.add_row(
                 escape(row.id),
@@ -727,11 +786,20 @@ def _macc_command(args: argparse.Namespace, plot_dir: Path | None = None) -> int
                 escape(row.sector),
                 f"{row.abatement_t:,.0f}",
                 _sek(row.cost_sek),
-                f"{row.sek_per_t:,.0f}" if math.isfinite(row.sek_per_t) else "-",
-                f"{row.municipal_sek_per_t:,.0f}" if math.isfinite(row.municipal_sek_per_t) else "-",
+                number(row.sek_per_t),
+                number(row.municipal_sek_per_t),
+                _sek(row.net_present_cost_sek),
+                number(row.lifecycle_sek_per_t),
+                number(row.payback_years, "{:.1f}"),
                 f"{row.cumulative_abatement_t:,.0f}",
             )
         console.print(table)
+    if plot_dir is not None:
+        from optimizer.charts import macc_chart
+
+        title = f"Marginal abatement cost curve ({scenario.objective_label}; by {args.basis} cost)"
+        per_t = "lifecycle_sek_per_t" if lifecycle else "sek_per_t"
+        _save_charts(plot_dir, {"macc": macc_chart(curve, title=title, per_t=per_t)})
     return EXIT_OK
 
 

@@ -25,6 +25,9 @@ TOTALS = (
     "abatement_t_per_year",
     "sek_per_t",
     "municipal_sek_per_t",
+    "net_present_cost_sek",
+    "opex_sek_per_year",
+    "lifecycle_sek_per_t",
 )
 """The `Result` totals compared, in this order."""
 FRACTION_TOLERANCE = 1e-9

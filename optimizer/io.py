@@ -822,6 +822,9 @@ class _ProjectValidator:
         table["abatement_t_per_year"] = self._number("abatement_t_per_year", minimum=0.0, required=True)
         table["lifetime_years"] = self._number("lifetime_years", minimum=1.0, required=True)
         table["grant_sek"] = np.nan_to_num(self._number("grant_sek", minimum=0.0), nan=0.0)
+        table["opex_sek_per_year"] = np.nan_to_num(
+            self._number("opex_sek_per_year", minimum=-np.inf), nan=0.0
+        )
         table["requires"] = self._requires()
         table["mandatory"] = self._boolean("mandatory")
         table["divisible"] = self._boolean("divisible")

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from models import Pathway, PathwaySpec, PathwayYear, ProjectList, Selection
+from models import InteractionOutcome, Pathway, PathwaySpec, PathwayYear, ProjectList, Selection
 
 __all__ = ["emissions_pathway", "yearly_abatement"]
 
@@ -21,11 +21,19 @@ __all__ = ["emissions_pathway", "yearly_abatement"]
 TOLERANCE_T = 1e-6
 
 
-def yearly_abatement(projects: ProjectList, selected: Sequence[Selection], years: np.ndarray) -> np.ndarray:
+def yearly_abatement(
+    projects: ProjectList,
+    selected: Sequence[Selection],
+    years: np.ndarray,
+    *,
+    interactions: Sequence[InteractionOutcome] = (),
+) -> np.ndarray:
     """The portfolio's reduction in operation in each of `years`, t per year.
 
     A selected project reduces `abatement_t_per_year` × its `fraction` in the years `operating_from` ≤ y <
-    `operating_from` + `lifetime_years`. Raises ValueError for a selection not in the project list."""
+    `operating_from` + `lifetime_years`; an active interaction (overlap) changes it by its yearly change
+    in its own years, so overlapping measures are not counted twice. Raises ValueError for a selection
+    not in the project list."""
     table = projects.table.set_index("id")
     ids = [s.id for s in selected]
     missing = sorted(set(ids) - set(table.index))
@@ -37,15 +45,29 @@ def yearly_abatement(projects: ProjectList, selected: Sequence[Selection], years
     end = start + rows["lifetime_years"].to_numpy(dtype=int)
     years = np.asarray(years, dtype=int)
     operating = (years[None, :] >= start[:, None]) & (years[None, :] < end[:, None])
-    return per_year @ operating
+    reduction = per_year @ operating
+    for interaction in interactions:
+        if interaction.active:
+            since = years - interaction.operating_from
+            reduction = reduction + interaction.abatement_t_per_year * (
+                (since >= 0) & (since < int(interaction.lifetime_years))
+            )
+    return reduction
 
 
-def emissions_pathway(projects: ProjectList, spec: PathwaySpec, selected: Sequence[Selection]) -> Pathway:
-    """The emissions pathway of the portfolio `selected` (from `projects`) against `spec`'s target,
-    year by year from the baseline's first year to the pathway's last year, with the summary figures."""
+def emissions_pathway(
+    projects: ProjectList,
+    spec: PathwaySpec,
+    selected: Sequence[Selection],
+    *,
+    interactions: Sequence[InteractionOutcome] = (),
+) -> Pathway:
+    """The emissions pathway of the portfolio `selected` (from `projects`, with the scenario's
+    `interactions` as checked) against `spec`'s target, year by year from the baseline's first year
+    to the pathway's last year, with the summary figures."""
     years = spec.years
     baseline = spec.baseline(years)
-    abatement = yearly_abatement(projects, selected, years)
+    abatement = yearly_abatement(projects, selected, years, interactions=interactions)
     emissions = baseline - abatement
     target = spec.target_line(years)
     gap = emissions - target

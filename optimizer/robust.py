@@ -427,6 +427,22 @@ def _validated(
                 column="objective",
             )
         )
+    if scenario.net_benefit is not None:
+        problems.append(
+            Problem(
+                "robust mode maximises tonnes: a net_benefit objective cannot be made robust; "
+                'use "lifetime", "annual" or {"cumulative_to": YEAR}',
+                column="objective",
+            )
+        )
+    if scenario.interactions:
+        problems.append(
+            Problem(
+                "robust mode draws each project's reduction on its own and does not model interactions "
+                "(overlaps) yet; leave interactions out of the scenario for a robust portfolio",
+                column="interactions",
+            )
+        )
     if isinstance(alpha, bool) or not isinstance(alpha, int | float) or not 0 < alpha <= 1:
         problems.append(
             Problem(f"alpha must be a number above 0 and at most 1, not {alpha!r}", column="alpha")

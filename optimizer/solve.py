@@ -307,12 +307,15 @@ def _result(
     tonnes = portfolio.abatement_t if portfolio else None
     # Internally every objective is maximised; min_cost_for_t maximises −cost. Reported as costs.
     minimises = scenario.minimises_cost
+    in_sek = scenario.net_benefit is not None  # the objective is SEK of net benefit, not tonnes
+    npc = portfolio.net_present_cost_sek if portfolio else 0.0
+    present_t = portfolio.present_tonnes_t if portfolio else 0.0
     return Result(
         status=status,
         message=message,
         objective=scenario.objective_label,
-        objective_value_t=tonnes if minimises else objective,
-        best_bound_t=None if minimises else bound,
+        objective_value_t=tonnes if minimises or in_sek else objective,
+        best_bound_t=None if minimises or in_sek else bound,
         mip_gap=gap,
         cost_objective_sek=-objective if minimises and objective is not None else None,
         cost_bound_sek=-bound if minimises and bound is not None else None,
@@ -330,10 +333,22 @@ def _result(
         funding=portfolio.funding if portfolio else [],
         spend_plan=portfolio.spend_plan if portfolio else [],
         pathway=(
-            emissions_pathway(projects, scenario.pathway, portfolio.selected)
+            emissions_pathway(
+                projects, scenario.pathway, portfolio.selected, interactions=portfolio.interactions
+            )
             if portfolio is not None and scenario.pathway is not None
             else None
         ),
+        net_present_cost_sek=npc,
+        equivalent_annual_cost_sek=portfolio.equivalent_annual_cost_sek if portfolio else 0.0,
+        opex_sek_per_year=portfolio.opex_sek_per_year if portfolio else 0.0,
+        payback_years=portfolio.payback_years if portfolio else None,
+        lifecycle_sek_per_t=npc / present_t if present_t > 0 else None,
+        discount_rate=scenario.discount_rate,
+        budget_basis=scenario.budget_basis,
+        net_benefit_sek=objective if in_sek else None,
+        net_benefit_bound_sek=bound if in_sek else None,
+        interactions=list(portfolio.interactions) if portfolio else [],
         conflicts=conflicts,
         violations=violations,
         solver=info,

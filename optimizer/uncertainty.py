@@ -187,7 +187,8 @@ def projects_for_draw(projects: ProjectList, draws: Draws, k: int) -> ProjectLis
 def evaluate(projects: ProjectList, scenario: Scenario, result: Result, draws: Draws) -> Evaluation:
     """How `result`'s portfolio (its fractions, start years and pool money fixed) fares in every draw:
     its tonnes in the scenario's measure, its municipal spending per budget row, and whether it meets
-    the target (`min_cost_for_t`, or the pathway's target in its target year)."""
+    the target (`min_cost_for_t`, or the pathway's target in its target year). Interactions (overlaps)
+    and operating costs are not drawn: the portfolio's own figures for them are added to every draw."""
     _check_draws(projects, draws)
     if not result.has_portfolio:
         raise ValueError(f"the result has no portfolio to evaluate (status {result.status})")
@@ -202,9 +203,12 @@ def evaluate(projects: ProjectList, scenario: Scenario, result: Result, draws: D
 
     abatement = draws.abatement_t_per_year[:, pos]
     counted = years_counted(projects, scenario, project=pos, shift=shift)
-    tonnes = abatement @ (fraction * counted)
+    overlaps = [i for i in result.interactions if i.active]
+    tonnes = abatement @ (fraction * counted) + sum((i.abatement_t for i in overlaps), 0.0)
 
     spend, limits = _spend_per_budget_row(projects, scenario, selected, pos, fraction, shift, draws)
+    if scenario.budget_basis == "net":  # operating costs and savings in each budget year, as planned
+        spend = spend + np.array([row.opex_sek for row in result.budget], dtype=float)[None, :]
     holds = spend <= limits + RELATIVE_TOLERANCE * np.maximum(np.abs(limits), 1.0)
     rows = budget_years(projects, scenario).years
     by_year = {
@@ -213,7 +217,9 @@ def evaluate(projects: ProjectList, scenario: Scenario, result: Result, draws: D
     }
     cost = spend.sum(axis=1)
 
-    target_t, kind, year, met = _target(projects, scenario, selected, pos, fraction, abatement, tonnes)
+    target_t, kind, year, met = _target(
+        projects, scenario, selected, pos, fraction, abatement, tonnes, overlaps=overlaps
+    )
     return Evaluation(
         objective=scenario.objective_label,
         abatement_t=quantiles(tonnes),
@@ -279,6 +285,8 @@ def _target(
     fraction: np.ndarray,
     abatement: np.ndarray,
     tonnes: np.ndarray,
+    *,
+    overlaps: Sequence[Any] = (),
 ) -> tuple[float | None, str | None, int | None, np.ndarray | None]:
     """(target, kind, year, met per draw): the tonnes of min_cost_for_t, else the pathway's target
     emissions in its target year (met when baseline − the portfolio's reduction then is at most it)."""
@@ -295,7 +303,14 @@ def _target(
     start = np.array([s.operating_from for s in selected], dtype=int)
     lifetime = projects.table["lifetime_years"].to_numpy(dtype=int)[pos]
     operating = (start <= year) & (year < start + lifetime)
-    reduction = abatement @ (fraction * operating)
+    reduction = abatement @ (fraction * operating) + sum(
+        (
+            i.abatement_t_per_year
+            for i in overlaps
+            if 0 <= year - i.operating_from < int(i.lifetime_years)
+        ),
+        0.0,
+    )
     return target, "pathway", year, baseline - reduction <= target + TOLERANCE_T
 
 

@@ -51,6 +51,7 @@ def check_fits(projects: ProjectList, scenario: Scenario) -> None:
         *_colliding_rule_names(projects, scenario),
         *_impossible_starts(projects, scenario),
         *_co_benefit_problems(projects, scenario),
+        *_interaction_problems(projects, scenario),
     ]
     if problems:
         raise InputError(problems)
@@ -64,6 +65,52 @@ def _unknown_ids(projects: ProjectList, scenario: Scenario) -> list[Problem]:
         for project_id in dict.fromkeys(ids)
         if project_id not in known
     ]
+
+
+def _interaction_problems(projects: ProjectList, scenario: Scenario) -> list[Problem]:
+    """An interaction names known, whole projects; an overlap cannot remove more than its projects
+    reduce together; and where tonnes are counted by year, its projects' years must be fixed, so that
+    the years it counts are known exactly."""
+    if not scenario.interactions:
+        return []
+    position = {project_id: pos for pos, project_id in enumerate(projects.ids.tolist())}
+    divisible = projects.table["divisible"].to_numpy(dtype=bool)
+    annual = projects.table["abatement_t_per_year"].to_numpy(dtype=float)
+    timed = scenario.net_benefit is not None or not isinstance(scenario.tonnes_measure, str)
+    problems = []
+    for index, interaction in enumerate(scenario.interactions):
+        where = f"scenario interactions[{index}] '{interaction.label}'"
+        known = [position[i] for i in interaction.ids if i in position]
+        problems += [
+            Problem(f"{where}: unknown project id '{i}'") for i in interaction.ids if i not in position
+        ]
+        problems += [
+            Problem(
+                f"{where}: project {projects.ids[pos]} is divisible; an interaction counts when every one "
+                "of its projects is funded in full, so they must be whole projects"
+            )
+            for pos in known
+            if divisible[pos]
+        ]
+        if timed:
+            problems += [
+                Problem(
+                    f"{where}: project {projects.ids[pos]} is phased (earliest_start/latest_start) and the "
+                    "objective counts tonnes by year; the years an interaction counts follow its projects' "
+                    "last spend years, so give its projects fixed years (or use the lifetime objective)"
+                )
+                for pos in known
+                if projects.phased[pos]
+            ]
+        together = float(annual[known].sum())
+        if len(known) == len(interaction.ids) and interaction.abatement_t_per_year < -together - 1e-9:
+            problems.append(
+                Problem(
+                    f"{where}: abatement_t_per_year {interaction.abatement_t_per_year:g} removes more than "
+                    f"its projects reduce together ({together:g} t a year)"
+                )
+            )
+    return problems
 
 
 def _unknown_rule_columns(projects: ProjectList, scenario: Scenario) -> list[Problem]:

@@ -378,7 +378,7 @@ def _abatement_needed(
     reduction) reaches `target`: its reduction + (target − with_it) / years counted. None when the
     objective is a cost, a rule on abatement covers it, it counts for no year, `with_it` is unknown, or
     the years it counts depend on a start year the optimiser chooses (phased, cumulative objective)."""
-    if with_it is None or scenario.minimises_cost:
+    if with_it is None or scenario.minimises_cost or scenario.net_benefit is not None:
         return None
     if projects.phased[index] and isinstance(scenario.tonnes_measure, CumulativeObjective):
         return None
@@ -403,6 +403,7 @@ def _parametric(scenario: Scenario, model: MilpModel, index: int) -> bool:
     layout = model.layout
     return not (
         scenario.minimises_cost
+        or scenario.net_benefit is not None  # the cost is in the objective too (net present cost)
         or np.any(layout.start_project == index)
         or np.any(layout.pool_project == index)
     )

@@ -222,6 +222,11 @@ def test_macc_by_hand() -> None:
         "sek_per_t",
         "municipal_sek_per_t",
         "cumulative_abatement_t",
+        "interaction_t",
+        "opex_sek_per_year",
+        "net_present_cost_sek",
+        "payback_years",
+        "lifecycle_sek_per_t",
     ]
     assert list(curve["id"]) == ["C", "A", "B", "Z"]
     assert list(curve["abatement_t"]) == pytest.approx([20, 20, 7, 0])

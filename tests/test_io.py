@@ -120,6 +120,7 @@ def test_swedish_excel_csv_in_windows_1252(tmp_path: Path) -> None:
         "grant_sek",
         "abatement_t_per_year",
         "lifetime_years",
+        "opex_sek_per_year",
         "requires",
         "exclusive_group",
         "mandatory",
@@ -1158,7 +1159,8 @@ def test_scenario_from_a_dict() -> None:
         (
             {"budget_sek": 1, "objective": 5},
             [
-                'objective: an objective is "lifetime", "annual", {"cumulative_to": YEAR} or {"min_cost_for_t": TONNES}'
+                'objective: an objective is "lifetime", "annual", {"cumulative_to": YEAR}, {"min_cost_for_t": TONNES} '
+                'or {"net_benefit": {"carbon_value_sek_per_t": SEK}}'
             ],
         ),
         (

@@ -64,6 +64,10 @@ class RunData:
         return macc(self.projects, self.scenario)
 
     @cached_property
+    def macc_lifecycle(self) -> pd.DataFrame:
+        return macc(self.projects, self.scenario, basis="lifecycle")
+
+    @cached_property
     def result(self) -> Result:
         return stored_result(self.run)
 
@@ -136,6 +140,9 @@ class RunData:
 
 CHARTS: dict[str, Callable[[RunData], Figure]] = {
     "macc": lambda d: macc_chart(d.macc, title=f"Marginal abatement cost curve ({d.objective})"),
+    "macc_lifecycle": lambda d: macc_chart(
+        d.macc_lifecycle, title=f"Lifecycle cost per tonne ({d.objective})", per_t="lifecycle_sek_per_t"
+    ),
     "frontier": lambda d: frontier_chart(d.frontier, title=f"Budget frontier: {d.title}"),
     "budget": lambda d: budget_chart(d.portfolio),
     "district": lambda d: district_chart(d.portfolio),
@@ -183,11 +190,21 @@ def _format(format_: ChartFormat | None, accept: str | None) -> ChartFormat:
     summary="The marginal abatement cost curve of a run's project list, as data",
     responses=problem_responses(401, 403, 404, 422),
 )
-def get_macc(run_id: str, principal: Viewer, session: SessionDep) -> list[dict[str, Any]]:
+def get_macc(
+    run_id: str,
+    principal: Viewer,
+    session: SessionDep,
+    basis: Annotated[
+        Literal["investment", "lifecycle"],
+        Query(description="order by investment per tonne, or by lifecycle cost per tonne (savings first)"),
+    ] = "investment",
+) -> list[dict[str, Any]]:
     """One row per project, cheapest tonne first, in the run's objective (as `python -m optimizer macc
-    --format json`). It ranks the run's projects under its scenario's objective only (rules and budgets
-    are ignored), so it is there whatever the run's state."""
-    return macc_rows(RunData(session, own_run(session, principal, run_id)).macc)
+    --format json [--basis lifecycle]`). It ranks the run's projects under its scenario's objective only
+    (rules and budgets are ignored; overlaps are not counted twice), so it is there whatever the run's
+    state."""
+    data = RunData(session, own_run(session, principal, run_id))
+    return macc_rows(data.macc_lifecycle if basis == "lifecycle" else data.macc)
 
 
 @router.get(
