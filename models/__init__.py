@@ -9,6 +9,7 @@ from models.pathway import (
     ReductionRateTarget,
     TargetPoints,
 )
+from models.plan import ActualEntry, Actuals, AdoptedPlan, ReplanBasis
 from models.project import CORE_COLUMNS, PROFILE_PREFIX, REQUIRED_COLUMNS, ProjectList, canonical_text
 from models.result import (
     Conflict,
@@ -39,6 +40,9 @@ __all__ = [
     "CORE_COLUMNS",
     "PROFILE_PREFIX",
     "REQUIRED_COLUMNS",
+    "ActualEntry",
+    "Actuals",
+    "AdoptedPlan",
     "BaselineTrend",
     "Conflict",
     "CumulativeObjective",
@@ -58,6 +62,7 @@ __all__ = [
     "ProjectList",
     "ReductionRateTarget",
     "Reoptimisation",
+    "ReplanBasis",
     "Result",
     "RobustPortfolio",
     "RuleOutcome",

@@ -26,6 +26,7 @@ from models import ProjectList, Result, RuleOutcome, Scenario, Status
 from optimizer.compare import Comparison, compare, load_result
 from optimizer.errors import InputError, Problem
 from optimizer.io import read_projects, read_scenario
+from optimizer.plan_cli import add_plan_commands, plan_command
 from optimizer.solve import solve
 from optimizer.sweep import EXECUTORS, SchedulerUnreachable, check_executor
 
@@ -95,6 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_compare_command(commands)
     add_uncertainty_command(commands)
     add_report_command(commands)
+    add_plan_commands(commands)
     return parser
 
 
@@ -1198,4 +1200,5 @@ ANALYSIS_COMMANDS = {
     "compare": _compare_command,
     "uncertainty": _uncertainty_command,
     "report": _report_command,
+    "plan": plan_command,
 }
