@@ -240,6 +240,59 @@ def run_reoptimisation(draws: int, executor: str, workers: int, seed: int) -> di
     }
 
 
+LIFECYCLE_CARBON_VALUE = 7_000.0
+"""SEK per tonne of the cost–benefit variant: ASEK 7.0's 7 SEK/kg."""
+
+
+def run_lifecycle(size: int, time_limit_s: float) -> dict[str, Any]:
+    """One generated list solved plain and with issue 8's features, side by side in one process:
+    operating costs only (no effect on the model), net budgets, net budgets with overlapping pairs
+    (one extra column and three rows per pair), and the cost–benefit objective on top."""
+    from optimizer.build import build_model
+    from optimizer.solve import solve
+
+    base = generate.municipal(size, seed=8) if size <= 500 else generate.national(size, seed=8)
+    rich = generate.with_lifecycle(base, seed=8)
+    plain_list, rich_list = base.project_list(), rich.project_list()
+    without = {"interactions": [], "budget_basis": "investment"}
+    variants = {
+        "plain": (plain_list, base.scenario),
+        "opex": (rich_list, {**rich.scenario, **without}),
+        "net": (rich_list, {**rich.scenario, "interactions": []}),
+        "net+overlaps": (rich_list, rich.scenario),
+        "net_benefit": (
+            rich_list,
+            {
+                **rich.scenario,
+                "objective": {"net_benefit": {"carbon_value_sek_per_t": LIFECYCLE_CARBON_VALUE}},
+            },
+        ),
+    }
+    runs: dict[str, Any] = {}
+    for name, (projects, data) in variants.items():
+        scenario = Scenario.model_validate(data)
+        rows, columns = build_model(projects, scenario).shape
+        result = solve(projects, scenario, time_limit_s=time_limit_s)
+        runs[name] = {
+            "status": str(result.status),
+            "rows": rows,
+            "columns": columns,
+            "total_s": result.timings.total_s,
+            "solve_s": result.timings.solve_s,
+            "abatement_t": result.abatement_t,
+            "net_benefit_sek": result.net_benefit_sek,
+            "net_present_cost_sek": result.net_present_cost_sek,
+            "mip_gap": result.mip_gap,
+            "funded": len(result.selected),
+            "active_overlaps": sum(i.active for i in result.interactions),
+            "violations": len(result.violations),
+        }
+    plain_s = runs["plain"]["total_s"]
+    for run in runs.values():
+        run["time_vs_plain"] = run["total_s"] / plain_s if plain_s else None
+    return {"projects": size, "overlapping_pairs": len(rich.scenario["interactions"]), "runs": runs}
+
+
 def run_chu_beasley_file(file: str, time_limit_s: float) -> list[dict[str, Any]]:
     """Every problem of one Chu–Beasley file, one after the other (one child per file, not per problem,
     keeps 270 process starts out of the full run)."""
@@ -462,6 +515,8 @@ def run_suite(options: Options) -> dict[str, Any]:
         report["frontier"] = _frontier(options)
     if options.only is None or "reoptimisation" in options.only:
         report["reoptimisation"] = _reoptimisation(options)
+    if options.only is None or "lifecycle" in options.only:
+        report["lifecycle"] = _lifecycle(options)
     if not options.quick and (options.only is None or "chu_beasley" in options.only):
         report["chu_beasley"] = _chu_beasley_sweep()
     report["targets"] = targets(report, options.quick)
@@ -553,6 +608,38 @@ def _reoptimisation(options: Options) -> dict[str, Any]:
         flush=True,
     )
     return result
+
+
+LIFECYCLE_SIZES = (200, 1_000, 10_000)
+
+
+def _lifecycle(options: Options) -> dict[str, Any]:
+    sizes = LIFECYCLE_SIZES[:1] if options.quick else LIFECYCLE_SIZES
+    results = []
+    print(
+        "\nlifecycle economics and overlaps (ours; every portfolio checked; time relative to plain):",
+        flush=True,
+    )
+    for size in sizes:
+        log.info("lifecycle: %d projects", size)
+        outcome, value, peak = in_child(
+            run_lifecycle, size, options.time_limit_s, timeout_s=6 * options.time_limit_s + 120
+        )
+        if outcome != "ok":
+            results.append({"projects": size, "status": outcome, "reason": value})
+            print(f"  {size:>7,} projects: {outcome} ({value})", flush=True)
+            continue
+        results.append({**value, "peak_memory_mib": peak})
+        print(
+            f"  {size:>7,} projects, {value['overlapping_pairs']} overlapping pairs: "
+            + "; ".join(
+                f"{name} {run['status']} {run['total_s']:.2f} s ({_fmt(run['time_vs_plain'], '.2f')}x, "
+                f"{run['rows']}x{run['columns']})"
+                for name, run in value["runs"].items()
+            ),
+            flush=True,
+        )
+    return {"cases": results, "carbon_value_sek_per_t": LIFECYCLE_CARBON_VALUE}
 
 
 def _chu_beasley_sweep() -> dict[str, Any]:
@@ -757,7 +844,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--cases",
         metavar="TEXT",
-        help="only cases whose name contains TEXT (also throughput, frontier, reoptimisation, chu_beasley)",
+        help="only cases whose name contains TEXT (also throughput, frontier, reoptimisation, lifecycle, "
+        "chu_beasley)",
     )
     parser.add_argument(
         "--draws",

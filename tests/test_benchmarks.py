@@ -216,3 +216,37 @@ def test_the_reoptimisation_case_compares_executors_on_the_same_draws(capsys) ->
         assert sum(record["status_counts"].values()) == 6
     assert result["runs"]["serial-1"]["speedup_vs_1"] == 1.0
     assert "same results on every executor: True" in capsys.readouterr().out
+
+
+def test_lifecycle_list_adds_operating_costs_overlaps_and_net_budgets() -> None:
+    base = generate.municipal(60, seed=3)
+    rich = generate.with_lifecycle(base, seed=3)
+    projects, scenario = rich.project_list(), rich.scenario_model()
+    check_fits(projects, scenario)
+    assert scenario.budget_basis == "net" and len(scenario.interactions) == 3
+    opex = projects.opex
+    assert (opex < 0).mean() == pytest.approx(0.3, abs=0.15) and (opex > 0).any()
+    divisible = dict(zip(projects.ids, projects.table["divisible"], strict=True))
+    assert not any(divisible[i] for pair in scenario.interactions for i in pair.ids)
+    assert generate.with_lifecycle(base, seed=3).table.equals(rich.table)
+
+
+def test_the_lifecycle_case_solves_every_variant_checked(capsys) -> None:
+    """Plain, operating costs, net budgets, overlaps and the cost–benefit objective side by side: every
+    portfolio passes the independent check; overlaps add one column per pair; operating costs alone
+    change nothing in the model."""
+    result = run.run_lifecycle(60, 20.0)
+    runs = result["runs"]
+    assert set(runs) == {"plain", "opex", "net", "net+overlaps", "net_benefit"}
+    for name, record in runs.items():
+        assert record["status"] == "optimal" and record["violations"] == 0, name
+    assert runs["opex"]["abatement_t"] == pytest.approx(runs["plain"]["abatement_t"])
+    assert (runs["opex"]["rows"], runs["opex"]["columns"]) == (
+        runs["plain"]["rows"],
+        runs["plain"]["columns"],
+    )
+    pairs = result["overlapping_pairs"]
+    assert runs["net+overlaps"]["columns"] == runs["plain"]["columns"] + pairs
+    assert runs["net+overlaps"]["rows"] == runs["plain"]["rows"] + 3 * pairs
+    assert runs["net_benefit"]["net_benefit_sek"] is not None
+    assert runs["plain"]["time_vs_plain"] == 1.0
