@@ -87,12 +87,26 @@ def single_budget_scenario(projects: ProjectList, scenario: Scenario, budget_sek
     """`scenario` with its budget(s) replaced by one total budget over all years, every other rule kept.
 
     The year in which projects without a `year` spend is pinned to what it was under the original
-    budgets, so that a `cumulative_to` objective counts the same tonnes."""
+    budgets, so that a `cumulative_to` objective counts the same tonnes. A frontier is in tonnes: a
+    `min_cost_for_t` objective gives way to the tonnes its target counts, `net_benefit` to lifetime
+    tonnes. Net budgets hold operating costs year by year, which one total cannot: `InputError`."""
+    if scenario.budget_basis == "net":
+        raise InputError(
+            [
+                Problem(
+                    'a budget frontier replaces the yearly budgets by one total, which cannot hold operating '
+                    'costs year by year: use budget_basis = "investment" for the frontier',
+                    column="budget_basis",
+                )
+            ]
+        )
     data = scenario.model_dump()
     data["budget_sek"] = float(budget_sek)
     data["first_year"] = resolve_first_year(projects, scenario)
     if scenario.minimises_cost:  # a budget frontier maximises the tonnes the target counts
         data["objective"] = data["objective"]["tonnes"]
+    elif scenario.net_benefit is not None:
+        data["objective"] = "lifetime"
     return Scenario.model_validate(data)
 
 

@@ -610,3 +610,15 @@ def test_macc_lifecycle_basis_on_the_command_line(tmp_path) -> None:
     assert [r["id"] for r in rows] == ["A", "B"]
     assert rows[0]["lifecycle_sek_per_t"] < 0 and rows[1]["payback_years"] is None
     assert (tmp_path / "charts" / "macc.svg").exists()
+
+
+def test_budget_frontier_is_in_tonnes_and_refuses_net_budgets() -> None:
+    from optimizer.analysis import frontier
+
+    projects = _savings_list()
+    net = read_scenario({"budget_sek": YEARS, "budget_basis": "net"})
+    with pytest.raises(InputError, match="cannot hold operating costs year by year"):
+        frontier(projects, net, [1000, 2000])
+    benefit = read_scenario({"budget_sek": YEARS, "objective": {"net_benefit": {"carbon_value_sek_per_t": 50}}})
+    points = frontier(projects, benefit, [1000, 3000])
+    assert [p.objective_value_t for p in points] == pytest.approx([12, 32])  # lifetime tonnes: C alone, all
