@@ -56,18 +56,18 @@ from optimizer.io import (
     MAX_YEAR,
     MEMORY_SOURCE,
     MIN_YEAR,
-    _fmt,
-    _parse_json,
-    _Problems,
-    _RawTable,
-    _read_bytes,
-    _table_from_csv,
-    _table_from_frame,
-    _table_from_records,
+    Problems,
+    RawTable,
+    message_number,
     normalise_header,
+    parse_json,
     parse_numbers,
     parse_texts,
+    read_file_bytes,
     read_projects,
+    table_from_csv,
+    table_from_frame,
+    table_from_records,
 )
 from optimizer.phasing import start_options
 from optimizer.solve import solve
@@ -252,7 +252,7 @@ def load_plan(data: Any, *, source: str | None = None) -> AdoptedPlan:
 def read_plan(path: str | os.PathLike[str]) -> AdoptedPlan:
     """An adopted plan from a JSON file (as `plan adopt --out` writes); `InputError` when unusable."""
     name = Path(path).name
-    return load_plan(_parse_json(_read_bytes(Path(path), name), name), source=name)
+    return load_plan(parse_json(read_file_bytes(Path(path), name), name), source=name)
 
 
 def _pydantic_problems(error: ValidationError, prefix: str, source: str | None) -> list[Problem]:
@@ -297,9 +297,9 @@ def _file_error(message: str, name: str) -> InputError:
     return InputError([Problem(message, source=name)], source=name)
 
 
-def _load_actuals(source: object, name: str, file_type: str | None) -> _RawTable:
+def _load_actuals(source: object, name: str, file_type: str | None) -> RawTable:
     if isinstance(source, pd.DataFrame):
-        return _table_from_frame(source)
+        return table_from_frame(source)
     if isinstance(source, bytes | bytearray):
         data = bytes(source)
         suffix = "." + file_type.lower().lstrip(".") if file_type else _sniff(data)
@@ -308,9 +308,9 @@ def _load_actuals(source: object, name: str, file_type: str | None) -> _RawTable
         suffix = "." + file_type.lower().lstrip(".") if file_type else path.suffix.lower()
         if suffix not in ACTUAL_FILE_TYPES:
             raise _file_error(f"cannot read {suffix or 'files without an extension'}: {_ACTUAL_TYPES}", name)
-        data = _read_bytes(path, name)
+        data = read_file_bytes(path, name)
     elif isinstance(source, Sequence):
-        return _table_from_records(list(source), name)
+        return table_from_records(list(source), name)
     else:
         raise _file_error(
             f"cannot read actuals from a {type(source).__name__}: give a file, bytes, a DataFrame or records",
@@ -319,13 +319,13 @@ def _load_actuals(source: object, name: str, file_type: str | None) -> _RawTable
     if suffix not in ACTUAL_FILE_TYPES:
         raise _file_error(f"cannot read {suffix}: {_ACTUAL_TYPES}", name)
     if suffix == ".csv":
-        return _table_from_csv(data, name)
-    document = _parse_json(data, name)
+        return table_from_csv(data, name)
+    document = parse_json(data, name)
     if isinstance(document, dict):
         document = document.get("actuals", document.get("entries"))
     if not isinstance(document, list):
         raise _file_error('expected a list of actuals or {"actuals": [...]}', name)
-    return _table_from_records(document, name)
+    return table_from_records(document, name)
 
 
 _ACTUAL_TYPES = "save the actuals as .csv or .json"
@@ -339,14 +339,14 @@ def _sniff(data: bytes) -> str:
 class _ActualsValidator:
     """Cells to `Actuals`, or InputError with every problem located."""
 
-    def __init__(self, raw: _RawTable, source: str, known: set[str]) -> None:
+    def __init__(self, raw: RawTable, source: str, known: set[str]) -> None:
         self.raw = raw
         self.source = source
         self.known = known
         self.n = len(raw.rows)
         self.order: dict[str, int] = {}
         self.columns: dict[str, pd.Series] = {}
-        self.problems = _Problems(raw.rows, source, self.order)
+        self.problems = Problems(raw.rows, source, self.order)
 
     def run(self) -> Actuals:
         self.problems.add_all(self.raw.problems)
@@ -374,7 +374,9 @@ class _ActualsValidator:
             year,
             wrong,
             "year",
-            lambda pos: f"must be a whole year from {MIN_YEAR} to {MAX_YEAR}, not {_fmt(values[pos])}",
+            lambda pos: (
+                f"must be a whole year from {MIN_YEAR} to {MAX_YEAR}, not {message_number(values[pos])}"
+            ),
         )
         spend = self._amount("spend_sek")
         abatement = self._amount("abatement_t")
@@ -429,7 +431,7 @@ class _ActualsValidator:
         with np.errstate(invalid="ignore"):
             negative = parsed.ok & (values < 0)
         self.problems.reject(
-            parsed, negative, name, lambda pos: f"must be 0 or more, not {_fmt(values[pos])}"
+            parsed, negative, name, lambda pos: f"must be 0 or more, not {message_number(values[pos])}"
         )
         return parsed
 

@@ -40,7 +40,20 @@ from models.project import (
 from models.scenario import Scenario
 from optimizer.errors import InputError, Problem
 
-__all__ = ["normalise_header", "read_projects", "read_projects_bytes", "read_scenario"]
+__all__ = [
+    "Problems",
+    "RawTable",
+    "message_number",
+    "normalise_header",
+    "parse_json",
+    "read_file_bytes",
+    "read_projects",
+    "read_projects_bytes",
+    "read_scenario",
+    "table_from_csv",
+    "table_from_frame",
+    "table_from_records",
+]
 
 MEMORY_SOURCE = "<memory>"
 PROJECT_FILE_TYPES = (".csv", ".xlsx", ".json")
@@ -103,11 +116,11 @@ def read_projects_bytes(data: bytes, *, file_type: str, source_name: str) -> Pro
             source_name,
         )
     if suffix == ".csv":
-        raw = _table_from_csv(data, source_name)
+        raw = table_from_csv(data, source_name)
     elif suffix == ".xlsx":
         raw = _table_from_xlsx(BytesIO(data), source_name)
     else:
-        raw = _table_from_records(_parse_project_json(data, source_name), source_name)
+        raw = table_from_records(_parse_project_json(data, source_name), source_name)
     return _ProjectValidator(raw, source_name).run()
 
 
@@ -135,12 +148,12 @@ def normalise_header(header: object) -> str:
 
 
 # --------------------------------------------------------------------------------------------
-# Loading: every source becomes a _RawTable of cells, or fails with file-level problems
+# Loading: every source becomes a RawTable of cells, or fails with file-level problems
 # --------------------------------------------------------------------------------------------
 
 
 @dataclass
-class _RawTable:
+class RawTable:
     """Cells as read, before any interpretation; one entry of `rows` per data row."""
 
     headers: list[str]
@@ -164,11 +177,11 @@ def _file_error(message: str, source: str | None) -> InputError:
     return InputError([Problem(message, source=source)], source=source)
 
 
-def _load_projects(source: object, name: str) -> _RawTable:
+def _load_projects(source: object, name: str) -> RawTable:
     if isinstance(source, pd.DataFrame):
-        return _table_from_frame(source)
+        return table_from_frame(source)
     if isinstance(source, list):
-        return _table_from_records(source, name)
+        return table_from_records(source, name)
     if not isinstance(source, str | os.PathLike):
         raise _file_error(
             f"cannot read a project list from a {type(source).__name__}: give a file path, "
@@ -184,13 +197,13 @@ def _load_projects(source: object, name: str) -> _RawTable:
             name,
         )
     if suffix == ".csv":
-        return _table_from_csv(_read_bytes(path, name), name)
+        return table_from_csv(read_file_bytes(path, name), name)
     if suffix == ".xlsx":
         return _table_from_xlsx(path, name)
-    return _table_from_records(_parse_project_json(_read_bytes(path, name), name), name)
+    return table_from_records(_parse_project_json(read_file_bytes(path, name), name), name)
 
 
-def _read_bytes(path: Path, name: str) -> bytes:
+def read_file_bytes(path: Path, name: str) -> bytes:
     try:
         return path.read_bytes()
     except FileNotFoundError:
@@ -226,7 +239,7 @@ def _detect_delimiter(text: str) -> str:
     return best if counts[best] else ","
 
 
-def _table_from_csv(data: bytes, name: str) -> _RawTable:
+def table_from_csv(data: bytes, name: str) -> RawTable:
     text = _decode(data, name)
     hint = re.match(r"sep=(.)[ \t]*\r?\n", text)  # Excel's separator line, not shown as a row
     if hint:
@@ -262,11 +275,11 @@ def _csv_grid(text: str, delimiter: str, name: str) -> pd.DataFrame:
         raise _file_error(f"the file is not valid CSV: {error} (line {reader.line_num})", name) from None
 
 
-def _table_from_xlsx(path: Path | BytesIO, name: str) -> _RawTable:
+def _table_from_xlsx(path: Path | BytesIO, name: str) -> RawTable:
     import openpyxl  # imported here: only XLSX reading needs it
 
     if isinstance(path, Path) and not path.is_file():
-        _read_bytes(path, name)  # raises the matching file error
+        read_file_bytes(path, name)  # raises the matching file error
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -299,11 +312,11 @@ def _grid(records: list[Any]) -> pd.DataFrame:
 
 def _table_from_grid(
     grid: pd.DataFrame, *, decimal_comma: bool, tidy: Callable[[pd.Series], pd.Series], source: str
-) -> _RawTable:
+) -> RawTable:
     """A spreadsheet (row 1 is the header) to cells; empty rows are skipped but keep their numbers."""
     grid = _tidy_cells(grid, tidy)
     if grid.empty:
-        return _RawTable([], pd.DataFrame(), np.zeros(0, dtype=int), decimal_comma)
+        return RawTable([], pd.DataFrame(), np.zeros(0, dtype=int), decimal_comma)
     header = grid.iloc[0].tolist()
     named = [i for i, h in enumerate(header) if h is not None]
     width = named[-1] + 1 if named else 0
@@ -322,7 +335,7 @@ def _table_from_grid(
     ]
     cells = grid.iloc[1:, :width].iloc[kept].reset_index(drop=True)
     headers = ["" if h is None else str(h) for h in header[:width]]
-    return _RawTable(headers, cells, numbers[kept], decimal_comma, problems)
+    return RawTable(headers, cells, numbers[kept], decimal_comma, problems)
 
 
 def _tidy_cells(cells: pd.DataFrame, tidy: Callable[[pd.Series], pd.Series]) -> pd.DataFrame:
@@ -360,7 +373,7 @@ def _tidy_cell(cell: object) -> object:
 
 
 def _parse_project_json(data: bytes, name: str) -> list[Any]:
-    document = _parse_json(data, name)
+    document = parse_json(data, name)
     if isinstance(document, dict) and "projects" in document:
         document = document["projects"]
     if not isinstance(document, list):
@@ -370,7 +383,7 @@ def _parse_project_json(data: bytes, name: str) -> list[Any]:
     return document
 
 
-def _parse_json(data: bytes, name: str | None) -> Any:
+def parse_json(data: bytes, name: str | None) -> Any:
     """JSON with NaN/Infinity kept as text, so they are reported like any other non-number."""
     try:
         text = data.decode("utf-8-sig")
@@ -398,7 +411,7 @@ def _json_kind(value: object) -> str:
     return "a number"
 
 
-def _table_from_records(records: list[Any], name: str) -> _RawTable:
+def table_from_records(records: list[Any], name: str) -> RawTable:
     """A list of dicts (JSON or the service): rows are numbered from 1; keys become columns."""
     problems: list[Problem] = []
     headers: list[str] = []
@@ -425,17 +438,17 @@ def _table_from_records(records: list[Any], name: str) -> _RawTable:
         index=index,
     )
     rows = np.asarray([n for n, _ in good], dtype=int)
-    return _RawTable([str(h) for h in headers], _tidy_cells(cells, _tidy_column), rows, True, problems)
+    return RawTable([str(h) for h in headers], _tidy_cells(cells, _tidy_column), rows, True, problems)
 
 
-def _table_from_frame(frame: pd.DataFrame) -> _RawTable:
+def table_from_frame(frame: pd.DataFrame) -> RawTable:
     """A DataFrame from the service; rows are numbered by position from 1."""
     index = pd.RangeIndex(len(frame))
     cells = pd.DataFrame(
         {i: pd.Series(frame.iloc[:, i].to_numpy(), index=index) for i in range(frame.shape[1])}, index=index
     )
     rows = np.arange(1, len(frame) + 1)
-    return _RawTable([str(c) for c in frame.columns], _tidy_cells(cells, _tidy_column), rows, True)
+    return RawTable([str(c) for c in frame.columns], _tidy_cells(cells, _tidy_column), rows, True)
 
 
 # --------------------------------------------------------------------------------------------
@@ -456,7 +469,7 @@ def _show(cell: object) -> str:
     return canonical_text(cell) or ""
 
 
-def _fmt(number: float) -> str:
+def message_number(number: float) -> str:
     """A number for messages: integral values without a decimal point."""
     if math.isfinite(number) and float(number).is_integer() and abs(number) < 1e16:
         return str(int(number))
@@ -676,7 +689,7 @@ def _id_list(cell: object) -> tuple[str, ...] | None:
 # --------------------------------------------------------------------------------------------
 
 
-class _Problems:
+class Problems:
     """Collects problems by data-row position, reporting them by the source's row numbers."""
 
     def __init__(self, rows: np.ndarray, source: str, column_order: Mapping[str, int]) -> None:
@@ -719,16 +732,16 @@ class _Problems:
 
 
 class _ProjectValidator:
-    """Turns a _RawTable into a ProjectList, or raises InputError with everything wrong in it."""
+    """Turns a RawTable into a ProjectList, or raises InputError with everything wrong in it."""
 
-    def __init__(self, raw: _RawTable, source: str) -> None:
+    def __init__(self, raw: RawTable, source: str) -> None:
         self.raw = raw
         self.source = source
         self.n = len(raw.rows)
         self.columns: dict[str, pd.Series] = {}
         self.order: dict[str, int] = {}
         self.profile_years: dict[int, str] = {}
-        self.problems = _Problems(raw.rows, source, self.order)
+        self.problems = Problems(raw.rows, source, self.order)
 
     def run(self) -> ProjectList:
         self.problems.add_all(self.raw.problems)
@@ -848,7 +861,7 @@ class _ProjectValidator:
             above,
             f"{measure}_low{suffix}",
             lambda pos: (
-                f"{_fmt(low[pos])} is more than {what.format(point=_fmt(point[pos]))}: the low end "
+                f"{message_number(low[pos])} is more than {what.format(point=message_number(point[pos]))}: the low end "
                 "of a range cannot be above the point estimate"
             ),
         )
@@ -856,7 +869,7 @@ class _ProjectValidator:
             below,
             f"{measure}_high{suffix}",
             lambda pos: (
-                f"{_fmt(high[pos])} is less than {what.format(point=_fmt(point[pos]))}: the high end "
+                f"{message_number(high[pos])} is less than {what.format(point=message_number(point[pos]))}: the high end "
                 "of a range cannot be below the point estimate"
             ),
         )
@@ -868,7 +881,9 @@ class _ProjectValidator:
         self.problems.add_where(
             reversed_window,
             "latest_start",
-            lambda pos: f"{_fmt(latest[pos])} is before earliest_start {_fmt(earliest[pos])}",
+            lambda pos: (
+                f"{message_number(latest[pos])} is before earliest_start {message_number(earliest[pos])}"
+            ),
         )
         message = (
             "a divisible project cannot be phased: the optimiser chooses one start year for a whole "
@@ -903,8 +918,10 @@ class _ProjectValidator:
         values = parsed.values.copy()
         with np.errstate(invalid="ignore"):
             low = parsed.ok & ((values <= minimum) if strict else (values < minimum))
-        bound = f"more than {_fmt(minimum)}" if strict else f"{_fmt(minimum)} or more"
-        self.problems.reject(parsed, low, name, lambda pos: f"must be {bound}, not {_fmt(values[pos])}")
+        bound = f"more than {message_number(minimum)}" if strict else f"{message_number(minimum)} or more"
+        self.problems.reject(
+            parsed, low, name, lambda pos: f"must be {bound}, not {message_number(values[pos])}"
+        )
 
     def _boolean(self, name: str) -> np.ndarray:
         cells = self._cells(name)
@@ -971,7 +988,9 @@ class _ProjectValidator:
             parsed,
             wrong,
             name,
-            lambda pos: f"must be a whole year from {MIN_YEAR} to {MAX_YEAR}, not {_fmt(values[pos])}",
+            lambda pos: (
+                f"must be a whole year from {MIN_YEAR} to {MAX_YEAR}, not {message_number(values[pos])}"
+            ),
         )
         return parsed
 
@@ -1032,7 +1051,9 @@ class _ProjectValidator:
         self.problems.add_where(
             over,
             "grant_sek",
-            lambda pos: f"{_fmt(grant[pos])} is more than the project's total cost {_fmt(total[pos])}",
+            lambda pos: (
+                f"{message_number(grant[pos])} is more than the project's total cost {message_number(total[pos])}"
+            ),
         )
 
     def _scheduled(
@@ -1160,9 +1181,9 @@ def _parse_scenario_file(path: Path) -> Any:
             f"cannot read {suffix or 'files without an extension'}: write the scenario as .json or .toml",
             name,
         )
-    data = _read_bytes(path, name)
+    data = read_file_bytes(path, name)
     if suffix == ".json":
-        document = _parse_json(data, name)
+        document = parse_json(data, name)
     else:
         try:
             document = tomllib.loads(data.decode("utf-8-sig"))
