@@ -2,7 +2,8 @@
 
 The schema is created and changed only by Alembic migrations (`api/migrations`); `migrate()`
 brings a database up to date. Rows are never updated in place except a run's state machine
-(queued → running → succeeded | failed | canceled) and its lease.
+(queued → running → succeeded | failed | canceled) and its lease, and a plan's recorded actuals (a
+newer figure for the same project and year replaces the older one).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     DateTime,
+    Double,
     Engine,
     ForeignKey,
     Integer,
@@ -137,6 +139,42 @@ class Run(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     solver: Mapped[str | None] = mapped_column(String(16), default=None)
     solver_version: Mapped[str | None] = mapped_column(String(64), default=None)
+    plan_id: Mapped[str | None] = mapped_column(
+        ForeignKey("plans.id", use_alter=True, name="fk_runs_plan_id_plans"), default=None, index=True
+    )
+    """The adopted plan this run re-plans; None for an ordinary run."""
+    replan_basis: Mapped[dict | None] = mapped_column(JSON, default=None)
+    """For a re-plan: what it was derived from (`optimizer.followup.ReplanBasis` JSON), frozen when it was
+    submitted so that its difference from the plan does not move with actuals recorded later."""
+
+
+class Plan(Base):
+    """A run adopted as the plan: the inputs and result as they were (`models.plan.AdoptedPlan` JSON)."""
+
+    __tablename__ = "plans"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    organisation_id: Mapped[str] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    run_id: Mapped[str] = mapped_column(ForeignKey("runs.id"), index=True)
+    content: Mapped[dict] = mapped_column(JSON)
+    adopted_by: Mapped[str] = mapped_column(ForeignKey("api_keys.id"))
+    adopted_at: Mapped[datetime] = mapped_column(default=now, index=True)
+
+
+class PlanActual(Base):
+    """What happened to one project of a plan in one year: municipal money spent, tonnes reduced."""
+
+    __tablename__ = "plan_actuals"
+
+    plan_id: Mapped[str] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), primary_key=True)
+    project_id: Mapped[str] = mapped_column(Text, primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    spend_sek: Mapped[float | None] = mapped_column(Double, default=None)
+    abatement_t: Mapped[float | None] = mapped_column(Double, default=None)
+    recorded_by: Mapped[str] = mapped_column(ForeignKey("api_keys.id"))
+    recorded_at: Mapped[datetime] = mapped_column(default=now)
 
 
 class IdempotencyRecord(Base):

@@ -21,8 +21,8 @@ from api.problems import (
     problem_response,
     request_validation_errors,
 )
-from api.routes import api_keys, health, project_lists, run_analysis, runs
-from api.schemas import ProjectListCreate
+from api.routes import api_keys, health, plans, project_lists, run_analysis, runs
+from api.schemas import ActualsCreate, ProjectListCreate
 from api.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -156,7 +156,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(RequestValidationError, _validation_handler)
     app.add_exception_handler(Exception, _server_error_handler)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
-    for module in (project_lists, runs, run_analysis, api_keys):
+    for module in (project_lists, runs, run_analysis, plans, api_keys):
         app.include_router(module.router, dependencies=[Depends(reject_unknown_query_parameters)])
     app.include_router(health.router)  # lenient: probes may add query strings
 
@@ -170,7 +170,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 routes=app.routes,
             )
             components = schema.setdefault("components", {}).setdefault("schemas", {})
-            for model in (ProblemDetail, ProjectListCreate):  # used only in hand-written parts
+            for model in (ProblemDetail, ProjectListCreate, ActualsCreate):  # used only in hand-written parts
                 definition = model.model_json_schema(ref_template="#/components/schemas/{model}")
                 components.update(definition.pop("$defs", {}))
                 components[model.__name__] = definition

@@ -231,6 +231,7 @@ class RunOut(_Response):
         default=None, description="Progress of a long step (an uncertainty study); null when there is none"
     )
     error: str | None
+    plan_id: str | None = Field(default=None, description="The plan this run re-plans; null for other runs")
 
 
 class RunSummary(_Response):
@@ -242,6 +243,7 @@ class RunSummary(_Response):
     created_at: datetime
     started_at: datetime | None
     finished_at: datetime | None
+    plan_id: str | None = Field(default=None, description="The plan this run re-plans; null for other runs")
 
 
 class MaccRow(BaseModel):
@@ -270,6 +272,125 @@ class RunComparison(Comparison):
 
     base_run_id: str
     other_run_id: str
+
+
+# --- plans ------------------------------------------------------------------------------------
+
+
+Year = Annotated[int, Field(ge=1900, le=2200)]
+
+
+class PlanOut(_Response):
+    """A run adopted as the plan: who adopted it when, and what it promises."""
+
+    id: str
+    run_id: str
+    adopted_at: datetime
+    adopted_by: str
+    source: str | None = Field(description="The project list the plan was made from, as `name vN`")
+    input_sha256: str = Field(description="SHA-256 of the plan's project list and scenario")
+    project_count: int = Field(description="How many projects the plan funds")
+    objective: str
+    objective_value_t: float | None
+    abatement_t: float = Field(description="Tonnes in the objective's measure")
+    abatement_t_per_year: float
+    total_cost_sek: float
+    municipal_cost_sek: float = Field(description="Municipal money: cost minus grants and funding pools")
+
+
+class PlanDetail(PlanOut):
+    scenario: dict[str, Any] = Field(description="The scenario of the adopted run")
+    selected: list[dict[str, Any]] = Field(
+        description="The funded projects, as in the run's `result.selected`"
+    )
+    spend_plan: list[dict[str, Any]] = Field(
+        description="Per funded project and year: cost and who pays it, as in the run's `result.spend_plan`"
+    )
+    budget: list[dict[str, Any]] = Field(description="Budget and planned spend per year (`result.budget`)")
+
+
+class ActualIn(_Request):
+    """What happened to one project of the plan in one year; a figure left out is not known."""
+
+    id: Annotated[str, Field(min_length=1, max_length=200, pattern=TEXT_PATTERN)]
+    year: Year
+    spend_sek: Annotated[float, Field(allow_inf_nan=False)] | None = Field(
+        default=None, description="Municipal money spent on the project that year, SEK"
+    )
+    abatement_t: Annotated[float, Field(allow_inf_nan=False)] | None = Field(
+        default=None, description="Tonnes CO2e the project actually reduced that year"
+    )
+
+
+class ActualsCreate(_Request):
+    """Actuals as JSON; a project and year recorded before is replaced."""
+
+    actuals: Annotated[list[ActualIn], Field(min_length=1)]
+
+
+class ActualOut(_Response):
+    id: str
+    year: int
+    spend_sek: float | None
+    abatement_t: float | None
+    recorded_by: str
+    recorded_at: datetime
+
+
+class ActualsOut(BaseModel):
+    """Every figure recorded for a plan, by year and project."""
+
+    plan_id: str
+    actuals: list[ActualOut]
+
+
+class ReplanCreate(_Request):
+    as_of: Year | None = Field(
+        default=None,
+        description="The first year still open: years before it are closed with their actuals "
+        "(default: the year after the latest year with actuals)",
+    )
+    time_limit_s: Annotated[float, Field(gt=0, allow_inf_nan=False)] | None = Field(
+        default=None,
+        description="The re-plan run's time limit (default: the plan's scenario's, else the server's "
+        "default; capped at the server's maximum)",
+    )
+
+
+class PlanStatusOut(BaseModel):
+    """Planned against actual per year, per project and per district (`optimizer.followup.plan_status`)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    as_of: int = Field(description='The first open year: the years before it are closed ("to date")')
+    years: list[dict[str, Any]] = Field(
+        description="Per year: budget_sek, planned_sek, actual_sek, variance_sek (closed years), planned_t, "
+        "actual_t, closed"
+    )
+    projects: list[dict[str, Any]] = Field(
+        description="Per project of the plan or with actuals: state (not_started, in_progress, in_operation, "
+        "not_in_plan), planned and actual to date, variance"
+    )
+    districts: list[dict[str, Any]] = Field(description="The projects' figures summed per district")
+    totals: dict[str, Any]
+
+
+class PlanDifferenceOut(BaseModel):
+    """How a run (usually a re-plan) differs from the plan (`optimizer.followup.plan_difference`):
+    every change is run − plan."""
+
+    model_config = ConfigDict(extra="allow")
+
+    plan_id: str
+    run_id: str
+    added: list[str]
+    removed: list[str]
+    kept: list[str]
+    finished: list[str] = Field(description="Started projects with nothing left to spend (re-plans only)")
+    moved: list[dict[str, Any]] = Field(description="Projects kept with another start year: {id, from, to}")
+    abatement_t: dict[str, float] = Field(description="{plan, replan, change}")
+    municipal_cost_sek: dict[str, float] = Field(description="{plan, replan, change}")
+    projects: list[dict[str, Any]]
 
 
 # --- API keys ---------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from fastapi.encoders import jsonable_encoder
@@ -14,11 +14,13 @@ from sqlalchemy.orm import Session
 
 from api import idempotency
 from api.analysis import requested
-from api.db import ACTIVE_RUN_STATES, Run, fetch_page, is_id, now
+from api.db import ACTIVE_RUN_STATES, ProjectListRecord, Run, fetch_page, is_id, now
 from api.deps import Editor, IdempotencyKey, Limit, Offset, Principal, SessionDep, SettingsDep, Viewer
 from api.problems import ProblemError, invalid_input, problem_responses
 from api.routes.project_lists import own_list, parse_list
 from api.schemas import Page, RunCreate, RunOut, RunState, RunSummary
+from api.settings import Settings
+from models import ProjectList, Scenario
 from optimizer.errors import InputError
 from optimizer.fingerprint import input_sha256
 from optimizer.io import read_scenario
@@ -99,10 +101,58 @@ def create_run(
         scenario = read_scenario(body.scenario)
     except InputError as error:
         raise invalid_input(error, "the scenario is not valid") from None
-    limit = min(scenario.time_limit_s or settings.default_time_limit_s, settings.max_time_limit_s)
-    scenario = scenario.model_copy(update={"time_limit_s": limit})
+    run = new_run(
+        session,
+        settings,
+        principal,
+        record,
+        scenario,
+        analysis=requested(
+            explain=body.explain,
+            frontier_budgets_sek=body.frontier_budgets_sek,
+            uncertainty=None if body.uncertainty is None else body.uncertainty.model_dump(mode="json"),
+        ),
+    )
     try:
-        check_fits(parse_list(record), scenario)
+        response = remember_created(session, org, ENDPOINT, idempotency_key, request_sha, run)
+    except IntegrityError:  # the same idempotency key at the same moment
+        session.rollback()
+        replayed = idempotency.replay(session, org, ENDPOINT, idempotency_key, request_sha)
+        if replayed is not None:
+            return replayed
+        raise
+    return wait_or_respond(session, settings, run, response, wait)
+
+
+def time_limited(scenario: Scenario, settings: Settings, time_limit_s: float | None = None) -> Scenario:
+    """The scenario with the time limit a run gets: asked for, else the scenario's, else the server's
+    default; never above the server's maximum."""
+    limit = time_limit_s or scenario.time_limit_s or settings.default_time_limit_s
+    return scenario.model_copy(update={"time_limit_s": min(limit, settings.max_time_limit_s)})
+
+
+def new_run(
+    session: Session,
+    settings: Settings,
+    principal: Principal,
+    record: ProjectListRecord,
+    scenario: Scenario,
+    *,
+    projects: ProjectList | None = None,
+    analysis: dict[str, Any] | None = None,
+    plan_id: str | None = None,
+    replan_basis: dict[str, Any] | None = None,
+) -> Run:
+    """A queued run of `record` under `scenario` (time-limited here), added to the session: shared by
+    every way of submitting one, so that all of them are checked, limited and fingerprinted alike.
+
+    422 if the scenario does not fit the list (`projects`: the list as read, when the caller has it),
+    429 if the organisation has too many runs in flight.
+    """
+    org = principal.organisation_id
+    scenario = time_limited(scenario, settings)
+    try:
+        check_fits(projects if projects is not None else parse_list(record), scenario)
     except InputError as error:
         raise invalid_input(error, "the scenario does not fit the project list") from None
     in_flight = session.scalar(
@@ -127,31 +177,35 @@ def create_run(
         cancel_requested=False,
         attempts=0,
         submitted_by=principal.key_id,
-        analysis=requested(
-            explain=body.explain,
-            frontier_budgets_sek=body.frontier_budgets_sek,
-            uncertainty=None if body.uncertainty is None else body.uncertainty.model_dump(mode="json"),
-        ),
+        analysis=analysis,
+        plan_id=plan_id,
+        replan_basis=replan_basis,
     )
     session.add(run)
-    try:
-        session.flush()
-        location = {"Location": f"/v1/runs/{run.id}"}
-        created = run_body(run)
-        response = JSONResponse(created, status_code=202, headers=location)
-        idempotency.remember(session, org, ENDPOINT, idempotency_key, request_sha, response, created)
-        session.commit()
-    except IntegrityError:  # the same idempotency key at the same moment
-        session.rollback()
-        replayed = idempotency.replay(session, org, ENDPOINT, idempotency_key, request_sha)
-        if replayed is not None:
-            return replayed
-        raise
+    return run
+
+
+def remember_created(
+    session: Session, org: str, endpoint: str, idempotency_key: str | None, request_sha: str, run: Run
+) -> JSONResponse:
+    """Flush the new run, remember the 202 for the idempotency key and commit (IntegrityError: a race)."""
+    session.flush()
+    created = run_body(run)
+    response = JSONResponse(created, status_code=202, headers={"Location": f"/v1/runs/{run.id}"})
+    idempotency.remember(session, org, endpoint, idempotency_key, request_sha, response, created)
+    session.commit()
+    return response
+
+
+def wait_or_respond(
+    session: Session, settings: Settings, run: Run, response: JSONResponse, wait: float
+) -> JSONResponse:
+    """200 with the run if it finishes within `wait` seconds (capped by max_wait_s), else `response`."""
     seconds = min(wait, settings.max_wait_s)
     if seconds > 0:
         run = wait_for(session, run.id, seconds)
         if run.state in FINISHED:
-            return JSONResponse(run_body(run), status_code=200, headers=location)
+            return JSONResponse(run_body(run), status_code=200, headers={"Location": f"/v1/runs/{run.id}"})
     return response
 
 

@@ -57,6 +57,9 @@ CLI_JSON_KEYS = {
     "total_cost_sek", "municipal_cost_sek", "grant_sek", "abatement_t_per_year", "sek_per_t",
     "municipal_sek_per_t", "budget", "rules", "conflicts", "violations", "solver", "timings",
     "abatement_t", "pool_sek", "funding", "spend_plan", "pathway", "cost_objective_sek", "cost_bound_sek",
+    "net_present_cost_sek", "equivalent_annual_cost_sek", "opex_sek_per_year", "payback_years",
+    "lifecycle_sek_per_t", "discount_rate", "budget_basis", "net_benefit_sek", "net_benefit_bound_sek",
+    "interactions",
 }  # fmt: skip
 
 
