@@ -34,6 +34,7 @@ NUMERIC_PREFIXES = (
     "grant_sek",
     "abatement_t_per_year",
     "lifetime_years",
+    "opex_sek_per_year",
     "year",
     "earliest_start",
     "latest_start",
