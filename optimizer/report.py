@@ -3,7 +3,8 @@
 `build_report(projects, scenario, result, ...)` returns one self-contained HTML document: the charts
 are embedded as SVG data URIs, the CSS is inline, there is no JavaScript and nothing is fetched from a
 network (a Content-Security-Policy says so to the browser). It answers what is funded and why, what it
-achieves towards 2030, what it costs per tonne, what each district gets and how the equity rules are
+achieves towards 2030, what it costs per tonne and over its life (net present cost, payback, net budgets,
+overlapping measures counted once), what each district gets and how the equity rules are
 met, what was left out and what it would take to include it, how sure the figures are, and which data
 and solver are behind them.
 
@@ -151,6 +152,15 @@ class _Words:
             return self.texts["none_value"]
         return self("sek_per_t", value=self.num(value))
 
+    def years(self, value: float | None) -> str:
+        if value is None or not math.isfinite(value):
+            return self.texts["none_value"]
+        return self("years_value", value=self.num(value, 1))
+
+    def rate(self, rate: float) -> str:
+        """A discount rate: 3,5 % (one decimal unless it is whole)."""
+        return self.pct(rate, 0 if float(100 * rate).is_integer() else 1)
+
     def pct(self, share: float, decimals: int = 0) -> str:
         return self("percent", value=self.num(100 * share, decimals))
 
@@ -279,14 +289,16 @@ def _table(
     )
 
 
-def _figure(figure: Any, words: _Words, caption_key: str) -> str:
-    """A chart as an SVG data URI with its alt text (the chart's own, in English) and a caption."""
+def _figure(figure: Any, words: _Words, caption_key: str, *, alt_more: str = "") -> str:
+    """A chart as an SVG data URI with its alt text (the chart's own, in English, plus `alt_more`, also
+    in English) and a caption."""
     from optimizer.charts import describe, render
 
     data = base64.b64encode(render(figure, "svg")).decode("ascii")
     lang = "" if words.lang == "en" else ' lang="en"'
+    alt = " ".join(part for part in (describe(figure), alt_more) if part)
     return (
-        f'<figure>\n<img src="data:image/svg+xml;base64,{data}" alt="{_esc(describe(figure))}"{lang}>\n'
+        f'<figure>\n<img src="data:image/svg+xml;base64,{data}" alt="{_esc(alt)}"{lang}>\n'
         f"<figcaption>{words(caption_key)}</figcaption>\n</figure>"
     )
 
@@ -314,6 +326,10 @@ class _Report:
         self.per_year = table["abatement_t_per_year"].to_numpy(dtype=float)
         self.lifetime = table["lifetime_years"].to_numpy(dtype=float)
         self.selected = sorted(result.selected, key=lambda s: (-s.abatement_t, s.id))
+        # a result stored before lifecycle figures existed has them all at their defaults: say nothing
+        self.lifecycle_known = result.lifecycle_sek_per_t is not None or any(
+            s.net_present_cost_sek != 0 or s.lifecycle_sek_per_t is not None for s in result.selected
+        )
 
     def _year_per_t(self, s: Any) -> float:
         return float(self.per_year[self.index[s.id]]) * s.fraction
@@ -373,9 +389,110 @@ class _Report:
         partly = sum(1 for s in r.selected if s.fraction < 1 - 1e-9)
         if partly:
             items.append(w("summary_partly", count=partly))
+        items.extend(self._lifecycle_items())
         parts.extend(f"<li>{item}</li>" for item in items)
         parts.append("</ul>")
-        return "\n".join(parts)
+        parts.append(self._budget_table())
+        return "\n".join(part for part in parts if part)
+
+    def _lifecycle_items(self) -> list[str]:
+        """The portfolio's life: net present cost, equivalent annual cost, lifecycle cost per tonne, yearly
+        operating costs or savings and payback; net budgets; the net benefit and its bound."""
+        w, r = self.w, self.result
+        if not r.selected or not self.lifecycle_known:
+            return []
+        items = [
+            w(
+                "summary_lifecycle",
+                npc=w.msek(r.net_present_cost_sek),
+                rate=w.rate(r.discount_rate),
+                eac=w.msek(r.equivalent_annual_cost_sek),
+                per_t=w.sek_per_t(r.lifecycle_sek_per_t),
+            )
+        ]
+        if r.opex_sek_per_year < -0.5:
+            saving = w.msek(-r.opex_sek_per_year)
+            if r.payback_years is not None and math.isfinite(r.payback_years):
+                items.append(w("summary_saving_payback", saving=saving, payback=w.years(r.payback_years)))
+            else:
+                items.append(w("summary_saving", saving=saving))
+        elif r.opex_sek_per_year > 0.5:
+            items.append(w("summary_opex_cost", cost=w.msek(r.opex_sek_per_year)))
+        else:
+            items.append(w("summary_no_opex"))
+        if r.budget_basis == "net":
+            items.append(w("summary_net_budget"))
+        carbon = self.scenario.net_benefit
+        if carbon is not None and r.net_benefit_sek is not None:
+            items.append(
+                w(
+                    "summary_net_benefit",
+                    value=w.sek(carbon.carbon_value_sek_per_t),
+                    benefit=w.msek(r.net_benefit_sek),
+                )
+            )
+            bound = r.net_benefit_bound_sek
+            if bound is None:
+                items.append(w("summary_net_benefit_no_bound"))
+            elif bound - r.net_benefit_sek <= 1e-6 * max(1.0, abs(r.net_benefit_sek)) + 0.5:
+                items.append(w("summary_net_benefit_bound_met"))
+            else:
+                items.append(
+                    w(
+                        "summary_net_benefit_bound_gap",
+                        bound=w.msek(bound),
+                        gap=w.msek(bound - r.net_benefit_sek),
+                    )
+                )
+        return items
+
+    def _budget_table(self) -> str:
+        """The budget per year (or over the whole period): investment, operating costs, what counts against
+        the budget (on a net basis both) and what is left."""
+        w, r = self.w, self.result
+        if not r.budget or not r.selected:
+            return ""
+        net = r.budget_basis == "net"
+        headers = [
+            (w.texts["col_year"], False),
+            (w.texts["col_budget"], True),
+            (w.texts["col_investment"], True),
+            (w.texts["col_opex"], True),
+            (w.texts["col_used"], True),
+            (w.texts["col_left"], True),
+        ]
+        rows = []
+        for b in r.budget:
+            investment = b.spend_sek - b.opex_sek if net else b.spend_sek
+            rows.append(
+                [
+                    (str(b.year) if b.year is not None else w.texts["budget_all_years"], False),
+                    (w.sek(b.budget_sek), True),
+                    (w.sek(investment), True),
+                    (w.sek(b.opex_sek), True),
+                    (w.sek(b.spend_sek), True),
+                    (w.sek(b.slack_sek), True),
+                ]
+            )
+        footer = None
+        if len(r.budget) > 1:
+            spend = sum(b.spend_sek for b in r.budget)
+            opex = sum(b.opex_sek for b in r.budget)
+            footer = [
+                (w.texts["col_total"], False),
+                (w.sek(sum(b.budget_sek for b in r.budget)), True),
+                (w.sek(spend - opex if net else spend), True),
+                (w.sek(opex), True),
+                (w.sek(spend), True),
+                (w.sek(sum(b.slack_sek for b in r.budget)), True),
+            ]
+        suffix = "net" if net else "investment"
+        return "\n".join(
+            [
+                _p(w(f"budget_intro_{suffix}")),
+                _table(w.texts[f"budget_caption_{suffix}"], headers, rows, footer=footer),
+            ]
+        )
 
     def _status(self) -> str:
         w, r = self.w, self.result
@@ -416,6 +533,9 @@ class _Report:
             (w.texts["col_per_year"], True),
             (w.texts["col_counted"], True),
             (w.texts["col_start"], True),
+            (w.texts["col_npc"], True),
+            (w.texts["col_lifecycle_per_t"], True),
+            (w.texts["col_payback"], True),
         ]
         rows = []
         for s in self.selected:
@@ -434,9 +554,22 @@ class _Report:
                     (w.num(self._year_per_t(s), _decimals(self._year_per_t(s))), True),
                     (w.num(s.abatement_t), True),
                     (str(s.start_year), True),
+                    (self._npc(s.net_present_cost_sek), True),
+                    (self._per_t_number(s.lifecycle_sek_per_t), True),
+                    (self._years_number(s.payback_years), True),
                 ]
             )
-        per_year = sum(self._year_per_t(s) for s in r.selected)
+        active = [i for i in r.interactions if i.active]
+        if active:
+            change = sum(i.abatement_t_per_year for i in active)
+            counted = sum(i.abatement_t for i in active)
+            rows.append(
+                [(w.texts["row_interactions"], False)]
+                + [("", False)] * 5
+                + [(w.num(change, _decimals(change)), True), (w.num(counted), True)]
+                + [("", True)] * 4
+            )
+        per_year = sum(self._year_per_t(s) for s in r.selected) + sum(i.abatement_t_per_year for i in active)
         footer = [
             (w.texts["col_total"], False),
             ("", False),
@@ -447,9 +580,57 @@ class _Report:
             (w.num(per_year, _decimals(per_year)), True),
             (w.num(r.abatement_t), True),
             ("", True),
+            (self._npc(r.net_present_cost_sek), True),
+            (self._per_t_number(r.lifecycle_sek_per_t), True),
+            (self._years_number(r.payback_years), True),
         ]
         caption = w("funded_caption", measure=w.measure(self.scenario))
-        return _table(caption, headers, rows, footer=footer)
+        parts = [_table(caption, headers, rows, footer=footer)]
+        if self.lifecycle_known:
+            parts.append(_p(w("funded_lifecycle_note", rate=w.rate(r.discount_rate))))
+        if r.interactions:
+            parts.append(self._interactions())
+        return "\n".join(parts)
+
+    def _npc(self, value: float) -> str:
+        return self.w.sek(value) if self.lifecycle_known else self.w.texts["none_value"]
+
+    def _per_t_number(self, value: float | None) -> str:
+        if value is None or not math.isfinite(value):
+            return self.w.texts["none_value"]
+        return self.w.num(value)
+
+    def _years_number(self, value: float | None) -> str:
+        if value is None or not math.isfinite(value):
+            return self.w.texts["none_value"]
+        return self.w.num(value, 1)
+
+    def _interactions(self) -> str:
+        """The scenario's overlaps: which count in this portfolio and by how many tonnes."""
+        w, r = self.w, self.result
+        active = [i for i in r.interactions if i.active]
+        if active:
+            intro = w("interactions_intro", tonnes=w.tonnes(-sum(i.abatement_t for i in active)))
+        else:
+            intro = w("interactions_intro_none_active")
+        headers = [
+            (w.texts["col_interaction"], False),
+            (w.texts["col_members"], False),
+            (w.texts["col_change_per_year"], True),
+            (w.texts["col_active"], False),
+            (w.texts["col_counted_change"], True),
+        ]
+        rows = [
+            [
+                (i.name, False),
+                (", ".join(i.ids), False),
+                (w.num(i.abatement_t_per_year, _decimals(i.abatement_t_per_year)), True),
+                (w.texts["yes" if i.active else "no"], False),
+                (w.num(i.abatement_t), True),
+            ]
+            for i in r.interactions
+        ]
+        return "\n".join([_p(intro), _table(w.texts["interactions_caption"], headers, rows)])
 
     # --- effect -------------------------------------------------------------------------------
 
@@ -463,6 +644,12 @@ class _Report:
             running = (at >= s.operating_from) & (at < s.operating_from + life)
             reduction += np.where(running, self._year_per_t(s), 0.0)
             starting += at == s.operating_from
+        for overlap in self.result.interactions:
+            if overlap.active:
+                running = (at >= overlap.operating_from) & (
+                    at < overlap.operating_from + overlap.lifetime_years
+                )
+                reduction += np.where(running, overlap.abatement_t_per_year, 0.0)
         return reduction, starting
 
     def effect(self) -> str:
@@ -604,6 +791,28 @@ class _Report:
         from optimizer.charts import macc_chart
 
         parts.append(_figure(macc_chart(self._macc(), title=w.texts["chart_macc"]), w, "chart_macc_caption"))
+        if r.has_portfolio and r.selected and self.lifecycle_known:
+            parts.append(
+                _p(
+                    w(
+                        "cost_lifecycle",
+                        rate=w.rate(r.discount_rate),
+                        per_t=w.sek_per_t(r.lifecycle_sek_per_t),
+                    )
+                )
+            )
+        from optimizer.analysis import macc
+
+        lifecycle = macc(self.projects, self.scenario, basis="lifecycle")
+        parts.append(
+            _figure(
+                macc_chart(lifecycle, title=w.texts["chart_macc_lifecycle"], per_t="lifecycle_sek_per_t"),
+                w,
+                "chart_macc_lifecycle_caption",
+                alt_more="Bars below zero are measures that pay for themselves: their savings over the life "
+                "exceed their investment and operating costs.",
+            )
+        )
         return "\n".join(parts)
 
     # --- districts ----------------------------------------------------------------------------
@@ -912,6 +1121,8 @@ class _Report:
             (w.texts["m_solver"], f"{r.solver.name} {r.solver.version}"),
             (w.texts["m_status"], w.texts.get(status_key, r.status.value)),
             (w.texts["m_gap"], w.texts["none_value"] if r.mip_gap is None else w.gap(r.mip_gap)),
+            (w.texts["m_discount"], w.rate(r.discount_rate)),
+            (w.texts["m_basis"], w.texts[f"basis_{r.budget_basis}"]),
             (w.texts["m_time"], w("seconds", value=w.num(r.timings.total_s, 2))),
             (w.texts["m_package"], _package_version() or w.texts["m_unknown"]),
             (w.texts["m_python"], platform.python_version()),

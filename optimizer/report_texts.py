@@ -315,6 +315,97 @@ SV: dict[str, str] = {
     "status_word_infeasible": "inget urval uppfyller reglerna (infeasible)",
     "status_word_no_solution": "inget urval inom tidsgränsen (no_solution)",
     "status_word_error": "fel (error)",
+    # --- lifecycle economics (investment, operating costs and savings over the life) ---
+    "summary_lifecycle": (
+        "Över åtgärdernas hela livslängd kostar portföljen <strong>{npc}</strong> i dagens pengar "
+        "(nuvärde av investeringar och driftkostnader med {rate} diskonteringsränta per år), eller {eac} "
+        "per år jämnt fördelat. Det blir <strong>{per_t}</strong> räknat över livslängden."
+    ),
+    "summary_saving": (
+        "När alla åtgärder är i drift sparar de <strong>{saving}</strong> per år i driftkostnader."
+    ),
+    "summary_saving_payback": (
+        "När alla åtgärder är i drift sparar de <strong>{saving}</strong> per år i driftkostnader; "
+        "investeringen är då återbetald efter <strong>{payback}</strong> (enkel återbetalningstid)."
+    ),
+    "summary_opex_cost": "När alla åtgärder är i drift kostar de <strong>{cost}</strong> per år att driva.",
+    "summary_no_opex": "Projektlistan anger inga driftkostnader eller besparingar för de valda åtgärderna.",
+    "summary_net_budget": (
+        "Budgetarna är <strong>nettobudgetar</strong>: varje års budget bär både årets investeringar och "
+        "driftkostnaderna för åtgärder som redan är i drift. Besparingar från tidiga åtgärder frigör "
+        "alltså pengar till senare åtgärder."
+    ),
+    "summary_net_benefit": (
+        "Urvalet maximerar samhällsekonomisk nettonytta: utsläppsminskningen under livslängden värderad "
+        "till {value} per ton, minus nuvärdet av investeringar och driftkostnader. Nettonyttan blir "
+        "<strong>{benefit}</strong>."
+    ),
+    "summary_net_benefit_bound_met": "Inget annat urval inom budgeten och reglerna ger mer.",
+    "summary_net_benefit_bound_gap": (
+        "Beräkningen har inte bevisat att det är bäst: ett annat urval kan ge upp till {bound}, "
+        "alltså {gap} mer."
+    ),
+    "summary_net_benefit_no_bound": "Hur långt från bäst urvalet kan vara är okänt.",
+    "years_value": "{value} år",
+    "col_npc": "Livscykelkostnad, nuvärde",
+    "col_lifecycle_per_t": "Livscykelkostnad per ton (kr)",
+    "col_payback": "Återbetalningstid (år)",
+    "funded_lifecycle_note": (
+        "Livscykelkostnaden är investeringen plus driftkostnaderna under livslängden (besparingar dras "
+        "av), i dagens pengar med {rate} diskonteringsränta. Ett minustecken betyder att åtgärden sparar mer "
+        "än den kostar. Återbetalningstiden är investeringen delad med besparingen per år; – betyder att "
+        "åtgärden inte sparar pengar."
+    ),
+    # --- the budget per year ---
+    "budget_intro_net": (
+        "Budgeten per år med investeringar och driftkostnader. Budgetarna är nettobudgetar: "
+        "driftkostnader räknas mot budgeten och besparingar (minustecken) ger utrymme för fler åtgärder."
+    ),
+    "budget_intro_investment": (
+        "Budgeten per år. Budgeten gäller investeringarna; driftkostnader och besparingar (minustecken) "
+        "visas men räknas inte mot budgeten."
+    ),
+    "budget_caption_net": "Nettobudget per år: kommunens investeringar och driftkostnader (kronor).",
+    "budget_caption_investment": "Budget per år: kommunens investeringar, och driftkostnader utanför budgeten (kronor).",
+    "budget_all_years": "hela perioden",
+    "col_budget": "Budget",
+    "col_investment": "Kommunens investering",
+    "col_opex": "Driftkostnad (− besparing)",
+    "col_used": "Räknas mot budgeten",
+    "col_left": "Kvar",
+    # --- overlapping measures ---
+    "interactions_intro": (
+        "Vissa åtgärder överlappar: gör man båda blir minskningen mindre än summan av var för sig, "
+        "eftersom de delvis minskar samma utsläpp. Sådana överlapp dras av en gång för portföljen och "
+        "räknas alltså inte dubbelt. Överlappen i portföljen minskar den minskning som räknas med {tonnes}."
+    ),
+    "interactions_intro_none_active": (
+        "Vissa åtgärder överlappar: gör man båda blir minskningen mindre än summan av var för sig. "
+        "Inget av scenariots överlapp ingår i portföljen, eftersom inte alla åtgärder i något av dem "
+        "får pengar; inget räknas alltså dubbelt."
+    ),
+    "interactions_caption": "Överlappande åtgärder och hur de räknas i portföljen.",
+    "col_interaction": "Överlapp",
+    "col_members": "Åtgärder",
+    "col_change_per_year": "Ändring per år (ton)",
+    "col_active": "Ingår i portföljen",
+    "col_counted_change": "Ändring som räknas (ton)",
+    "row_interactions": "Överlapp mellan åtgärder (dras av en gång)",
+    # --- the lifecycle MACC ---
+    "cost_lifecycle": (
+        "Räknat över hela livslängden, med driftkostnader och besparingar och {rate} diskonteringsränta, "
+        "kostar portföljen <strong>{per_t}</strong> (nuvärdet av kostnaderna delat med nuvärdet av tonnen)."
+    ),
+    "chart_macc_lifecycle": "Livscykelkostnad per ton för varje projekt, billigaste ton först",
+    "chart_macc_lifecycle_caption": (
+        "Samma projekt, men höjden är livscykelkostnaden per ton: investering plus driftkostnader minus "
+        "besparingar under livslängden, i dagens pengar. Staplar under noll är åtgärder som betalar sig "
+        "själva: besparingarna är större än kostnaden, så varje ton ger dessutom pengar tillbaka."
+    ),
+    "m_discount": "Diskonteringsränta (real)",
+    "m_basis": "Budgetens grund",
+    "basis_investment": "investeringar",
+    "basis_net": "netto (investeringar och driftkostnader)",
 }
 
 EN: dict[str, str] = {
@@ -609,6 +700,97 @@ EN: dict[str, str] = {
     "status_word_infeasible": "no choice satisfies the rules (infeasible)",
     "status_word_no_solution": "no choice within the time limit (no_solution)",
     "status_word_error": "error",
+    # --- lifecycle economics (investment, operating costs and savings over the life) ---
+    "summary_lifecycle": (
+        "Over the measures' whole lives the portfolio costs <strong>{npc}</strong> in today's money "
+        "(the present value of investments and operating costs at a discount rate of {rate} a year), or {eac} "
+        "a year spread evenly. That is <strong>{per_t}</strong> counted over the lives."
+    ),
+    "summary_saving": (
+        "Once every measure is in operation they save <strong>{saving}</strong> a year in operating costs."
+    ),
+    "summary_saving_payback": (
+        "Once every measure is in operation they save <strong>{saving}</strong> a year in operating costs; "
+        "the investment is paid back after <strong>{payback}</strong> (simple payback)."
+    ),
+    "summary_opex_cost": "Once every measure is in operation they cost <strong>{cost}</strong> a year to run.",
+    "summary_no_opex": "The project list gives no operating costs or savings for the measures chosen.",
+    "summary_net_budget": (
+        "The budgets are <strong>net budgets</strong>: each year's budget holds both that year's investments "
+        "and the operating costs of the measures already in operation. Savings from early measures so "
+        "free money for later ones."
+    ),
+    "summary_net_benefit": (
+        "The choice maximises the net benefit to society: the reduction over the measures' lives valued at "
+        "{value} per tonne, minus the present value of investments and operating costs. The net benefit is "
+        "<strong>{benefit}</strong>."
+    ),
+    "summary_net_benefit_bound_met": "No other choice within the budget and the rules gives more.",
+    "summary_net_benefit_bound_gap": (
+        "The computation has not proven it best: another choice could give up to {bound}, that is {gap} more."
+    ),
+    "summary_net_benefit_no_bound": "How far from best the choice may be is unknown.",
+    "years_value": "{value} years",
+    "col_npc": "Lifecycle cost, present value",
+    "col_lifecycle_per_t": "Lifecycle cost per tonne (SEK)",
+    "col_payback": "Payback (years)",
+    "funded_lifecycle_note": (
+        "The lifecycle cost is the investment plus the operating costs over the life (savings subtracted), "
+        "in today's money at a discount rate of {rate}. A minus sign means the measure saves more than it "
+        "costs. The payback is the investment divided by the saving per year; – means the measure saves "
+        "no money."
+    ),
+    # --- the budget per year ---
+    "budget_intro_net": (
+        "The budget per year with investments and operating costs. The budgets are net budgets: operating "
+        "costs count against the budget, and savings (minus sign) make room for more measures."
+    ),
+    "budget_intro_investment": (
+        "The budget per year. The budget is for the investments; operating costs and savings (minus sign) "
+        "are shown but do not count against it."
+    ),
+    "budget_caption_net": "Net budget per year: the municipality's investments and operating costs (SEK).",
+    "budget_caption_investment": "Budget per year: the municipality's investments, and operating costs outside the budget (SEK).",
+    "budget_all_years": "whole period",
+    "col_budget": "Budget",
+    "col_investment": "Municipal investment",
+    "col_opex": "Operating cost (− saving)",
+    "col_used": "Counted against the budget",
+    "col_left": "Left",
+    # --- overlapping measures ---
+    "interactions_intro": (
+        "Some measures overlap: doing both cuts less than the sum of each on its own, because they partly "
+        "cut the same emissions. Such overlaps are subtracted once for the portfolio, so nothing is "
+        "counted twice. The overlaps in the portfolio lower the reduction counted by {tonnes}."
+    ),
+    "interactions_intro_none_active": (
+        "Some measures overlap: doing both cuts less than the sum of each on its own. None of the "
+        "scenario's overlaps is in the portfolio, because no overlap has all its measures funded; so "
+        "nothing is counted twice."
+    ),
+    "interactions_caption": "Overlapping measures and how they count in the portfolio.",
+    "col_interaction": "Overlap",
+    "col_members": "Measures",
+    "col_change_per_year": "Change per year (tonnes)",
+    "col_active": "In the portfolio",
+    "col_counted_change": "Change counted (tonnes)",
+    "row_interactions": "Overlaps between measures (subtracted once)",
+    # --- the lifecycle MACC ---
+    "cost_lifecycle": (
+        "Counted over the whole lives, with operating costs and savings and a discount rate of {rate}, the "
+        "portfolio costs <strong>{per_t}</strong> (the present value of the costs divided by the present "
+        "value of the tonnes)."
+    ),
+    "chart_macc_lifecycle": "Lifecycle cost per tonne of each project, cheapest tonne first",
+    "chart_macc_lifecycle_caption": (
+        "The same projects, but the height is the lifecycle cost per tonne: investment plus operating "
+        "costs minus savings over the life, in today's money. Bars below zero are measures that pay for "
+        "themselves: their savings exceed their cost, so every tonne also brings money back."
+    ),
+    "m_discount": "Discount rate (real)",
+    "m_basis": "What the budget holds",
+    "basis_investment": "investments",
+    "basis_net": "net (investments and operating costs)",
 }
 
 TEXTS: dict[str, dict[str, str]] = {"sv": SV, "en": EN}

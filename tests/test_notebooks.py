@@ -44,6 +44,13 @@ _probe.update(
     budget=[(y.spend_sek, y.budget_sek) for y in result.budget],
     macc_sek_per_t=[None if v == float("inf") else v for v in curve["sek_per_t"]],
     macc_funded=sorted(curve.loc[curve["funded"], "id"]),
+    funded_npc_sek=float(funded["net_present_cost_sek"].sum()),
+    npc_sek=result.net_present_cost_sek,
+    payback_years=result.payback_years,
+    opex_sek_per_year=result.opex_sek_per_year,
+    life_per_t=[None if v == float("inf") else v for v in life_curve["lifecycle_sek_per_t"]],
+    life_ids=sorted(life_curve["id"]),
+    life_funded=sorted(life_curve.loc[life_curve["funded"], "id"]),
 )
 """,
     "02_what_if": """
@@ -64,6 +71,24 @@ _probe.update(
     pathway_years=[y.year for y in planned.pathway.years],
     pools=[(p.name, p.allocated_sek, p.capacity_sek) for p in planned.funding],
     pools_gain_t=pools_gain_t,
+    net_statuses=[str(on_net.status), str(on_investment.status)],
+    net_bases=[on_net.budget_basis, on_investment.budget_basis],
+    net_t=on_net.objective_value_t,
+    investment_t=on_investment.objective_value_t,
+    net_gain_t=net_gain_t,
+    net_years=[(y.spend_sek, y.budget_sek, y.opex_sek) for y in on_net.budget],
+    net_investment_sek=float(net_years["investment_sek"].sum()),
+    net_municipal_sek=on_net.municipal_cost_sek,
+    overlaps=[(o.name, o.active, o.abatement_t) for o in on_net.interactions],
+    overlap_t=overlap_t,
+    value_status=str(by_value.status),
+    value_objective=by_value.objective,
+    net_benefit_sek=by_value.net_benefit_sek,
+    net_benefit_bound_sek=by_value.net_benefit_bound_sek,
+    tonnes_net_benefit_sek=net_benefit(by_tonnes),
+    value_t=by_value.abatement_t,
+    tonnes_t=by_tonnes.abatement_t,
+    value_gain_sek=value_gain_sek,
 )
 _probe["phased"] = [(i, s, None if e is pd.NA else int(e), None if la is pd.NA else int(la))
                     for i, s, e, la in _probe["phased"]]
@@ -205,7 +230,15 @@ def test_quick_start_solves_to_a_proven_optimum_within_budget() -> None:
     assert all(spend <= budget * (1 + 1e-6) for spend, budget in probe["budget"])
     finite = [v for v in probe["macc_sek_per_t"] if v is not None]
     assert finite == sorted(finite)  # cheapest tonne first
-    assert _images(notebook) == 3  # budget, district and MACC charts, inline
+    assert _images(notebook) == 4  # budget, district, MACC and lifecycle MACC charts, inline
+
+    # the lifecycle columns add up to the portfolio's net present cost; it saves money once running
+    assert probe["funded_npc_sek"] == pytest.approx(probe["npc_sek"])
+    assert probe["opex_sek_per_year"] < 0 and probe["payback_years"] > 0
+    # the lifecycle MACC: every measure, cheapest tonne over the life first, some below zero
+    assert len(probe["life_ids"]) == 88 and set(probe["life_funded"]) == set(probe["funded"])
+    life = [v for v in probe["life_per_t"] if v is not None]
+    assert life == sorted(life) and life[0] < 0
 
 
 def test_what_if_answers_each_question() -> None:
@@ -242,6 +275,30 @@ def test_what_if_answers_each_question() -> None:
     }
     assert all(allocated <= capacity * (1 + 1e-6) for _, allocated, capacity in probe["pools"])
     assert probe["pools_gain_t"] > 0
+
+    # net budgets: savings fund later measures, so the same budgets buy more tonnes
+    assert probe["net_statuses"] == ["optimal", "optimal"]
+    assert probe["net_bases"] == ["net", "investment"]
+    assert (
+        probe["net_gain_t"] == pytest.approx(probe["net_t"] - probe["investment_t"])
+        and probe["net_gain_t"] > 0
+    )
+    assert all(spend <= budget * (1 + 1e-6) for spend, budget, _ in probe["net_years"])
+    assert any(opex < 0 for _, _, opex in probe["net_years"])
+    assert probe["net_investment_sek"] == pytest.approx(probe["net_municipal_sek"])
+    assert probe["net_investment_sek"] > sum(budget for _, budget, _ in probe["net_years"])
+    # overlaps: three in the scenario; ignoring them claims at least the tonnes the active ones remove
+    assert len(probe["overlaps"]) == 3 and any(active for _, active, _ in probe["overlaps"])
+    removed_t = -sum(t for _, active, t in probe["overlaps"] if active)
+    assert removed_t > 0 and probe["overlap_t"] >= removed_t * (1 - 1e-4)
+    # the net benefit at 7,000 SEK/t: proven, and at least that of the portfolio with the most tonnes
+    assert probe["value_status"] == "optimal" and probe["value_objective"].startswith("net_benefit at 7000")
+    assert probe["net_benefit_bound_sek"] >= probe["net_benefit_sek"] * (1 - 1e-4) > 0
+    assert probe["value_gain_sek"] == pytest.approx(
+        probe["net_benefit_sek"] - probe["tonnes_net_benefit_sek"]
+    )
+    assert probe["value_gain_sek"] >= -1e-4 * probe["net_benefit_sek"]
+    assert probe["value_t"] <= probe["tonnes_t"] * (1 + 1e-4)
     assert _images(notebook) == 3  # frontier, funding and pathway charts
 
 

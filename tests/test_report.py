@@ -26,6 +26,8 @@ from optimizer.whynot import why_not
 
 # A 100 SEK (2026) 10 t/yr, B 150 SEK (2026) 12 t/yr, C 120 SEK (2027) 9 t/yr, ten years each; budgets
 # 250 SEK in 2026 and 100 in 2027: A and B are funded (220 t lifetime), C would be at a cost of 100 SEK.
+# A saves 20 SEK a year in operation (payback 5 years), B costs 5 SEK a year to run: on the investment
+# basis this changes nothing in the choice, only the lifecycle figures.
 PROJECTS = [
     {
         "id": "A",
@@ -36,6 +38,7 @@ PROJECTS = [
         "year": 2026,
         "abatement_t_per_year": 10,
         "lifetime_years": 10,
+        "opex_sek_per_year": -20,
     },
     {
         "id": "B",
@@ -46,6 +49,7 @@ PROJECTS = [
         "year": 2026,
         "abatement_t_per_year": 12,
         "lifetime_years": 10,
+        "opex_sek_per_year": 5,
     },
     {
         "id": "C",
@@ -207,12 +211,192 @@ def test_the_funded_table_is_the_results(run: tuple, swedish: str, english: str)
     header, *rows, total = table["rows"]
     assert header[:2] == ["Projekt", "Id"]
     assert [r[1] for r in rows] == ["B", "A"]  # largest reduction first
-    assert rows[0][2:] == ["energy", "Syd", "150 kr", "150 kr", "12", "120", "2026"]
-    assert rows[1][2:] == ["transport", "Norr", "100 kr", "100 kr", "10", "100", "2026"]
+    assert rows[0][2:9] == ["energy", "Syd", "150 kr", "150 kr", "12", "120", "2026"]
+    assert rows[1][2:9] == ["transport", "Norr", "100 kr", "100 kr", "10", "100", "2026"]
     assert total[0] == "Totalt" and total[4:8] == ["250 kr", "250 kr", "22", "220"]
     assert result.total_cost_sek == 250 and result.abatement_t == pytest.approx(220)
     english_rows = Page(english).table("Projects funded")["rows"]
     assert english_rows[-1][4:8] == ["SEK 250", "SEK 250", "22", "220"]
+
+
+def _lifecycle_cells(lang: str, npc: float, per_t: float | None, payback: float | None) -> list[str]:
+    none = SV["none_value"]
+    return [
+        TEXTS[lang]["currency"].format(value=format_number(npc, lang=lang)),
+        none if per_t is None else format_number(per_t, lang=lang),
+        none if payback is None else format_number(payback, lang=lang, decimals=1),
+    ]
+
+
+def test_the_funded_table_has_the_lifecycle_figures_of_the_result(
+    run: tuple, swedish: str, english: str
+) -> None:
+    result: Result = run[2]
+    by_id = {s.id: s for s in result.selected}
+    # A by hand: 100 SEK in 2026, then -20 SEK a year for ten years from 2027, discounted at 3.5 %
+    operating = sum(1.035**-k for k in range(1, 11))
+    assert by_id["A"].net_present_cost_sek == pytest.approx(100 - 20 * operating)
+    assert by_id["A"].payback_years == pytest.approx(5.0) and by_id["B"].payback_years is None
+    for text, lang, caption, total_word in (
+        (swedish, "sv", "Projekt som får pengar", "Totalt"),
+        (english, "en", "Projects funded", "Total"),
+    ):
+        header, *rows, total = Page(text).table(caption)["rows"]
+        assert header[9:] == [TEXTS[lang][k] for k in ("col_npc", "col_lifecycle_per_t", "col_payback")]
+        for row in rows:
+            s = by_id[row[1]]
+            assert row[9:] == _lifecycle_cells(
+                lang, s.net_present_cost_sek, s.lifecycle_sek_per_t, s.payback_years
+            )
+        assert total[0] == total_word
+        assert total[9:] == _lifecycle_cells(
+            lang, result.net_present_cost_sek, result.lifecycle_sek_per_t, result.payback_years
+        )
+    [row_a] = [r for r in Page(swedish).table("Projekt som får pengar")["rows"] if r[1] == "A"]
+    assert row_a[11] == "5,0"  # 100 SEK / 20 SEK a year
+
+
+def test_the_summary_gives_the_portfolios_life_and_the_budget_per_year(
+    run: tuple, swedish: str, english: str
+) -> None:
+    result: Result = run[2]
+    assert result.opex_sek_per_year == pytest.approx(-15)  # A saves 20, B costs 5
+    text = Page(swedish).text
+    npc = format_number(result.net_present_cost_sek / 1e6, decimals=1)
+    assert f"kostar portföljen {npc} miljoner kr i dagens pengar" in text
+    assert "med 3,5 % diskonteringsränta per år" in text
+    assert f"Det blir {format_number(result.lifecycle_sek_per_t)} kr per ton räknat över livslängden." in text
+    payback = format_number(result.payback_years, decimals=1)
+    assert f"återbetald efter {payback} år (enkel återbetalningstid)" in text
+    assert "nettobudgetar" not in text
+    assert "Diskonteringsränta (real) 3,5 %" in text and "Budgetens grund investeringar" in text
+    en = Page(english)
+    assert (
+        f"the portfolio costs SEK {format_number(result.net_present_cost_sek / 1e6, lang='en', decimals=1)} million"
+        in en.text
+    )
+    budget = Page(swedish).table("Budget per år")["rows"]
+    assert budget[0] == [
+        "År",
+        "Budget",
+        "Kommunens investering",
+        "Driftkostnad (− besparing)",
+        "Räknas mot budgeten",
+        "Kvar",
+    ]
+    for row, year in zip(budget[1:-1], result.budget, strict=True):
+        assert row == [
+            str(year.year),
+            *(
+                f"{format_number(v)} kr"
+                for v in (year.budget_sek, year.spend_sek, year.opex_sek, year.spend_sek, year.slack_sek)
+            ),
+        ]
+    english_budget = en.table("Budget per year")["rows"]
+    assert english_budget[-1][0] == "Total" and english_budget[-1][3] == (
+        f"SEK {format_number(sum(y.opex_sek for y in result.budget), lang='en')}"
+    )
+
+
+def test_a_result_stored_before_lifecycle_figures_says_nothing_about_them(run: tuple) -> None:
+    """A run stored by an older version has every lifecycle field at its default (0, None): the report
+    must not claim a net present cost of 0 kr."""
+    projects, scenario, result, _ = run
+    old = result.model_copy(
+        update={
+            "net_present_cost_sek": 0.0,
+            "equivalent_annual_cost_sek": 0.0,
+            "opex_sek_per_year": 0.0,
+            "payback_years": None,
+            "lifecycle_sek_per_t": None,
+            "selected": [
+                s.model_copy(
+                    update={
+                        "net_present_cost_sek": 0.0,
+                        "equivalent_annual_cost_sek": 0.0,
+                        "payback_years": None,
+                        "lifecycle_sek_per_t": None,
+                    }
+                )
+                for s in result.selected
+            ],
+        }
+    )
+    page = Page(build_report(projects, scenario, old))
+    assert "kostar portföljen" not in page.text and "återbetald" not in page.text
+    assert "Livscykelkostnaden är investeringen" not in page.text
+    _, *rows = page.table("Projekt som får pengar")["rows"]
+    assert all(row[9:] == ["–", "–", "–"] for row in rows)
+
+
+def test_the_lifecycle_macc_is_drawn_and_explained(swedish: str, english: str) -> None:
+    for text, caption in (
+        (swedish, "Staplar under noll är åtgärder som betalar sig själva"),
+        (english, "Bars below zero are measures that pay for themselves"),
+    ):
+        page = Page(text)
+        alts = [a["alt"] for t, a in page.elements if t == "img"]
+        [lifecycle] = [alt for alt in alts if "pay for themselves" in alt]
+        assert lifecycle.startswith("Marginal abatement cost curve")
+        assert caption in page.text
+    assert (
+        "kostar portföljen" in Page(swedish).text
+        and "(nuvärdet av kostnaderna delat med nuvärdet av tonnen)" in Page(swedish).text
+    )
+
+
+def test_net_budgets_overlaps_and_the_net_benefit_are_said_in_words() -> None:
+    """A net budget: A's and B's net saving of 15 SEK a year lets C (120 SEK in 2028) fit a budget of 106
+    SEK, which on the investment basis it does not.
+    An overlap of A and B takes 2 t a year off; the net-benefit objective states its value and bound."""
+    projects = read_projects([*PROJECTS[:2], {**PROJECTS[2], "year": 2028}])
+    scenario = read_scenario(
+        {
+            **SCENARIO,
+            "budget_sek": {"2026": 250, "2027": 0, "2028": 106},
+            "budget_basis": "net",
+            "interactions": [{"ids": ["A", "B"], "abatement_t_per_year": -2, "name": "A och B <samma hus>"}],
+        }
+    )
+    result = solve(projects, scenario)
+    assert result.status is Status.OPTIMAL and {s.id for s in result.selected} == {"A", "B", "C"}
+    investment = solve(projects, scenario.model_copy(update={"budget_basis": "investment"}))
+    assert {s.id for s in investment.selected} == {"A", "B"}
+    [overlap] = result.interactions
+    assert overlap.active and overlap.abatement_t == pytest.approx(-20)
+    for lang, net_words, overlap_words, caption in (
+        ("sv", "Budgetarna är nettobudgetar", "räknas alltså inte dubbelt", "Överlappande åtgärder"),
+        ("en", "The budgets are net budgets", "so nothing is counted twice", "Overlapping measures"),
+    ):
+        page = Page(build_report(projects, scenario, result, lang=lang))
+        assert net_words in page.text and overlap_words in page.text
+        assert page.table("Nettobudget per år" if lang == "sv" else "Net budget per year")
+        [row] = page.table(caption)["rows"][1:]
+        assert row == ["A och B <samma hus>", "A, B", "-2", TEXTS[lang]["yes"], "-20"]
+        funded = page.table("Projekt som får pengar" if lang == "sv" else "Projects funded")["rows"]
+        assert funded[-2][0] == TEXTS[lang]["row_interactions"] and funded[-2][6:8] == ["-2", "-20"]
+        assert funded[-1][6:8] == [
+            format_number(result.abatement_t_per_year, lang=lang),
+            format_number(result.abatement_t, lang=lang),
+        ]
+        budget = page.table("Nettobudget per år" if lang == "sv" else "Net budget per year")["rows"]
+        # on a net basis the budget holds the investment and the operating costs of the year
+        for row, year in zip(budget[1:-1], result.budget, strict=True):
+            assert row[2:5] == [
+                TEXTS[lang]["currency"].format(value=format_number(v, lang=lang))
+                for v in (year.spend_sek - year.opex_sek, year.opex_sek, year.spend_sek)
+            ]
+    assert "A och B &lt;samma hus&gt;" in build_report(projects, scenario, result)
+
+    valued = read_scenario({**SCENARIO, "objective": {"net_benefit": {"carbon_value_sek_per_t": 7000}}})
+    result = solve(read_projects(PROJECTS), valued)
+    assert result.net_benefit_sek is not None and result.net_benefit_bound_sek is not None
+    text = Page(build_report(read_projects(PROJECTS), valued, result)).text
+    benefit = format_number(result.net_benefit_sek / 1e6, decimals=1)
+    assert (
+        "värderad till 7\u00a0000 kr per ton" in text and f"Nettonyttan blir {benefit} miljoner kr." in text
+    )
+    assert "Inget annat urval inom budgeten och reglerna ger mer." in text
 
 
 def test_summary_effect_cost_and_districts_carry_the_runs_figures(swedish: str) -> None:
@@ -257,10 +441,10 @@ def test_left_out_says_why_and_what_it_would_take(run: tuple, swedish: str, engl
 def test_every_chart_has_alt_text_and_every_table_a_caption_and_scopes(swedish: str) -> None:
     page = Page(swedish)
     images = [a for tag, a in page.elements if tag == "img"]
-    assert len(images) == 3  # pathway, MACC, districts
+    assert len(images) == 4  # pathway, MACC, lifecycle MACC, districts
     assert all(a.get("alt") and len(a["alt"]) > 20 for a in images)
     assert all(a["lang"] == "en" for a in images)  # the charts' own alt text is English
-    assert len(page.tables) == 5  # funded, effect, districts, rules, left out
+    assert len(page.tables) == 6  # budget, funded, effect, districts, rules, left out
     for table in page.tables:
         assert table["caption"]
         assert table["scopes"] and set(table["scopes"]) <= {"col", "row"}
@@ -345,7 +529,9 @@ def test_an_infeasible_scenario_says_no_portfolio_satisfies_the_rules_and_why() 
         assert page.section_ids() == list(SECTIONS)
         assert words in page.text
         assert result.conflicts and all(c.rules[0] in page.text for c in result.conflicts)
-        assert not [t for t, _ in page.elements if t == "img"][:-1]  # only the MACC: no portfolio to chart
+        alts = [a["alt"] for t, a in page.elements if t == "img"]
+        assert len(alts) == 2 and all(alt.startswith("Marginal abatement cost curve") for alt in alts)
+        # only the two MACCs: no portfolio to chart
 
 
 def test_invalid_arguments_are_refused(run: tuple) -> None:

@@ -20,7 +20,8 @@
 # one scenario (budgets per year and four rules), and finds the portfolio that avoids the most
 # tonnes of CO2e for the money. It then reads the result: is it proven best, what is funded, how
 # the yearly budgets (*årsbudgetar*) are used, and how the measures rank by cost per tonne (the
-# marginal abatement cost curve, *åtgärdskostnadskurva* or MACC).
+# marginal abatement cost curve, *åtgärdskostnadskurva* or MACC), by investment and over each
+# measure's life (*livscykelkostnad*: investment plus operating costs, minus savings).
 #
 # **The figures in the example list are illustrative**, not Kristinehamn's real plan
 # (see `examples/README.md`). Run the cells from top to bottom (Run → Run All Cells).
@@ -93,6 +94,13 @@ print(f"best bound: {result.best_bound_t:,.0f}   gap: {result.mip_gap:.2e}")
 # One row per funded measure. `fraction` is below 1 only for divisible measures (charging points,
 # cycle lanes in stages, solar PV, ...) that the budget funds in part. `municipal_cost_sek` is what
 # is left for the municipality after grants.
+#
+# The lifecycle columns are what a finance officer asks for. `opex_sek_per_year` is the yearly
+# operating cost once the measure runs (negative: a saving, e.g. less energy bought).
+# `net_present_cost_sek` is the investment plus the operating costs over the life, discounted to
+# 2026 at the scenario's real `discount_rate` (3.5 %, ASEK): negative when the savings outweigh the
+# investment. `lifecycle_sek_per_t` is that per discounted tonne, and `payback_years` the simple
+# payback (investment / yearly saving; empty where the measure saves nothing).
 
 # %%
 funded = pd.DataFrame([s.model_dump() for s in result.selected])
@@ -107,6 +115,10 @@ funded = funded[
         "municipal_cost_sek",
         "abatement_t",
         "start_year",
+        "opex_sek_per_year",
+        "net_present_cost_sek",
+        "lifecycle_sek_per_t",
+        "payback_years",
     ]
 ]
 print(f"{len(funded)} measures funded")
@@ -114,7 +126,9 @@ funded
 
 # %% [markdown]
 # In figures: what the portfolio costs, what it avoids, and the cost per tonne
-# (*kostnad per ton*), with and without the grants.
+# (*kostnad per ton*), with and without the grants; then the same over the measures' lives: the net
+# present cost (*nuvärdeskostnad*), the same spread as an equal yearly cost (equivalent annual
+# cost), the yearly operating cost or saving, the payback and the lifecycle cost per tonne.
 
 # %%
 pd.Series(
@@ -126,6 +140,12 @@ pd.Series(
         "reduction, t CO2e over the lifetimes": result.abatement_t,
         "SEK per tonne": result.sek_per_t,
         "municipal SEK per tonne": result.municipal_sek_per_t,
+        "net present cost, MSEK": result.net_present_cost_sek / 1e6,
+        "equivalent annual cost, MSEK a year": result.equivalent_annual_cost_sek / 1e6,
+        "operating cost (− saving), MSEK a year": result.opex_sek_per_year / 1e6,
+        "payback, years": result.payback_years,
+        "lifecycle SEK per tonne": result.lifecycle_sek_per_t,
+        "discount rate": result.discount_rate,
     }
 ).to_frame("value")
 
@@ -134,6 +154,9 @@ pd.Series(
 #
 # `spend_sek` is the municipal spend in each budget year and `slack_sek` what is left of the
 # year's budget. Little slack means the budget, not the rules, limits the portfolio that year.
+# `opex_sek` is the operating cost (negative: savings) of the measures in operation that year; this
+# scenario's budgets hold the investment only, so it is shown but not counted (notebook
+# `02_what_if` plans on net budgets, where the savings fund later measures).
 
 # %%
 budget = pd.DataFrame([year.model_dump() for year in result.budget])
@@ -176,6 +199,37 @@ curve.head(20)
 
 # %%
 macc_chart(curve.drop(columns="funded"))
+
+# %% [markdown]
+# The same curve over the measures' lives (`basis="lifecycle"`): the height is the lifecycle cost
+# per tonne, investment plus operating costs minus savings, discounted. Measures **below zero pay
+# for themselves**: building automation, LED lighting, energy efficiency, solar PV and wind save
+# more money over their life than they cost, so their tonnes come with money back. Measures with
+# operating costs (biogas buses, a hydrogen pilot) move up.
+
+# %%
+life_curve = optimizer.macc(projects, scenario, basis="lifecycle")
+life_curve["funded"] = life_curve["id"].isin(funded["id"])
+print(f"{(life_curve['lifecycle_sek_per_t'] < 0).sum()} measures pay for themselves over their life")
+life_curve[
+    [
+        "id",
+        "name",
+        "abatement_t",
+        "opex_sek_per_year",
+        "net_present_cost_sek",
+        "lifecycle_sek_per_t",
+        "payback_years",
+        "funded",
+    ]
+].head(20)
+
+# %%
+macc_chart(
+    life_curve.drop(columns="funded"),
+    title="Lifecycle cost per tonne, cheapest tonne first",
+    per_t="lifecycle_sek_per_t",
+)
 
 # %% [markdown]
 # ## Next
