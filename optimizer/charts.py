@@ -121,7 +121,12 @@ def macc_chart(
     alt = (
         f"Marginal abatement cost curve of {len(frame)} projects: bars from the cheapest tonne to the "
         f"dearest, each as wide as the project's abatement (in all {_tonnes(total)} t CO2e) and as high "
-        f"as its cost per tonne"
+        + (
+            "as its lifecycle cost per tonne (investment and operation over its life, discounted; below "
+            "zero the measure pays for itself)"
+            if per_t == "lifecycle_sek_per_t"
+            else "as its cost per tonne"
+        )
     )
     if len(frame):
         cheapest, dearest = frame.iloc[0], frame.iloc[-1]

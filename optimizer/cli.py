@@ -287,6 +287,11 @@ def write_csv(result: Result, out: TextIO) -> None:
         )
 
 
+def _whole(value: float) -> str:
+    """A figure to the unit with thousands separators; -0.3 shows as 0, not -0."""
+    return f"{round(value) + 0:,}"
+
+
 def _sek(value: float) -> str:
     """MSEK with two decimals; solver noise such as -1e-9 shows as 0.00, not -0.00."""
     return f"{round(value / 1e6, 2) + 0.0:,.2f}"
@@ -332,7 +337,7 @@ def write_table(result: Result, out: TextIO) -> None:
             _sek(s.municipal_cost_sek),
             f"{s.abatement_t:,.0f}",
             _sek(s.net_present_cost_sek),
-            "-" if s.lifecycle_sek_per_t is None else f"{s.lifecycle_sek_per_t:,.0f}",
+            "-" if s.lifecycle_sek_per_t is None else _whole(s.lifecycle_sek_per_t),
             "-" if s.payback_years is None else f"{s.payback_years:.1f}",
         )
     console.print(chosen)
@@ -373,7 +378,7 @@ def write_table(result: Result, out: TextIO) -> None:
     lifecycle = (
         f"[bold]Lifecycle:[/bold] net present cost {_sek(result.net_present_cost_sek)} MSEK at "
         f"{result.discount_rate:.1%}, {_sek(result.equivalent_annual_cost_sek)} MSEK a year; "
-        + ("n/a" if result.lifecycle_sek_per_t is None else f"{result.lifecycle_sek_per_t:,.0f} SEK/t")
+        + ("n/a" if result.lifecycle_sek_per_t is None else f"{_whole(result.lifecycle_sek_per_t)} SEK/t")
         + (f"; operating {_sek(result.opex_sek_per_year)} MSEK/year" if result.opex_sek_per_year else "")
         + (f"; payback {result.payback_years:.1f} years" if result.payback_years is not None else "")
     )
@@ -778,8 +783,10 @@ def _macc_command(args: argparse.Namespace, plot_dir: Path | None = None) -> int
         for header in headers:
             table.add_column(header, justify="left" if header in ("id", "name", "sector") else "right")
 
-        def number(value: float, text: str = "{:,.0f}") -> str:
-            return text.format(value) if math.isfinite(value) else "-"
+        def number(value: float, text: str | None = None) -> str:
+            if not math.isfinite(value):
+                return "-"
+            return _whole(value) if text is None else text.format(value)
 
         for row in curve.itertuples(index=False):
             table.add_row(
