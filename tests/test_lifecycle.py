@@ -162,7 +162,7 @@ def test_an_interaction_of_zero_changes_nothing(rows: list[dict], data: st.DataO
     )
     assert with_zero.status is plain.status is Status.OPTIMAL
     assert with_zero.objective_value_t == pytest.approx(plain.objective_value_t, rel=1e-9, abs=1e-9)
-    assert with_zero.abatement_t_per_year == pytest.approx(plain.abatement_t_per_year, abs=1e-9)
+    assert with_zero.interactions[0].abatement_t == 0  # ties may pick another plan of the same value
 
 
 def _brute_force(rows: list[dict], scenario: Scenario) -> float | None:
