@@ -175,6 +175,47 @@ def test_macc_is_the_projects_cheapest_tonne_first(client: TestClient, org: Org)
     assert rows[3]["municipal_sek_per_t"] is None
 
 
+def test_lifecycle_run_and_macc_through_the_service(client: TestClient, org: Org, settings: Settings) -> None:
+    """A list with a saving and an overlap, on net budgets: the result carries the lifecycle figures and
+    the overlap; the MACC ranks by lifecycle cost on request (savings first) and has its chart."""
+    projects = [
+        {**PROJECTS[0], "opex_sek_per_year": -30},  # A saves 30 a year from 2027
+        PROJECTS[1],
+        {**PROJECTS[2], "cost_sek": 120},
+    ]
+    listed = upload_list(client, org, projects=projects)
+    scenario = {
+        "budget_sek": {"2026": 250, "2027": 100},
+        "budget_basis": "net",
+        "interactions": [{"ids": ["A", "B"], "abatement_t_per_year": -5}],
+        "time_limit_s": 10,
+    }
+    run = finished(client, org, settings, submit_run(client, org, listed["id"], scenario)["id"])
+    result = run["result"]
+    assert result["status"] == "optimal" and result["budget_basis"] == "net"
+    # 2027: C's 120 fits the 100 only with A's saving of 30
+    assert {s["id"] for s in result["selected"]} == {"A", "B", "C"}
+    assert result["budget"][1]["opex_sek"] == -30 and result["budget"][1]["spend_sek"] == pytest.approx(90)
+    assert result["interactions"][0]["active"] and result["interactions"][0]["abatement_t"] == -50
+    assert result["net_present_cost_sek"] == pytest.approx(
+        sum(s["net_present_cost_sek"] for s in result["selected"])
+    )
+    lifecycle = client.get(
+        f"/v1/runs/{run['id']}/macc", params={"basis": "lifecycle"}, headers=org.headers("viewer")
+    )
+    assert lifecycle.status_code == 200, lifecycle.text
+    rows = lifecycle.json()
+    assert (
+        rows[0]["id"] == "A" and rows[0]["lifecycle_sek_per_t"] < 0 and rows[0]["payback_years"] == 100 / 30
+    )
+    assert sum(r["interaction_t"] for r in rows) == pytest.approx(-50)
+    assert rows[-1]["cumulative_abatement_t"] == pytest.approx(result["abatement_t"])
+    bad = client.get(f"/v1/runs/{run['id']}/macc", params={"basis": "npv"}, headers=org.headers("viewer"))
+    assert bad.status_code == 422
+    chart = client.get(f"/v1/runs/{run['id']}/charts/macc_lifecycle", headers=org.headers("viewer"))
+    assert chart.status_code == 200 and chart.content.startswith(PNG_MAGIC)
+
+
 # --- charts -----------------------------------------------------------------------------------
 
 
