@@ -194,7 +194,7 @@ def check_portfolio(
 
 
 def _none_where_nan(values: np.ndarray) -> list[float | None]:
-    return [None if np.isnan(v) else float(v) for v in values]
+    return np.where(np.isnan(values), None, values).tolist()
 
 
 def _discounted(rate: float, years_after_first: np.ndarray) -> np.ndarray:
@@ -205,11 +205,10 @@ def _operating_factor(
     rate: float, operating_from: np.ndarray, lifetime: np.ndarray, first_year: int
 ) -> np.ndarray:
     """Σ over each operating year of its share of the year times its discount factor, year by year."""
-    factor = np.zeros(len(lifetime))
+    years = np.zeros(len(lifetime))
     for k in range(int(np.ceil(lifetime.max(initial=0.0)))):
-        share = np.clip(lifetime - k, 0.0, 1.0)
-        factor += share * _discounted(rate, operating_from + k - first_year)
-    return factor
+        years += np.clip(lifetime - k, 0.0, 1.0) * _discounted(rate, k)
+    return years * _discounted(rate, operating_from - first_year)
 
 
 def _lifecycle(
@@ -275,6 +274,8 @@ def _interactions(
 ) -> list[InteractionOutcome]:
     """Each interaction is active when every one of its projects is funded in full; it then adds its
     yearly change for the shortest lifetime of its projects, from the year after their last spend."""
+    if not scenario.interactions:
+        return []
     position = {project_id: pos for pos, project_id in enumerate(ids.tolist())}
     lifetime = projects.table["lifetime_years"].to_numpy(dtype=float)
     measure = scenario.tonnes_measure
@@ -621,7 +622,11 @@ def _check_rules(
 ) -> list[RuleOutcome]:
     """`amounts`: per measure, what each project adds to the portfolio as funded. An interaction's
     tonnes count in the portfolio and in each group that holds all of its projects."""
-    position = {project_id: pos for pos, project_id in enumerate(projects.table["id"].astype(str).tolist())}
+    position = (
+        {project_id: pos for pos, project_id in enumerate(projects.table["id"].astype(str).tolist())}
+        if overlaps
+        else {}
+    )
     outcomes = []
     for rule in scenario.constraints:
         base = pd.Series(_members(projects, rule.where), index=projects.table.index)
