@@ -36,7 +36,7 @@ import scipy.sparse as sp
 from models import MinCostObjective, ProjectList, Result, Scenario, Status
 from models.robust import RobustPortfolio
 from optimizer.backends import Stop, get_backend
-from optimizer.build import MilpModel, RowGroup, build_model, years_counted
+from optimizer.build import MilpModel, RowGroup, build_model, interaction_terms, years_counted
 from optimizer.errors import InputError, Problem
 from optimizer.solve import _solve_within, relative_gap, solve, solve_model
 from optimizer.validate import check_fits
@@ -83,8 +83,14 @@ def robust_portfolio(
     columns = _option_columns(projects, model)
     tonnes_per_year = years_counted(projects, scenario, project=columns.project, shift=columns.shift)
     distinct, counts = np.unique(draws, axis=0, return_counts=True)
+    # Interactions (overlaps) are not drawn: the same tonnes in every draw, on their own columns.
+    overlaps = interaction_terms(projects, scenario).tonnes_t
     cvar_model = _cvar_model(
-        model, distinct[:, columns.project] * tonnes_per_year, columns.column, counts, alpha
+        model,
+        np.hstack([distinct[:, columns.project] * tonnes_per_year, np.tile(overlaps, (len(counts), 1))]),
+        np.concatenate([columns.column, model.layout.interaction_columns]),
+        counts,
+        alpha,
     )
     backend = get_backend(
         scenario.solver
@@ -219,9 +225,11 @@ def _cvar_model(
         return replace(model, objective=objective)
     k = len(counts)
     # Tonnes in units of the largest coefficient: the rows' coefficients are then at most 1.
-    unit = float(tonnes.max(initial=0.0)) or 1.0
+    unit = float(np.abs(tonnes).max(initial=0.0)) or 1.0
     scaled = sp.csr_array(tonnes / unit)
-    top = float(scaled.sum(axis=1).max(initial=0.0)) + 1.0  # no portfolio's tonnes exceed it (in units)
+    # No portfolio's tonnes exceed the sum of the positive entries, nor fall below the negative ones
+    # (overlaps): eta and the shortfalls stay within it (in units).
+    top = float(abs(scaled).sum(axis=1).max(initial=0.0)) + 1.0
     placed = sp.csr_array(
         (scaled.data, columns[scaled.indices], scaled.indptr), shape=(k, width)
     )  # option j of the tonnes matrix is model column columns[j]
@@ -305,7 +313,11 @@ class _Tally:
         funded = np.flatnonzero(fractions > 0)
         shift = start_years[funded] - self.planned[funded]
         counted = years_counted(self.projects, self.scenario, project=funded, shift=shift)
-        return self.draws[:, funded] @ (fractions[funded] * counted)
+        overlaps = interaction_terms(self.projects, self.scenario)
+        active = [bool((fractions[members] >= 1.0).all()) for members in overlaps.members]
+        return self.draws[:, funded] @ (fractions[funded] * counted) + float(
+            overlaps.tonnes_t @ np.array(active, dtype=float)
+        )
 
     def cvar(self, fractions: np.ndarray, start_years: np.ndarray) -> float:
         return cvar(self.tonnes(fractions, start_years), self.alpha)
@@ -433,14 +445,6 @@ def _validated(
                 "robust mode maximises tonnes: a net_benefit objective cannot be made robust; "
                 'use "lifetime", "annual" or {"cumulative_to": YEAR}',
                 column="objective",
-            )
-        )
-    if scenario.interactions:
-        problems.append(
-            Problem(
-                "robust mode draws each project's reduction on its own and does not model interactions "
-                "(overlaps) yet; leave interactions out of the scenario for a robust portfolio",
-                column="interactions",
             )
         )
     if isinstance(alpha, bool) or not isinstance(alpha, int | float) or not 0 < alpha <= 1:

@@ -409,3 +409,44 @@ def test_a_point_from_another_list_is_rejected() -> None:
 
 def test_every_problem_is_reported_at_once() -> None:
     assert len(messages(abatement_draws=np.array([[-1.0, np.nan]]), alpha=2)) == 3
+
+
+@settings(max_examples=25, **COMMON)
+@given(
+    st.lists(st.tuples(st.integers(1, 9), st.integers(1, 30), st.integers(1, 6)), min_size=3, max_size=6),
+    st.integers(2, 12),
+    st.sampled_from(ALPHAS),
+    st.data(),
+)
+def test_an_overlap_counts_once_in_every_draw(
+    specs: list[tuple[int, int, int]], n_draws: int, alpha: float, data: st.DataObject
+) -> None:
+    """Interactions are not drawn: with every project of one funded, each draw loses the same tonnes;
+    the robust portfolio is still the exhaustive optimum."""
+    rows = [
+        project(f"P{i}", cost, annual, lifetime_years=life) for i, (cost, annual, life) in enumerate(specs)
+    ]
+    pair = data.draw(st.lists(st.sampled_from([r["id"] for r in rows]), min_size=2, max_size=2, unique=True))
+    together = sum(r["abatement_t_per_year"] for r in rows if r["id"] in pair)
+    change = -data.draw(st.integers(0, together))
+    budget = max(1, sum(cost for cost, _, _ in specs) // 2)
+    scenario = Scenario.model_validate(
+        {"budget_sek": budget, "interactions": [{"ids": pair, "abatement_t_per_year": change}], "mip_gap": 0}
+    )
+    projects = read_projects(rows)
+    draws = data.draw(arrays(np.float64, (n_draws, len(rows)), elements=st.integers(0, 40).map(float)))
+    years = np.array([r["lifetime_years"] for r in rows], dtype=float)
+    shortest = min(r["lifetime_years"] for r in rows if r["id"] in pair)
+    members = [i for i, r in enumerate(rows) if r["id"] in pair]
+    best = None
+    for x in itertools.product((0.0, 1.0), repeat=len(rows)):
+        x = np.array(x)
+        if not check_portfolio(projects, scenario, x).passed:
+            continue
+        tonnes = draws @ (x * years) + (change * shortest if x[members].all() else 0.0)
+        value = cvar(tonnes, alpha)
+        best = value if best is None else max(best, value)
+    robust = robust_portfolio(projects, scenario, abatement_draws=draws, alpha=alpha)
+    assert robust.status is Status.OPTIMAL, robust.message
+    assert robust.cvar_t == pytest.approx(best, rel=1e-6, abs=1e-6)
+    assert_consistent(robust, projects, scenario)
