@@ -450,3 +450,19 @@ def test_an_overlap_counts_once_in_every_draw(
     assert robust.status is Status.OPTIMAL, robust.message
     assert robust.cvar_t == pytest.approx(best, rel=1e-6, abs=1e-6)
     assert_consistent(robust, projects, scenario)
+
+
+def test_known_answer_with_an_overlap() -> None:
+    """A and B overlap (−9 t/yr of their 20); C is a gamble (0 or 18 t/yr, 9 at the point); D a steady
+    8. Two of the four fit. At the point A + C (19) is best; in the worse half of the draws A + D
+    (18) is, ahead of A + B (11 with the overlap, 20 if it were counted twice) and A + C (10)."""
+    rows = [project("A", 1, 10), project("B", 1, 10), project("C", 1, 9), project("D", 1, 8)]
+    scenario = Scenario.model_validate(
+        {"budget_sek": 2, "interactions": [{"ids": ["A", "B"], "abatement_t_per_year": -9}], "mip_gap": 0}
+    )
+    draws = np.array([[10.0, 10.0, 0.0, 8.0], [10.0, 10.0, 18.0, 8.0]])
+    robust = robust_portfolio(read_projects(rows), scenario, abatement_draws=draws, alpha=0.5)
+    assert robust.status is Status.OPTIMAL
+    assert {s.id for s in robust.result.selected} == {"A", "D"}
+    assert robust.cvar_t == pytest.approx(18.0)
+    assert robust.point_cvar_t == pytest.approx(10.0)
