@@ -55,6 +55,10 @@ CSV_COLUMNS = (
     "abatement_t",
     "start_year",
     "pool_sek",
+    "opex_sek_per_year",
+    "net_present_cost_sek",
+    "lifecycle_sek_per_t",
+    "payback_years",
 )
 
 
@@ -283,6 +287,10 @@ def write_csv(result: Result, out: TextIO) -> None:
                 f"{s.abatement_t:.6g}",
                 s.start_year,
                 f"{sum(s.pool_sek.values()):.2f}",
+                f"{s.opex_sek_per_year:.2f}",
+                f"{s.net_present_cost_sek:.2f}",
+                "" if s.lifecycle_sek_per_t is None else f"{s.lifecycle_sek_per_t:.2f}",
+                "" if s.payback_years is None else f"{s.payback_years:.2f}",
             ]
         )
 

@@ -84,6 +84,10 @@ def test_csv_lists_the_funded_projects() -> None:
     rows = list(csv.DictReader(io.StringIO(done.stdout)))
     assert tuple(rows[0]) == cli.CSV_COLUMNS
     assert [r["id"] for r in rows] == [s["id"] for s in as_json["selected"]]
+    for row, selected in zip(rows, as_json["selected"], strict=True):
+        assert float(row["net_present_cost_sek"]) == pytest.approx(selected["net_present_cost_sek"], abs=0.01)
+        payback = selected["payback_years"]
+        assert row["payback_years"] == ("" if payback is None else f"{payback:.2f}")
 
 
 def test_invalid_input_exit_2_with_located_messages(tmp_path: Path) -> None:
