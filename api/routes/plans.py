@@ -21,13 +21,11 @@ from typing import Annotated, Any, Literal
 import numpy as np
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.encoders import jsonable_encoder
-from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
-from starlette.datastructures import UploadFile
 
 from api import idempotency
 from api.db import Plan, PlanActual, ProjectListRecord, Run, fetch_page, is_id, now
@@ -49,6 +47,7 @@ from api.schemas import (
     RunSummary,
     Year,
 )
+from api.uploads import json_body, media_type, multipart_form, unusable_upload, uploaded_file
 from models.plan import ActualEntry, Actuals, AdoptedPlan, ReplanBasis
 from models.result import Result
 from optimizer.errors import InputError
@@ -303,56 +302,25 @@ class ActualsUpload:
 async def read_actuals_upload(request: Request) -> ActualsUpload:
     """The actuals sent: JSON `{"actuals": [...]}`, a text/csv body or a multipart `file` (parsed here,
     validated against the plan in the route, which may then use the database without blocking)."""
-    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    source: list[Any] | bytes
-    file_type: str | None
+    media = media_type(request)
     if media == "application/json":
-        raw = await request.body()
-        try:
-            data = json.loads(raw)
-        except (ValueError, UnicodeDecodeError) as error:
-            raise ProblemError(
-                400, f"the body is not valid JSON: {error}", type_="malformed-request"
-            ) from None
-        try:
-            body = _LenientActuals.model_validate(data)
-        except ValidationError as error:
-            raise RequestValidationError(
-                [{**e, "loc": ("body", *e["loc"])} for e in error.errors(include_url=False)], body=data
-            ) from None
-        source, file_type = body.actuals, None
-    elif media in ("text/csv", "application/csv"):
-        source, file_type = await request.body(), ".csv"
-    elif media == "multipart/form-data":
-        try:
-            form = await request.form(max_files=1, max_fields=10)
-        except Exception as error:  # noqa: BLE001 - any parser failure is the client's malformed body
-            raise ProblemError(
-                400, f"the multipart body cannot be read: {error}", type_="malformed-request"
-            ) from None
-        upload = form.get("file")
-        suffix = PurePath(getattr(upload, "filename", None) or "").suffix.lower()
-        if not isinstance(upload, UploadFile) or suffix not in ACTUAL_FILE_TYPES:
-            message = (
-                "upload the actuals as field `file`"
-                if not isinstance(upload, UploadFile)
-                else f"cannot read {upload.filename!r}: the file name must end in .csv or .json"
-            )
-            raise ProblemError(
-                422,
-                "the upload cannot be used",
-                title="Invalid input",
-                type_="invalid-input",
-                errors=[{"row": None, "column": "file", "message": message}],
-            )
-        source, file_type = await upload.read(), suffix
-    else:
-        raise ProblemError(
-            415,
-            "send the actuals as application/json, text/csv or multipart/form-data with a field `file`",
-            type_="unsupported-media-type",
+        body, _ = await json_body(request, _LenientActuals)
+        return ActualsUpload(body.actuals, None)
+    if media in ("text/csv", "application/csv"):
+        return ActualsUpload(await request.body(), ".csv")
+    if media == "multipart/form-data":
+        upload, problem = uploaded_file(
+            await multipart_form(request), what="actuals", suffixes=ACTUAL_FILE_TYPES
         )
-    return ActualsUpload(source, file_type)
+        if problem is not None:
+            raise unusable_upload([problem])
+        assert upload is not None
+        return ActualsUpload(await upload.read(), PurePath(upload.filename or "").suffix.lower())
+    raise ProblemError(
+        415,
+        "send the actuals as application/json, text/csv or multipart/form-data with a field `file`",
+        type_="unsupported-media-type",
+    )
 
 
 ActualsUploadDep = Annotated[ActualsUpload, Depends(read_actuals_upload)]

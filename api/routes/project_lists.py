@@ -12,19 +12,17 @@ from typing import Annotated, Any
 import numpy as np
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.encoders import jsonable_encoder
-from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
-from starlette.datastructures import UploadFile
 
 from api import idempotency
 from api.db import ProjectListRecord, fetch_page, is_id
 from api.deps import Editor, IdempotencyKey, Limit, Offset, Principal, SessionDep, SettingsDep, Viewer
 from api.problems import ProblemError, invalid_input, problem_responses
 from api.schemas import TEXT_PATTERN, Page, ProjectListCreate, ProjectListDetail, ProjectListOut
+from api.uploads import json_body, media_type, multipart_form, unusable_upload, uploaded_file
 from models.project import ProjectList
 from optimizer.errors import InputError
 from optimizer.io import PROJECT_FILE_TYPES, read_projects_bytes
@@ -79,58 +77,23 @@ class Upload:
 
 async def read_upload(request: Request) -> Upload:
     """The submitted list, from a JSON body or a multipart upload (parsed here, validated later)."""
-    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    media = media_type(request)
     if media == "application/json":
-        raw = await request.body()
-        try:
-            data = json.loads(raw)
-        except (ValueError, UnicodeDecodeError) as error:
-            raise ProblemError(
-                400, f"the body is not valid JSON: {error}", type_="malformed-request"
-            ) from None
-        try:
-            body = _LenientProjectList.model_validate(data)
-        except ValidationError as error:
-            raise RequestValidationError(
-                [{**e, "loc": ("body", *e["loc"])} for e in error.errors(include_url=False)], body=data
-            ) from None
+        body, _ = await json_body(request, _LenientProjectList)
         content = json.dumps(body.projects, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         return Upload(body.name, ".json", content, body.name, len(body.projects))
     if media == "multipart/form-data":
-        try:
-            form = await request.form(max_files=1, max_fields=10)
-        except Exception as error:  # noqa: BLE001 - any parser failure is the client's malformed body
-            raise ProblemError(
-                400, f"the multipart body cannot be read: {error}", type_="malformed-request"
-            ) from None
-        upload = form.get("file")
+        form = await multipart_form(request)
+        upload, problem = uploaded_file(form, what="project list", suffixes=PROJECT_FILE_TYPES)
+        problems = [problem] if problem else []
         name = form.get("name")
-        problems = []
-        if not isinstance(upload, UploadFile):
-            problems.append(
-                {"row": None, "column": "file", "message": "upload the project list as field `file`"}
-            )
-        elif PurePath(upload.filename or "").suffix.lower() not in PROJECT_FILE_TYPES:
-            problems.append(
-                {
-                    "row": None,
-                    "column": "file",
-                    "message": f"cannot read {upload.filename!r}: the file name must end in .csv, .xlsx or .json",
-                }
-            )
         if name is not None and (
             not isinstance(name, str) or not 1 <= len(name.strip()) <= 200 or "\x00" in name
         ):
             problems.append({"row": None, "column": "name", "message": "a name of 1 to 200 characters"})
         if problems:
-            raise ProblemError(
-                422,
-                "the upload cannot be used",
-                title="Invalid input",
-                type_="invalid-input",
-                errors=problems,
-            )
-        assert isinstance(upload, UploadFile)
+            raise unusable_upload(problems)
+        assert upload is not None
         path = PurePath(upload.filename or "")
         content = await upload.read()
         list_name = (
