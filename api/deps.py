@@ -118,6 +118,10 @@ Admin = Annotated[Principal, Depends(require("admin"))]
 
 Limit = Annotated[int, Query(ge=1, le=200, description="items per page")]
 Offset = Annotated[int, Query(ge=0, le=2**31 - 1, description="items to skip")]
+Wait = Annotated[
+    float,
+    Query(ge=0, le=3600, description="seconds to wait for the result (capped by the server's max_wait_s)"),
+]
 
 IdempotencyKey = Annotated[
     str | None,

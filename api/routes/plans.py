@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 
 from api import idempotency
 from api.db import Plan, PlanActual, ProjectListRecord, Run, fetch_page, is_id, now
-from api.deps import Editor, IdempotencyKey, Limit, Offset, Principal, SessionDep, SettingsDep, Viewer
+from api.deps import Editor, IdempotencyKey, Limit, Offset, Principal, SessionDep, SettingsDep, Viewer, Wait
 from api.problems import ProblemError, invalid_input, problem_responses
 from api.routes.project_lists import Upload, parse_list, store_list
 from api.routes.run_analysis import stored_result
@@ -495,12 +495,7 @@ def replan(
     principal: Editor,
     session: SessionDep,
     settings: SettingsDep,
-    wait: Annotated[
-        float,
-        Query(
-            ge=0, le=3600, description="seconds to wait for the result (capped by the server's max_wait_s)"
-        ),
-    ] = 0,
+    wait: Wait = 0,
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     """A run of the plan's rest: started projects are mandatory, recorded spend comes off the budgets,

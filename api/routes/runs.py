@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from api import idempotency
 from api.analysis import requested
 from api.db import ACTIVE_RUN_STATES, ProjectListRecord, Run, fetch_page, is_id, now
-from api.deps import Editor, IdempotencyKey, Limit, Offset, Principal, SessionDep, SettingsDep, Viewer
+from api.deps import Editor, IdempotencyKey, Limit, Offset, Principal, SessionDep, SettingsDep, Viewer, Wait
 from api.problems import ProblemError, invalid_input, problem_responses
 from api.routes.project_lists import own_list, parse_list
 from api.schemas import Page, RunCreate, RunOut, RunState, RunSummary
@@ -72,12 +72,7 @@ def create_run(
     body: RunCreate,
     session: SessionDep,
     settings: SettingsDep,
-    wait: Annotated[
-        float,
-        Query(
-            ge=0, le=3600, description="seconds to wait for the result (capped by the server's max_wait_s)"
-        ),
-    ] = 0,
+    wait: Wait = 0,
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     """Validates the scenario and that it fits the list (422 with every problem), then queues the run.
