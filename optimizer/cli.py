@@ -150,7 +150,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             projects, scenario, solver=args.solver, time_limit_s=args.time_limit, mip_gap=args.mip_gap
         )
     except InputError as error:
-        _report_invalid(error, args.format)
+        report_invalid(error, args.format)
         return EXIT_INVALID_INPUT
     analysis = _explain(projects, scenario, result, args) if args.explain else None
     if args.format == "json":
@@ -224,7 +224,7 @@ def write_explain_table(analysis: dict, out: TextIO) -> None:
         needed = w["min_abatement_t_per_year"]
         why.add_row(
             escape(w["id"]),
-            "never" if w["max_cost_sek"] is None else _sek(w["max_cost_sek"]),
+            "never" if w["max_cost_sek"] is None else msek(w["max_cost_sek"]),
             "-" if needed is None else f"{needed:,.1f}",
         )
     console.print(why)
@@ -242,7 +242,7 @@ def write_explain_table(analysis: dict, out: TextIO) -> None:
     for w in analysis["why_in"]:
         kept.add_row(
             escape(w["id"]),
-            "-" if w["max_cost_sek"] is None else _sek(w["max_cost_sek"]),
+            "-" if w["max_cost_sek"] is None else msek(w["max_cost_sek"]),
             "-" if w["min_abatement_t_per_year"] is None else f"{w['min_abatement_t_per_year']:,.1f}",
             escape(w["note"]),
         )
@@ -258,7 +258,7 @@ def write_explain_table(analysis: dict, out: TextIO) -> None:
     console.print(prices)
 
 
-def _report_invalid(error: InputError, output_format: str) -> None:
+def report_invalid(error: InputError, output_format: str) -> None:
     print(str(error), file=sys.stderr)
     if output_format == "json":
         problems = [p.to_dict() for p in error.problems]
@@ -300,7 +300,7 @@ def _whole(value: float) -> str:
     return f"{round(value) + 0:,}"
 
 
-def _sek(value: float) -> str:
+def msek(value: float) -> str:
     """MSEK with two decimals; solver noise such as -1e-9 shows as 0.00, not -0.00."""
     return f"{round(value / 1e6, 2) + 0.0:,.2f}"
 
@@ -340,11 +340,11 @@ def write_table(result: Result, out: TextIO) -> None:
             escape(s.district or ""),
             f"{s.fraction:.3g}",
             str(s.start_year),
-            _sek(s.cost_sek),
-            *((_sek(sum(s.pool_sek.values())),) if result.funding else ()),
-            _sek(s.municipal_cost_sek),
+            msek(s.cost_sek),
+            *((msek(sum(s.pool_sek.values())),) if result.funding else ()),
+            msek(s.municipal_cost_sek),
             f"{s.abatement_t:,.0f}",
-            _sek(s.net_present_cost_sek),
+            msek(s.net_present_cost_sek),
             "-" if s.lifecycle_sek_per_t is None else _whole(s.lifecycle_sek_per_t),
             "-" if s.payback_years is None else f"{s.payback_years:.1f}",
         )
@@ -362,19 +362,19 @@ def write_table(result: Result, out: TextIO) -> None:
         if result.objective_value_t != result.abatement_t
         else ""
     )
-    pools = f", pools {_sek(result.pool_sek)} MSEK" if result.funding else ""
+    pools = f", pools {msek(result.pool_sek)} MSEK" if result.funding else ""
     if result.cost_objective_sek is not None:
-        proven = "n/a" if result.cost_bound_sek is None else f"{_sek(result.cost_bound_sek)} MSEK"
+        proven = "n/a" if result.cost_bound_sek is None else f"{msek(result.cost_bound_sek)} MSEK"
         weighted = (
-            f"[bold]Least municipal cost:[/bold] {_sek(result.cost_objective_sek)} MSEK "
+            f"[bold]Least municipal cost:[/bold] {msek(result.cost_objective_sek)} MSEK "
             f"({result.objective}); no plan reaching the target costs less than {proven}\n"
         )
     if result.net_benefit_sek is not None:
         proven = (
-            "n/a" if result.net_benefit_bound_sek is None else f"{_sek(result.net_benefit_bound_sek)} MSEK"
+            "n/a" if result.net_benefit_bound_sek is None else f"{msek(result.net_benefit_bound_sek)} MSEK"
         )
         weighted = (
-            f"[bold]Net benefit:[/bold] {_sek(result.net_benefit_sek)} MSEK ({result.objective}); "
+            f"[bold]Net benefit:[/bold] {msek(result.net_benefit_sek)} MSEK ({result.objective}); "
             f"no plan does better than {proven}\n"
         )
     overlaps = [i for i in result.interactions if i.active]
@@ -384,18 +384,18 @@ def write_table(result: Result, out: TextIO) -> None:
         else ""
     )
     lifecycle = (
-        f"[bold]Lifecycle:[/bold] net present cost {_sek(result.net_present_cost_sek)} MSEK at "
-        f"{result.discount_rate:.1%}, {_sek(result.equivalent_annual_cost_sek)} MSEK a year; "
+        f"[bold]Lifecycle:[/bold] net present cost {msek(result.net_present_cost_sek)} MSEK at "
+        f"{result.discount_rate:.1%}, {msek(result.equivalent_annual_cost_sek)} MSEK a year; "
         + ("n/a" if result.lifecycle_sek_per_t is None else f"{_whole(result.lifecycle_sek_per_t)} SEK/t")
-        + (f"; operating {_sek(result.opex_sek_per_year)} MSEK/year" if result.opex_sek_per_year else "")
+        + (f"; operating {msek(result.opex_sek_per_year)} MSEK/year" if result.opex_sek_per_year else "")
         + (f"; payback {result.payback_years:.1f} years" if result.payback_years is not None else "")
     )
     console.print(
         f"{weighted}[bold]Reduction:[/bold] {result.abatement_t:,.0f} t CO2e ({result.objective.split(' + ')[0]}){overlap_text}; "
         f"{result.abatement_t_per_year:,.0f} t/year once in operation\n"
         f"[bold]Best bound:[/bold] {bound}, gap {gap}\n"
-        f"[bold]Cost:[/bold] {_sek(result.total_cost_sek)} MSEK: grants {_sek(result.grant_sek)} MSEK{pools}, "
-        f"municipal {_sek(result.municipal_cost_sek)} MSEK; {per_t}\n{lifecycle}"
+        f"[bold]Cost:[/bold] {msek(result.total_cost_sek)} MSEK: grants {msek(result.grant_sek)} MSEK{pools}, "
+        f"municipal {msek(result.municipal_cost_sek)} MSEK; {per_t}\n{lifecycle}"
     )
 
     net = result.budget_basis == "net"
@@ -419,13 +419,13 @@ def write_table(result: Result, out: TextIO) -> None:
         used = f"{row.spend_sek / row.budget_sek:.0%}" if row.budget_sek > 0 else "-"
         budget.add_row(
             "all" if row.year is None else str(row.year),
-            _sek(row.cost_sek),
-            _sek(row.grant_sek),
-            *((_sek(row.pool_sek),) if with_pools else ()),
-            *((_sek(row.opex_sek),) if with_opex else ()),
-            _sek(row.spend_sek),
-            _sek(row.budget_sek),
-            _sek(row.slack_sek),
+            msek(row.cost_sek),
+            msek(row.grant_sek),
+            *((msek(row.pool_sek),) if with_pools else ()),
+            *((msek(row.opex_sek),) if with_opex else ()),
+            msek(row.spend_sek),
+            msek(row.budget_sek),
+            msek(row.slack_sek),
             used,
         )
     console.print(budget)
@@ -477,14 +477,14 @@ def _write_funding(result: Result, console: Console) -> None:
     for use in result.funding:
         table.add_row(
             escape(use.name),
-            _sek(use.capacity_sek),
-            _sek(use.allocated_sek),
-            _sek(use.unused_sek),
+            msek(use.capacity_sek),
+            msek(use.allocated_sek),
+            msek(use.unused_sek),
             str(use.projects),
         )
     console.print(table)
     console.print(
-        f"[bold]Funding gap:[/bold] {_sek(result.municipal_cost_sek)} MSEK of the portfolio's cost is not covered by "
+        f"[bold]Funding gap:[/bold] {msek(result.municipal_cost_sek)} MSEK of the portfolio's cost is not covered by "
         "grants or pools and falls on the municipal budget."
     )
 
@@ -636,7 +636,7 @@ def _frontier_command(args: argparse.Namespace, plot_dir: Path | None = None) ->
             **_sweep_options(args),
         )
     except InputError as error:
-        _report_invalid(error, args.format)
+        report_invalid(error, args.format)
         return EXIT_INVALID_INPUT
     if args.format == "json":
         _write_points_json(points, lambda p: f"budget {p.budget_sek:,.0f} SEK")
@@ -649,7 +649,7 @@ def _frontier_command(args: argparse.Namespace, plot_dir: Path | None = None) ->
             table.add_column(header, justify="left" if header == "status" else "right")
         for p in points:
             table.add_row(
-                _sek(p.budget_sek),
+                msek(p.budget_sek),
                 p.status.value,
                 "-" if p.objective_value_t is None else f"{p.objective_value_t:,.0f}",
                 "-" if p.mip_gap is None else f"{p.mip_gap:.3%}",
@@ -660,11 +660,11 @@ def _frontier_command(args: argparse.Namespace, plot_dir: Path | None = None) ->
         bend = knee(points)
         if bend is not None:
             console.print(
-                f"Knee: the tonnes per extra MSEK fall the most after {_sek(bend.budget_sek)} MSEK."
+                f"Knee: the tonnes per extra MSEK fall the most after {msek(bend.budget_sek)} MSEK."
             )
         for p in points:
             if not p.has_portfolio:
-                console.print(f"  • {_sek(p.budget_sek)} MSEK: {escape(p.message)}")
+                console.print(f"  • {msek(p.budget_sek)} MSEK: {escape(p.message)}")
     if plot_dir is not None:
         from optimizer.charts import frontier_chart
 
@@ -711,7 +711,7 @@ def _cost_frontier_command(args: argparse.Namespace, plot_dir: Path | None) -> i
             **_sweep_options(args),
         )
     except InputError as error:
-        _report_invalid(error, args.format)
+        report_invalid(error, args.format)
         return EXIT_INVALID_INPUT
     if args.format == "json":
         _write_points_json(points, lambda p: f"target {p.target_t:,.0f} t")
@@ -732,7 +732,7 @@ def _cost_frontier_command(args: argparse.Namespace, plot_dir: Path | None) -> i
             table.add_row(
                 f"{p.target_t:,.0f}",
                 p.status.value,
-                "-" if p.cost_sek is None else _sek(p.cost_sek),
+                "-" if p.cost_sek is None else msek(p.cost_sek),
                 "-" if p.objective_value_t is None else f"{p.objective_value_t:,.0f}",
                 "-" if p.mip_gap is None else f"{p.mip_gap:.3%}",
                 "-" if p.marginal_sek_per_t is None else f"{p.marginal_sek_per_t:,.0f}",
@@ -755,7 +755,7 @@ def _macc_command(args: argparse.Namespace, plot_dir: Path | None = None) -> int
         scenario = read_scenario(args.scenario)
         curve = macc(projects, scenario, basis=args.basis)
     except InputError as error:
-        _report_invalid(error, args.format)
+        report_invalid(error, args.format)
         return EXIT_INVALID_INPUT
     lifecycle = args.basis == "lifecycle"
     if args.format == "json":
@@ -802,10 +802,10 @@ def _macc_command(args: argparse.Namespace, plot_dir: Path | None = None) -> int
                 escape(row.name),
                 escape(row.sector),
                 f"{row.abatement_t:,.0f}",
-                _sek(row.cost_sek),
+                msek(row.cost_sek),
                 number(row.sek_per_t),
                 number(row.municipal_sek_per_t),
-                _sek(row.net_present_cost_sek),
+                msek(row.net_present_cost_sek),
                 number(row.lifecycle_sek_per_t),
                 number(row.payback_years, "{:.1f}"),
                 f"{row.cumulative_abatement_t:,.0f}",
@@ -834,7 +834,7 @@ def add_compare_command(commands: argparse._SubParsersAction) -> None:
     command.add_argument("--format", choices=("table", "json"), default="table", help="output on stdout")
 
 
-def _read_result_file(path: str) -> Result:
+def read_result_file(path: str) -> Result:
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
@@ -844,9 +844,9 @@ def _read_result_file(path: str) -> Result:
 
 def _compare_command(args: argparse.Namespace, plot_dir: Path | None = None) -> int:
     try:
-        comparison = compare(_read_result_file(args.base), _read_result_file(args.other))
+        comparison = compare(read_result_file(args.base), read_result_file(args.other))
     except InputError as error:
-        _report_invalid(error, args.format)
+        report_invalid(error, args.format)
         return EXIT_INVALID_INPUT
     if args.format == "json":
         json.dump(comparison.model_dump(mode="json"), sys.stdout, ensure_ascii=False, indent=2)
@@ -880,7 +880,7 @@ def write_compare_table(comparison: Comparison, out: TextIO) -> None:
                 escape(p.name),
                 f"{p.base_fraction:.3g}",
                 f"{p.other_fraction:.3g}",
-                _sek(p.cost_difference_sek),
+                msek(p.cost_difference_sek),
                 f"{p.abatement_difference_t:,.0f}",
             )
     console.print(projects)
@@ -891,9 +891,9 @@ def write_compare_table(comparison: Comparison, out: TextIO) -> None:
     for row in comparison.budget:
         budget.add_row(
             "all" if row.year is None else str(row.year),
-            _sek(row.base_spend_sek),
-            _sek(row.other_spend_sek),
-            _sek(row.spend_difference_sek),
+            msek(row.base_spend_sek),
+            msek(row.other_spend_sek),
+            msek(row.spend_difference_sek),
         )
     console.print(budget)
 
@@ -969,7 +969,7 @@ def _uncertainty_command(args: argparse.Namespace, plot_dir: Path | None = None)
             progress={"on": True, "off": None, "auto": sys.stderr.isatty() or None}[args.progress],
         )
     except InputError as error:
-        _report_invalid(error, args.format)
+        report_invalid(error, args.format)
         return EXIT_INVALID_INPUT
     except SchedulerUnreachable as error:
         print(error, file=sys.stderr)
@@ -1134,7 +1134,7 @@ def _report_command(args: argparse.Namespace, plot_dir: Path | None = None) -> i
     from optimizer.report import build_report
 
     out = Path(args.out)
-    problem = _unwritable(out)
+    problem = unwritable(out)
     if problem is not None:
         print(f"--out: cannot write the report to {out}: {problem}", file=sys.stderr)
         return EXIT_INVALID_INPUT
@@ -1149,7 +1149,7 @@ def _report_command(args: argparse.Namespace, plot_dir: Path | None = None) -> i
         scenario = _with_overrides(read_scenario(args.scenario), time_limit_s=args.time_limit, alpha=None)
         result = solve(projects, scenario)
     except InputError as error:
-        _report_invalid(error, "table")
+        report_invalid(error, "table")
         return EXIT_INVALID_INPUT
     thresholds = None
     if result.status is Status.OPTIMAL:
@@ -1197,7 +1197,7 @@ def _report_command(args: argparse.Namespace, plot_dir: Path | None = None) -> i
     return EXIT_CODES[result.status]
 
 
-def _unwritable(path: Path) -> str | None:
+def unwritable(path: Path) -> str | None:
     """Why `path` cannot be written, checked before any solving; None when it can (as far as known)."""
     if path.is_dir():
         return "it is a directory"

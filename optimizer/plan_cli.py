@@ -105,7 +105,7 @@ def _cli() -> Any:
 def _adopt_command(args: argparse.Namespace) -> int:
     cli = _cli()
     out = Path(args.out)
-    problem = cli._unwritable(out)
+    problem = cli.unwritable(out)
     if problem is not None:
         print(f"--out: cannot write the plan to {out}: {problem}", file=sys.stderr)
         return cli.EXIT_INVALID_INPUT
@@ -113,7 +113,7 @@ def _adopt_command(args: argparse.Namespace) -> int:
         projects = read_projects(args.projects)
         scenario = read_scenario(args.scenario)
         if args.result:
-            result = cli._read_result_file(args.result)
+            result = cli.read_result_file(args.result)
         else:
             from optimizer.solve import solve
 
@@ -128,7 +128,7 @@ def _adopt_command(args: argparse.Namespace) -> int:
             project_bytes=Path(args.projects).read_bytes(),
         )
     except InputError as error:
-        cli._report_invalid(error, args.format)
+        cli.report_invalid(error, args.format)
         return cli.EXIT_INVALID_INPUT
     written = _write_plan(plan, out)
     if written is not None:
@@ -188,7 +188,7 @@ def _write_summary(summary: dict[str, Any], out: TextIO) -> None:
     console = Console(file=out, width=120, highlight=False, soft_wrap=False)
     console.print(f"[bold]Adopted plan[/bold] written to {escape(summary['plan'])}")
     console.print(
-        f"{len(summary['selected'])} projects, municipal cost {_cli()._sek(summary['municipal_cost_sek'])} MSEK, "
+        f"{len(summary['selected'])} projects, municipal cost {_cli().msek(summary['municipal_cost_sek'])} MSEK, "
         f"{summary['abatement_t']:,.0f} t CO2e ({escape(summary['objective'])}); result {summary['result_status']}"
     )
     console.print(f"input_sha256 {summary['input_sha256']}")
@@ -206,7 +206,7 @@ def _status_command(args: argparse.Namespace) -> int:
         plan, actuals = _read_inputs(args)
         status = plan_status(plan, actuals, as_of=args.as_of)
     except InputError as error:
-        cli._report_invalid(error, args.format)
+        cli.report_invalid(error, args.format)
         return cli.EXIT_INVALID_INPUT
     if args.format == "json":
         _json_out(status.to_dict())
@@ -218,7 +218,7 @@ def _status_command(args: argparse.Namespace) -> int:
 def _replan_command(args: argparse.Namespace) -> int:
     cli = _cli()
     out = Path(args.out) if args.out else None
-    problem = cli._unwritable(out) if out is not None else None
+    problem = cli.unwritable(out) if out is not None else None
     if problem is not None:
         print(f"--out: cannot write the plan to {out}: {problem}", file=sys.stderr)
         return cli.EXIT_INVALID_INPUT
@@ -226,7 +226,7 @@ def _replan_command(args: argparse.Namespace) -> int:
         plan, actuals = _read_inputs(args)
         found = replan(plan, actuals, as_of=args.as_of, time_limit_s=args.time_limit)
     except InputError as error:
-        cli._report_invalid(error, args.format)
+        cli.report_invalid(error, args.format)
         return cli.EXIT_INVALID_INPUT
     result = found.result
     if out is not None:
@@ -257,7 +257,7 @@ def _json_out(data: dict[str, Any]) -> None:
 
 
 def _money(value: float | None) -> str:
-    return "-" if value is None else _cli()._sek(value)
+    return "-" if value is None else _cli().msek(value)
 
 
 def write_status_table(status: PlanStatus, out: TextIO) -> None:
@@ -357,7 +357,7 @@ def write_replan_table(found: Replan, out: TextIO) -> None:
         console.print(f"Actual reduction used for {escape(pid)}: {value:,.1f} t/year")
     for note in basis.notes:
         console.print(escape(note))
-    console.print(f"Actual spend so far: {cli._sek(basis.actual_spend_sek)} MSEK")
+    console.print(f"Actual spend so far: {cli.msek(basis.actual_spend_sek)} MSEK")
     out.flush()
     cli.write_table(found.result, out)
     diff = found.difference
@@ -371,5 +371,5 @@ def write_replan_table(found: Replan, out: TextIO) -> None:
         totals.add_column(header, justify="left" if header == "total" else "right")
     t, c = diff.abatement_t, diff.municipal_cost_sek
     totals.add_row("t CO2e", f"{t['plan']:,.0f}", f"{t['replan']:,.0f}", f"{t['change']:,.0f}")
-    totals.add_row("municipal MSEK", cli._sek(c["plan"]), cli._sek(c["replan"]), cli._sek(c["change"]))
+    totals.add_row("municipal MSEK", cli.msek(c["plan"]), cli.msek(c["replan"]), cli.msek(c["change"]))
     console.print(totals)
