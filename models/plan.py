@@ -9,16 +9,13 @@ re-read years later without the original files.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, field_validator
 
 from models.result import Result
 from models.scenario import Scenario
-
-if TYPE_CHECKING:
-    from models.project import ProjectList
 
 ACTUAL_COLUMNS = ("id", "year", "spend_sek", "abatement_t")
 
@@ -34,18 +31,13 @@ class AdoptedPlan(_Frozen):
     scenario: dict[str, Any]
     """`Scenario.model_dump(mode="json")`."""
     projects: list[dict[str, Any]]
-    """The project list as records that `optimizer.io.read_projects` reads back to an equal list."""
+    """The project list as records that `optimizer.io.read_projects` reads back to an equal list
+    (`optimizer.followup.plan_projects`)."""
     result: dict[str, Any]
     """`Result.model_dump(mode="json")`: the adopted portfolio."""
     input_sha256: str
     source: str | None = None
     """Where the project list came from (a file name), for people reading the plan."""
-
-    def project_list(self) -> ProjectList:
-        """The plan's project list, validated again (raises `InputError` if the records were edited badly)."""
-        from optimizer.io import read_projects  # the readers live in the optimizer, which imports models
-
-        return read_projects(self.projects, source_name=self.source or "adopted plan")
 
     def scenario_model(self) -> Scenario:
         return Scenario.model_validate(self.scenario)

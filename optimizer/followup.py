@@ -83,6 +83,7 @@ __all__ = [
     "load_plan",
     "plan_difference",
     "plan_json",
+    "plan_projects",
     "plan_status",
     "project_records",
     "read_actuals",
@@ -221,6 +222,11 @@ def adopt(
     )
 
 
+def plan_projects(plan: AdoptedPlan) -> ProjectList:
+    """The plan's project list, validated again (`InputError` if its records were edited badly)."""
+    return read_projects(plan.projects, source_name=plan.source or "adopted plan")
+
+
 def load_plan(data: Any, *, source: str | None = None) -> AdoptedPlan:
     """An adopted plan from its JSON data, with its list, scenario and result validated too.
 
@@ -236,7 +242,7 @@ def load_plan(data: Any, *, source: str | None = None) -> AdoptedPlan:
         except ValidationError as error:
             problems += _pydantic_problems(error, part, source)
     try:
-        plan.project_list()
+        plan_projects(plan)
     except InputError as error:
         problems += [
             Problem(
@@ -501,7 +507,7 @@ class _Parts:
 
     @classmethod
     def of(cls, plan: AdoptedPlan) -> _Parts:
-        projects, scenario = plan.project_list(), plan.scenario_model()
+        projects, scenario = plan_projects(plan), plan.scenario_model()
         return cls(projects, scenario, plan.result_model(), resolve_first_year(projects, scenario))
 
     def spend_plan(self) -> pd.DataFrame:
@@ -1098,7 +1104,7 @@ def _finished_tonnes(
     actual = basis.actual_reductions if basis else {}
     estimate = {}
     if any(pid in actual for pid in finished):
-        table = plan.project_list().table
+        table = plan_projects(plan).table
         estimate = dict(zip(table["id"], table["abatement_t_per_year"].to_numpy(dtype=float), strict=True))
     contribution = {}
     for pid in finished:
