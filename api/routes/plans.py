@@ -13,12 +13,10 @@ from __future__ import annotations
 import csv
 import io
 import json
-import math
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Annotated, Any, Literal
 
-import numpy as np
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse, Response
@@ -31,7 +29,7 @@ from api import idempotency
 from api.db import Plan, PlanActual, ProjectListRecord, Run, fetch_page, is_id, now
 from api.deps import Editor, IdempotencyKey, Limit, Offset, Principal, SessionDep, SettingsDep, Viewer, Wait
 from api.problems import ProblemError, invalid_input, problem_responses
-from api.routes.project_lists import Upload, parse_list, store_list
+from api.routes.project_lists import Upload, parse_list, plain_json, store_list
 from api.routes.run_analysis import stored_result
 from api.routes.runs import new_run, own_run, remember_created, time_limited, wait_or_respond
 from api.schemas import (
@@ -135,20 +133,6 @@ def actuals_of(rows: list[PlanActual]) -> Actuals:
             for r in rows
         ]
     )
-
-
-def plain_json(value: Any) -> Any:
-    """`value` as strict JSON values: numpy scalars as Python ones, NaN and infinities as null
-    (PostgreSQL's JSON refuses them)."""
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, dict):
-        return {str(k): plain_json(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [plain_json(v) for v in value]
-    return value
 
 
 def plan_out(plan: Plan, content: AdoptedPlan | None = None) -> PlanOut:

@@ -251,14 +251,17 @@ def get_project_list(list_id: str, principal: Viewer, session: SessionDep) -> Pr
     )
 
 
-def _plain(value: Any) -> Any:
-    """numpy scalars, tuples and NaN as JSON values."""
+def plain_json(value: Any) -> Any:
+    """`value` as strict JSON values: numpy scalars as Python ones, tuples as lists, NaN and infinities
+    as null (PostgreSQL's JSON refuses them)."""
     if isinstance(value, np.generic):
         value = value.item()
     if isinstance(value, float) and not math.isfinite(value):
         return None
-    if isinstance(value, tuple | list):
-        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): plain_json(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain_json(v) for v in value]
     return value
 
 
@@ -270,9 +273,9 @@ def project_rows(projects: ProjectList) -> list[dict[str, Any]]:
     tag_records = projects.tags.to_dict(orient="records") if len(projects.tags.columns) else [{}] * len(table)
     rows = []
     for i, record in enumerate(table.to_dict(orient="records")):
-        row = {key: _plain(value) for key, value in record.items()}
+        row = {key: plain_json(value) for key, value in record.items()}
         row["cost_sek"] = float(total[i])
         row["cost_by_year"] = {str(y): float(scheduled[i, j]) for j, y in enumerate(years) if scheduled[i, j]}
-        row["tags"] = {key: _plain(value) for key, value in tag_records[i].items()}
+        row["tags"] = {key: plain_json(value) for key, value in tag_records[i].items()}
         rows.append(row)
     return rows
