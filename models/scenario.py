@@ -282,6 +282,12 @@ class Scenario(_Strict):
         return isinstance(self.objective, MinCostObjective)
 
     @property
+    def co_benefit_columns(self) -> list[str]:
+        """The project-list columns the scenario weights or bounds as co-benefits, in order, once each."""
+        named = [*self.co_benefit_weights, *(r.measure for r in self.constraints)]
+        return list(dict.fromkeys(c for c in named if c not in BUILTIN_MEASURES))
+
+    @property
     def net_benefit(self) -> CarbonValue | None:
         """The carbon value of the cost–benefit objective, or None for other objectives."""
         return self.objective.net_benefit if isinstance(self.objective, NetBenefitObjective) else None

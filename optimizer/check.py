@@ -25,7 +25,6 @@ from models import (
     YearSpend,
     canonical_text,
 )
-from models.scenario import BUILTIN_MEASURES
 from optimizer.io import parse_numbers
 from optimizer.validate import resolve_first_year
 
@@ -105,7 +104,7 @@ def check_portfolio(
     life = _lifecycle(projects, scenario, cost_by_year, last_spend, first_year)
     overlaps = _interactions(projects, scenario, x, last_spend, first_year, ids)
     overlap_t = sum((o.abatement_t for o in overlaps), 0.0)
-    benefits = {c: _numbers(projects, c) for c in _co_benefit_columns(scenario)}
+    benefits = {c: _numbers(projects, c) for c in scenario.co_benefit_columns}
     objective = tonnes + sum(
         (w * benefits[c] for c, w in scenario.co_benefit_weights.items()), np.zeros(len(table))
     )
@@ -316,11 +315,6 @@ def _check_target(scenario: Scenario, tonnes: float, violations: list[str]) -> N
         goal = scenario.objective.min_cost_for_t
         if tonnes < goal - _tolerance(goal):
             violations.append(f"the reduction target of {goal:,.6g} t is not reached: {tonnes:,.6g} t")
-
-
-def _co_benefit_columns(scenario: Scenario) -> list[str]:
-    named = [*scenario.co_benefit_weights, *(r.measure for r in scenario.constraints)]
-    return list(dict.fromkeys(c for c in named if c not in BUILTIN_MEASURES))
 
 
 def _numbers(projects: ProjectList, column: str) -> np.ndarray:

@@ -49,7 +49,6 @@ from pydantic import ValidationError
 
 from models import ActualEntry, Actuals, AdoptedPlan, ReplanBasis, Result, Scenario
 from models.project import PROFILE_PREFIX, ProjectList
-from models.scenario import BUILTIN_MEASURES
 from optimizer.errors import InputError, Problem
 from optimizer.fingerprint import canonical_json, input_sha256
 from optimizer.io import (
@@ -778,7 +777,7 @@ def _commit(
             record[key] = _plain(float(record[key]) * share)
     if fraction < 1.0:
         scaled = [k for k in record if k.endswith("_per_year") and k != "lifetime_years"]
-        scaled += _co_benefit_columns(parts.scenario)
+        scaled += parts.scenario.co_benefit_columns
         for key in scaled:
             number = _number(record.get(key))
             if number is not None:
@@ -794,17 +793,6 @@ def _number(value: Any) -> float | None:
         return float(str(value).replace(",", ".").replace(" ", ""))
     except ValueError:
         return None
-
-
-def _co_benefit_columns(scenario: Scenario) -> list[str]:
-    return list(
-        dict.fromkeys(
-            [
-                *scenario.co_benefit_weights,
-                *(r.measure for r in scenario.constraints if r.measure not in BUILTIN_MEASURES),
-            ]
-        )
-    )
 
 
 def _open_from(work: _Derivation, parts: _Parts, pos: int, as_of: int) -> None:
