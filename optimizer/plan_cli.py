@@ -260,6 +260,18 @@ def _money(value: float | None) -> str:
     return "-" if value is None else _cli().msek(value)
 
 
+def _to_date(row: dict[str, Any]) -> tuple[str, ...]:
+    """A project's or district's cells: planned, actual and variance to date, plan total, tonnes."""
+    return (
+        _money(row["planned_to_date_sek"]),
+        _money(row["actual_to_date_sek"]),
+        _money(row["variance_sek"]),
+        _money(row["planned_total_sek"]),
+        f"{row['planned_t_to_date']:,.0f}",
+        f"{row['actual_t_to_date']:,.0f}",
+    )
+
+
 def write_status_table(status: PlanStatus, out: TextIO) -> None:
     console = Console(file=out, width=150, highlight=False, soft_wrap=False)
     console.print(f"[bold]Plan status[/bold] as of {status.as_of} (years before it are closed)")
@@ -304,12 +316,7 @@ def write_status_table(status: PlanStatus, out: TextIO) -> None:
             escape(p["name"]),
             escape(p["district"] or "-"),
             p["state"].replace("_", " "),
-            _money(p["planned_to_date_sek"]),
-            _money(p["actual_to_date_sek"]),
-            _money(p["variance_sek"]),
-            _money(p["planned_total_sek"]),
-            f"{p['planned_t_to_date']:,.0f}",
-            f"{p['actual_t_to_date']:,.0f}",
+            *_to_date(p),
         )
     console.print(projects)
     districts = Table(title="Per district, to date (MSEK, t CO2e)", title_justify="left")
@@ -328,12 +335,7 @@ def write_status_table(status: PlanStatus, out: TextIO) -> None:
         districts.add_row(
             escape(d["district"] or "-"),
             str(d["projects"]),
-            _money(d["planned_to_date_sek"]),
-            _money(d["actual_to_date_sek"]),
-            _money(d["variance_sek"]),
-            _money(d["planned_total_sek"]),
-            f"{d['planned_t_to_date']:,.0f}",
-            f"{d['actual_t_to_date']:,.0f}",
+            *_to_date(d),
         )
     console.print(districts)
     t = status.totals

@@ -514,7 +514,8 @@ def test_opex_column_is_read_with_located_errors(tmp_path) -> None:
 # --- the command line -------------------------------------------------------------------------
 
 
-def test_solve_json_has_net_present_cost_at_the_top_and_per_selected_project(tmp_path) -> None:
+def _cli_files(tmp_path, scenario: dict) -> tuple[str, str]:
+    """A saving measure and a plain one, and `scenario`, written where the command line reads them."""
     projects = tmp_path / "projects.json"
     projects.write_text(
         json.dumps(
@@ -524,25 +525,22 @@ def test_solve_json_has_net_present_cost_at_the_top_and_per_selected_project(tmp
             ]
         )
     )
-    scenario = tmp_path / "scenario.json"
-    scenario.write_text(json.dumps({"budget_sek": {"2026": 1000, "2027": 800}, "budget_basis": "net"}))
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "optimizer",
-            "solve",
-            "--projects",
-            str(projects),
-            "--scenario",
-            str(scenario),
-            "--format",
-            "json",
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
+    path = tmp_path / "scenario.json"
+    path.write_text(json.dumps(scenario))
+    return str(projects), str(path)
+
+
+def _run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "optimizer", *args], capture_output=True, text=True, check=False
     )
+
+
+def test_solve_json_has_net_present_cost_at_the_top_and_per_selected_project(tmp_path) -> None:
+    projects, scenario = _cli_files(
+        tmp_path, {"budget_sek": {"2026": 1000, "2027": 800}, "budget_basis": "net"}
+    )
+    done = _run_cli("solve", "--projects", projects, "--scenario", scenario, "--format", "json")
     assert done.returncode == 0, done.stderr
     body = json.loads(done.stdout)
     assert body["net_present_cost_sek"] == pytest.approx(
@@ -553,58 +551,18 @@ def test_solve_json_has_net_present_cost_at_the_top_and_per_selected_project(tmp
         "B": None,
     }
     assert body["budget"][1]["opex_sek"] == -150
-    table = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "optimizer",
-            "solve",
-            "--projects",
-            str(projects),
-            "--scenario",
-            str(scenario),
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    table = _run_cli("solve", "--projects", projects, "--scenario", scenario)
     assert "Lifecycle: net present cost" in table.stdout
     assert "payback" in table.stdout and "operating" in table.stdout
 
 
 def test_macc_lifecycle_basis_on_the_command_line(tmp_path) -> None:
-    projects = tmp_path / "projects.json"
-    projects.write_text(
-        json.dumps(
-            [
-                project("A", 1000, 1, year=2026, lifetime_years=10, opex_sek_per_year=-150),
-                project("B", 800, 2, year=2027, lifetime_years=5),
-            ]
-        )
-    )
-    scenario = tmp_path / "scenario.json"
-    scenario.write_text(json.dumps({"budget_sek": {"2026": 1000, "2027": 800}}))
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "optimizer",
-            "macc",
-            "--projects",
-            str(projects),
-            "--scenario",
-            str(scenario),
-            "--basis",
-            "lifecycle",
-            "--format",
-            "json",
-            "--plot",
-            str(tmp_path / "charts"),
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    projects, scenario = _cli_files(tmp_path, {"budget_sek": {"2026": 1000, "2027": 800}})
+    charts = str(tmp_path / "charts")
+    done = _run_cli(
+        "macc", "--projects", projects, "--scenario", scenario, "--basis", "lifecycle", "--format", "json",
+        "--plot", charts,
+    )  # fmt: skip
     assert done.returncode == 0, done.stderr
     rows = json.loads(done.stdout)
     assert [r["id"] for r in rows] == ["A", "B"]
@@ -619,6 +577,8 @@ def test_budget_frontier_is_in_tonnes_and_refuses_net_budgets() -> None:
     net = read_scenario({"budget_sek": YEARS, "budget_basis": "net"})
     with pytest.raises(InputError, match="cannot hold operating costs year by year"):
         frontier(projects, net, [1000, 2000])
-    benefit = read_scenario({"budget_sek": YEARS, "objective": {"net_benefit": {"carbon_value_sek_per_t": 50}}})
+    benefit = read_scenario(
+        {"budget_sek": YEARS, "objective": {"net_benefit": {"carbon_value_sek_per_t": 50}}}
+    )
     points = frontier(projects, benefit, [1000, 3000])
     assert [p.objective_value_t for p in points] == pytest.approx([12, 32])  # lifetime tonnes: C alone, all
