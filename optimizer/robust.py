@@ -83,8 +83,9 @@ def robust_portfolio(
     columns = _option_columns(projects, model)
     tonnes_per_year = years_counted(projects, scenario, project=columns.project, shift=columns.shift)
     distinct, counts = np.unique(draws, axis=0, return_counts=True)
+    tally = _Tally(projects, scenario, draws, alpha, model.layout.planned_start)
     # Interactions (overlaps) are not drawn: the same tonnes in every draw, on their own columns.
-    overlaps = interaction_terms(projects, scenario).tonnes_t
+    overlaps = tally.overlaps.tonnes_t
     cvar_model = _cvar_model(
         model,
         np.hstack([distinct[:, columns.project] * tonnes_per_year, np.tile(overlaps, (len(counts), 1))]),
@@ -111,7 +112,6 @@ def robust_portfolio(
         outcome.stop is Stop.LIMIT and deadline is not None and time.perf_counter() >= deadline - 0.05
     )
 
-    tally = _Tally(projects, scenario, draws, alpha, model.layout.planned_start)
     candidate = None
     if outcome.x is not None:
         decision = model.layout.decode(outcome.x[: model.layout.n_columns])
@@ -308,15 +308,15 @@ class _Tally:
             alpha,
             planned,
         )
+        self.overlaps = interaction_terms(projects, scenario)
 
     def tonnes(self, fractions: np.ndarray, start_years: np.ndarray) -> np.ndarray:
         funded = np.flatnonzero(fractions > 0)
         shift = start_years[funded] - self.planned[funded]
         counted = years_counted(self.projects, self.scenario, project=funded, shift=shift)
-        overlaps = interaction_terms(self.projects, self.scenario)
-        active = [bool((fractions[members] >= 1.0).all()) for members in overlaps.members]
+        active = [bool((fractions[members] >= 1.0).all()) for members in self.overlaps.members]
         return self.draws[:, funded] @ (fractions[funded] * counted) + float(
-            overlaps.tonnes_t @ np.array(active, dtype=float)
+            self.overlaps.tonnes_t @ np.array(active, dtype=float)
         )
 
     def cvar(self, fractions: np.ndarray, start_years: np.ndarray) -> float:
