@@ -18,6 +18,7 @@ import scipy.sparse as sp
 from models import Result, Scenario, SolverInfo, Status, Timings
 from models.project import ProjectList
 from optimizer.backends import Backend, Incumbents, Outcome, Stop, get_backend
+from optimizer.backends.base import relative_gap
 from optimizer.build import FRACTION_NOISE, MilpModel, build_model
 from optimizer.check import CheckReport, check_portfolio
 from optimizer.explain import explain_infeasibility
@@ -267,18 +268,6 @@ def _solve_within(backend: Backend, model: MilpModel, mip_gap: float, deadline: 
         Outcome(Stop.LIMIT, x, objective, None, "solver overran the time limit; its last incumbent"),
         overran=True,
     )
-
-
-def relative_gap(objective: float, bound: float | None) -> float | None:
-    """(bound - objective) / |objective|; 0 when they agree, None when it is undefined."""
-    if bound is None:
-        return None
-    difference = bound - objective
-    if difference <= 1e-9 * max(1.0, abs(bound)):
-        return 0.0
-    if objective == 0:
-        return None
-    return difference / abs(objective)
 
 
 def _result(

@@ -298,3 +298,32 @@ def test_a_share_within_the_solvers_tolerance_is_read_as_not_funded() -> None:
     # at least 10 % of the funded count and 75 % of the cost in {P3} (at most 10 SEK): nothing can be funded
     assert result.status is Status.OPTIMAL, result.message
     assert result.selected == [] and result.objective_value_t == 0.0
+
+
+def test_core_problem_calls_an_optimum_optimal_when_its_bound_differs_by_rounding_only() -> None:
+    """Found by hypothesis: with mip_gap 0 the core's certified bound came out one unit in the last
+    place above the portfolio (71.52941176470588 against ...587), and the core called it `feasible`
+    while the result reported a gap of 0. Both now use `relative_gap`'s floating-point tolerance."""
+    from unittest.mock import patch
+
+    from optimizer.backends import core
+
+    rows = [
+        {"id": "P0", "name": "0", "sector": "transport", "cost_sek": 3, "abatement_t_per_year": 1, "lifetime_years": 6},
+        {"id": "P1", "name": "1", "sector": "transport", "cost_sek": 17, "abatement_t_per_year": 1,
+         "lifetime_years": 25, "requires": "P0", "divisible": True},
+        {"id": "P2", "name": "2", "sector": "transport", "cost_sek": 7, "abatement_t_per_year": 1, "lifetime_years": 6},
+        {"id": "P3", "name": "3", "sector": "transport", "cost_sek": 13, "abatement_t_per_year": 0, "lifetime_years": 1},
+        {"id": "P4", "name": "4", "sector": "transport", "cost_sek": 9, "abatement_t_per_year": 0, "lifetime_years": 1},
+        {"id": "P5", "name": "5", "sector": "transport", "cost_sek": 17, "grant_sek": 8, "abatement_t_per_year": 3,
+         "lifetime_years": 12, "divisible": True},
+        {"id": "P6", "name": "6", "sector": "transport", "cost_sek": 1, "grant_sek": 1, "abatement_t_per_year": 0,
+         "lifetime_years": 1},
+    ]  # fmt: skip
+    scenario = Scenario.model_validate({"mip_gap": 0, "objective": "lifetime", "budget_sek": 35})
+    with patch.object(core, "MIN_COLUMNS", 0), patch.object(core, "FIRST_CORE", 1):
+        through_core = solve(read_projects(rows), scenario)
+    plain = solve(read_projects(rows), scenario)
+    assert plain.status is Status.OPTIMAL
+    assert through_core.status is Status.OPTIMAL, through_core.message
+    assert through_core.objective_value_t == pytest.approx(plain.objective_value_t, rel=1e-12)

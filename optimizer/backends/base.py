@@ -75,3 +75,16 @@ class Backend(ABC):
         cancel: threading.Event,
     ) -> Outcome:
         """Maximise the model. Report improving solutions to `incumbents`; stop soon after `cancel` is set."""
+
+
+def relative_gap(objective: float, bound: float | None) -> float | None:
+    """(bound - objective) / |objective|; 0 when they agree to floating-point noise (1e-9 of the bound),
+    None when it is undefined. Shared by the backends that certify a gap and by `optimizer.solve`."""
+    if bound is None:
+        return None
+    difference = bound - objective
+    if difference <= 1e-9 * max(1.0, abs(bound)):
+        return 0.0
+    if objective == 0:
+        return None
+    return difference / abs(objective)

@@ -32,7 +32,7 @@ import time
 import numpy as np
 import scipy.sparse as sp
 
-from optimizer.backends.base import Backend, Incumbents, Outcome, Stop
+from optimizer.backends.base import Backend, Incumbents, Outcome, Stop, relative_gap
 from optimizer.backends.highs import HighsBackend, new_highs, run_highs, to_highs_lp
 from optimizer.build import MilpModel
 
@@ -109,7 +109,8 @@ class CoreHighsBackend(Backend):
             global_bound = min(bound, max(core_bound, bound - outside))
             if best is not None:
                 global_bound = max(global_bound, best[0])
-            if best is not None and _gap(best[0], global_bound) <= mip_gap:
+            gap = None if best is None else relative_gap(best[0], global_bound)
+            if gap is not None and gap <= mip_gap:
                 return Outcome(Stop.OPTIMAL, best[1], best[0], global_bound, native)
             if outcome.stop is Stop.INFEASIBLE and core.all():
                 return Outcome(Stop.INFEASIBLE, None, None, None, native)
@@ -270,10 +271,6 @@ def _price_of_leaving_the_core(model: MilpModel, core: np.ndarray, reduced: np.n
     bound where it is fixed (the bound's own choice): |d_j| per unit, for whole columns."""
     free = ~core & (model.col_upper > model.col_lower)
     return float(np.abs(reduced[free]).min(initial=np.inf))
-
-
-def _gap(objective: float, bound: float) -> float:
-    return max(bound - objective, 0.0) / max(abs(objective), 1e-9)
 
 
 def _left(deadline: float | None) -> float | None:
