@@ -127,11 +127,17 @@ class ColumnLayout:
         # within the solver's feasibility tolerance a project may come back funded at 1e-7: that is nothing
         fractions = np.where(np.abs(fractions) < FRACTION_NOISE, 0.0, fractions)
         start_years = self.planned_start.copy()
+        # a pool pays for the option chosen: the project's own column, or its chosen start year's
+        chosen_option = np.zeros(self.n_columns, dtype=bool)
+        chosen_option[: self.n_projects] = True
         if len(self.start_project):
             phased, chosen = self.best_start_columns(solution[self.start_columns])
             start_years[phased] = self.start_year[chosen]
+            chosen_option[self.start_columns[chosen]] = True
+        # pool money on a start year not chosen is the solver's tolerance at work, not funding
+        paid = np.where(chosen_option[self.pool_selector], solution[self.pool_columns], 0.0)
         shares = np.zeros((len(self.pool_names), self.n_projects))
-        np.add.at(shares, (self.pool, self.pool_project), solution[self.pool_columns])
+        np.add.at(shares, (self.pool, self.pool_project), paid)
         return Decision(fractions=fractions, start_years=start_years, pool_shares=np.clip(shares, 0.0, None))
 
 
