@@ -23,6 +23,7 @@ import multiprocessing
 import os
 import sys
 import threading
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
@@ -129,20 +130,26 @@ def run_tasks(
         if total == 0:
             done(0)
             return []
-        if chosen == "dask":
-            return _run_dask(work, tasks, context, workers, scheduler, batch_size, done, cancel)
-        if chosen == "process":
-            count = workers if workers is not None else (os.cpu_count() or 1)
-            size = batch_size if batch_size is not None else default_batch_size(total, count)
-            units = _units(total, size)
-            if count > 1 and len(units) > 1:
-                return _run_pool(work, tasks, context, units, min(count, len(units)), done, cancel)
-            log.debug(
-                "process executor: %d unit(s), %d worker(s): running in this process", len(units), count
-            )
-        else:
-            units = _units(total, batch_size if batch_size is not None else 1)
-        return _run_serial(work, tasks, context, units, done, cancel)
+        warned: Warnings = Counter()
+        try:
+            if chosen == "dask":
+                return _run_dask(work, tasks, context, workers, scheduler, batch_size, done, cancel, warned)
+            if chosen == "process":
+                count = workers if workers is not None else (os.cpu_count() or 1)
+                size = batch_size if batch_size is not None else default_batch_size(total, count)
+                units = _units(total, size)
+                if count > 1 and len(units) > 1:
+                    return _run_pool(
+                        work, tasks, context, units, min(count, len(units)), done, cancel, warned
+                    )
+                log.debug(
+                    "process executor: %d unit(s), %d worker(s): running in this process", len(units), count
+                )
+            else:
+                units = _units(total, batch_size if batch_size is not None else 1)
+            return _run_serial(work, tasks, context, units, done, cancel, warned)
+        finally:
+            _say_once(warned, total)
 
 
 def solve_many(
@@ -282,6 +289,54 @@ def _cancelled() -> SweepCancelled:
     return SweepCancelled("the sweep was cancelled")
 
 
+Warnings = Counter[tuple[str, int, str]]
+"""Warnings logged by the tasks of a sweep: (logger, level, message) and how many times."""
+
+
+class _WarningTally(logging.Handler):
+    """Counts the warnings of the optimiser's loggers while a unit runs; passes lesser records on."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: Warnings = Counter()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.levelno >= logging.WARNING:
+            self.seen[(record.name, record.levelno, record.getMessage())] += 1
+        else:
+            logging.getLogger().handle(record)
+
+
+@contextmanager
+def _tallied_warnings() -> Iterator[Warnings]:
+    """While a unit runs, its warnings are counted rather than printed: a sweep of 500 solves says a
+    repeated warning once, with its count (`_say_once`), not 500 times. Sweeps run in their own process
+    (the CLI, a notebook, a pool worker, a service run's child), so the logger is theirs to redirect."""
+    logger = logging.getLogger("optimizer")
+    tally = _WarningTally()
+    propagate = logger.propagate
+    logger.addHandler(tally)
+    logger.propagate = False
+    try:
+        yield tally.seen
+    finally:
+        logger.removeHandler(tally)
+        logger.propagate = propagate
+
+
+def _run_unit(work: Callable[[Any, Any], Any], context: Any, tasks: list[Any]) -> tuple[list[Any], Warnings]:
+    with _tallied_warnings() as seen:
+        results = [work(context, task) for task in tasks]
+    return results, seen
+
+
+def _say_once(warned: Warnings, total: int) -> None:
+    """Each distinct warning of the sweep's tasks, once, saying in how many of them it arose."""
+    for (name, level, message), count in warned.items():
+        times = "in 1 task" if count == 1 else f"{count} times"
+        logging.getLogger(name).log(level, "%s (%s of a sweep of %d)", message, times, total)
+
+
 # ------------------------------------------------------------------------------------------
 # Executors
 # ------------------------------------------------------------------------------------------
@@ -294,12 +349,15 @@ def _run_serial(
     units: list[range],
     done: Callable[[int], None],
     cancel: threading.Event | None,
+    warned: Warnings,
 ) -> list[R]:
     results: list[R] = []
     for unit in units:
         if cancel is not None and cancel.is_set():
             raise _cancelled()
-        results.extend(work(context, tasks[i]) for i in unit)
+        found, seen = _run_unit(work, context, [tasks[i] for i in unit])
+        results.extend(found)
+        warned.update(seen)
         done(len(unit))
     return results
 
@@ -313,12 +371,8 @@ def _init_worker(context: Any) -> None:
     _WORKER_CONTEXT = context
 
 
-def _pool_unit(work: Callable[[Any, Any], Any], tasks: list[Any]) -> list[Any]:
-    return [work(_WORKER_CONTEXT, task) for task in tasks]
-
-
-def _dask_unit(work: Callable[[Any, Any], Any], context: Any, tasks: list[Any]) -> list[Any]:
-    return [work(context, task) for task in tasks]
+def _pool_unit(work: Callable[[Any, Any], Any], tasks: list[Any]) -> tuple[list[Any], Warnings]:
+    return _run_unit(work, _WORKER_CONTEXT, tasks)
 
 
 def _run_pool(
@@ -329,6 +383,7 @@ def _run_pool(
     workers: int,
     done: Callable[[int], None],
     cancel: threading.Event | None,
+    warned: Warnings,
 ) -> list[R]:
     results: list[Any] = [None] * len(tasks)
     pool = cf.ProcessPoolExecutor(
@@ -348,7 +403,8 @@ def _run_pool(
             )
             for future in finished:
                 unit = pending.pop(future)
-                results[unit.start : unit.stop] = future.result()
+                results[unit.start : unit.stop], seen = future.result()
+                warned.update(seen)
                 done(len(unit))
         clean = True
         return results
@@ -396,6 +452,7 @@ def _run_dask(
     batch_size: int | None,
     done: Callable[[int], None],
     cancel: threading.Event | None,
+    warned: Warnings,
 ) -> list[R]:
     import distributed
 
@@ -427,7 +484,7 @@ def _run_dask(
         [shared] = client.scatter([context], broadcast=True, hash=False)
         size = batch_size if batch_size is not None else default_batch_size(len(tasks), count)
         for unit in _units(len(tasks), size):
-            future = client.submit(_dask_unit, work, shared, [tasks[i] for i in unit], pure=False)
+            future = client.submit(_run_unit, work, shared, [tasks[i] for i in unit], pure=False)
             futures[future] = unit
         results: list[Any] = [None] * len(tasks)
         remaining = len(futures)
@@ -444,7 +501,8 @@ def _run_dask(
                     continue
             for future in batch:
                 unit = futures[future]
-                results[unit.start : unit.stop] = future.result()
+                results[unit.start : unit.stop], seen = future.result()
+                warned.update(seen)
                 remaining -= 1
                 done(len(unit))
         futures.clear()

@@ -204,7 +204,11 @@ def test_solver_noise_on_a_start_year_not_chosen_is_not_pool_money() -> None:
     assert decision.start_years.tolist() == [2028]
     assert decision.pool_shares.tolist() == [[0.0]]
     report = check_portfolio(
-        projects, scenario, decision.fractions, start_years=decision.start_years, pool_shares=decision.pool_shares
+        projects,
+        scenario,
+        decision.fractions,
+        start_years=decision.start_years,
+        pool_shares=decision.pool_shares,
     )
     assert report.violations == []
 

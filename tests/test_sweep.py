@@ -95,6 +95,17 @@ def record_then_sleep(context: tuple[str, float], task: int) -> int:
     return task
 
 
+def warn_on_odd(context: object, task: int) -> int:
+    """Logs the same warning for every odd task, as a solve does (a logger under `optimizer`)."""
+    import logging
+
+    if task % 2:
+        logging.getLogger("optimizer.solve").warning("kept the first plan")
+    if task == 4:
+        logging.getLogger("optimizer.check").error("something else")
+    return task
+
+
 def identity(context: object, task: int) -> int:
     return task
 
@@ -226,6 +237,22 @@ def test_cancel_on_a_given_cluster_and_before_the_start(scheduler: str) -> None:
         with pytest.raises(SweepCancelled):
             run_tasks(lambda c, t: called.append(t), [1, 2], context=None, cancel=cancel, **arguments)
     assert called == []
+
+
+def test_a_repeated_warning_is_said_once_with_its_count(
+    scheduler: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    for settings in executors(scheduler):
+        caplog.clear()
+        with caplog.at_level("WARNING"):
+            assert run_tasks(warn_on_odd, range(10), context=None, **settings) == list(range(10))
+        said = sorted(
+            (r.name, r.levelname, r.getMessage()) for r in caplog.records if r.name.startswith("optimizer")
+        )
+        assert said == [
+            ("optimizer.check", "ERROR", "something else (in 1 task of a sweep of 10)"),
+            ("optimizer.solve", "WARNING", "kept the first plan (5 times of a sweep of 10)"),
+        ], settings
 
 
 def test_progress_counts_up_to_the_total(scheduler: str, capsys: pytest.CaptureFixture[str]) -> None:
