@@ -135,12 +135,21 @@ class UncertaintyRequest(_Request):
 
 class WhyNotOut(BaseModel):
     id: str
-    max_cost_sek: float | None = Field(description="Exact; null: no cost above 0 would do")
+    max_cost_sek: float | None = Field(description="Exact; null: no cost of 1 SEK or more would do, or not computed (see reason)")
     min_abatement_t_per_year: float | None = Field(
         default=None,
         description="Exact: the yearly reduction at which it would enter at its cost; null: see note",
     )
     note: str = ""
+    reason: str = Field(
+        default="",
+        description='Why the figures are what they are, as a code: "" (computed), "excluded", '
+        '"not_at_any_cost", "at_least", "out_of_time" and "undecided" (not computed), and for why_in '
+        '"forced", "indispensable", "partly_funded"',
+    )
+    computed: bool = Field(
+        default=True, description="False when the figures were not computed (time ran out, or undecided)"
+    )
 
 
 class WhyInOut(BaseModel):
@@ -152,6 +161,15 @@ class WhyInOut(BaseModel):
         description="Exact: the lowest yearly reduction at which it stays in; null: see note"
     )
     note: str = ""
+    reason: str = Field(
+        default="",
+        description='Why the figures are what they are, as a code: "" (computed), "excluded", '
+        '"not_at_any_cost", "at_least", "out_of_time" and "undecided" (not computed), and for why_in '
+        '"forced", "indispensable", "partly_funded"',
+    )
+    computed: bool = Field(
+        default=True, description="False when the figures were not computed (time ran out, or undecided)"
+    )
 
 
 class RulePriceOut(BaseModel):

@@ -127,14 +127,15 @@ class ColumnLayout:
         # within the solver's feasibility tolerance a project may come back funded at 1e-7: that is nothing
         fractions = np.where(np.abs(fractions) < FRACTION_NOISE, 0.0, fractions)
         start_years = self.planned_start.copy()
-        # a pool pays for the option chosen: the project's own column, or its chosen start year's
+        # a pool pays for the option chosen of a funded project: its own column, or its chosen start
+        # year's; pool money anywhere else is the solver's tolerance at work, not funding
+        funded = fractions > 0
         chosen_option = np.zeros(self.n_columns, dtype=bool)
-        chosen_option[: self.n_projects] = True
+        chosen_option[: self.n_projects] = funded
         if len(self.start_project):
             phased, chosen = self.best_start_columns(solution[self.start_columns])
             start_years[phased] = self.start_year[chosen]
-            chosen_option[self.start_columns[chosen]] = True
-        # pool money on a start year not chosen is the solver's tolerance at work, not funding
+            chosen_option[self.start_columns[chosen]] = funded[phased]
         paid = np.where(chosen_option[self.pool_selector], solution[self.pool_columns], 0.0)
         shares = np.zeros((len(self.pool_names), self.n_projects))
         np.add.at(shares, (self.pool, self.pool_project), paid)
@@ -401,7 +402,7 @@ def build_model(projects: ProjectList, scenario: Scenario) -> MilpModel:
     matrix = sp.vstack([b[2] for b in blocks], format="csr") if blocks else sp.csr_array((0, width))
     lower = np.concatenate([b[3] for b in blocks]) if blocks else np.zeros(0)
     upper = np.concatenate([b[4] for b in blocks]) if blocks else np.zeros(0)
-    matrix, lower, upper, scale = _scale_rows(sp.csr_array(matrix), lower, upper)
+    matrix, lower, upper, scale = scale_rows(sp.csr_array(matrix), lower, upper)
 
     table = projects.table
     ids = pd.Index(projects.ids)
@@ -663,7 +664,7 @@ def _column_measure(
     return values
 
 
-def _scale_rows(
+def scale_rows(
     matrix: sp.csr_array, lower: np.ndarray, upper: np.ndarray
 ) -> tuple[sp.csr_array, np.ndarray, np.ndarray, np.ndarray]:
     """Each row divided by its largest coefficient: SEK figures of 1e8 would hurt the solver."""

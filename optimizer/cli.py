@@ -1156,7 +1156,12 @@ def _report_command(args: argparse.Namespace, plot_dir: Path | None = None) -> i
         from optimizer.whynot import why_not
 
         found_why = why_not(
-            projects, scenario, result, time_limit_s=args.time_limit, total_time_s=args.explain_time
+            projects,
+            scenario,
+            result,
+            time_limit_s=args.time_limit,
+            total_time_s=args.explain_time,
+            executor=args.executor,
         )
         thresholds = [w.to_dict() for w in found_why]
     else:

@@ -213,6 +213,26 @@ def test_solver_noise_on_a_start_year_not_chosen_is_not_pool_money() -> None:
     assert report.violations == []
 
 
+def test_solver_noise_on_the_pool_column_of_a_project_not_funded_is_not_pool_money() -> None:
+    """2e-7 of pool money on a project left out, read as funding, made the checker say that "grants and
+    pools pay more than project P0's cost" and `solve` call a valid optimum an error (regression: found
+    by the why-not property test at a budget met exactly)."""
+    from optimizer.build import build_model
+
+    rows = [project("P0", 100, 10, sector="transport"), project("P1", 50, 4, sector="transport")]
+    scenario = Scenario.model_validate({"budget_sek": 60, "funding": [pool("F", 30, max_share=0.5)]})
+    projects = read_projects(rows)
+    layout = build_model(projects, scenario).layout
+    x = np.zeros(layout.n_columns)
+    x[1] = 1.0  # P1 funded, P0 not
+    x[layout.pool_columns[layout.pool_project == 0]] = 2e-7
+    x[layout.pool_columns[layout.pool_project == 1]] = 0.2
+    decision = layout.decode(x)
+    assert decision.pool_shares.tolist() == [[0.0, 0.2]]
+    report = check_portfolio(projects, scenario, decision.fractions, pool_shares=decision.pool_shares)
+    assert report.violations == []
+
+
 # ----------------------------------------------------------------------------------------------
 # Property: the optimum equals exhaustive search, with the best pool allocation of each subset found
 # by an independent linear programme (scipy's linprog on the problem written out by hand).

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from rows import project
 
@@ -34,9 +34,9 @@ def thresholds(projects: ProjectList, scenario: Scenario, result) -> dict[str, f
 
 
 def assert_threshold(found: float | None, exact: float) -> None:
-    """The bisection returns a cost at which the project enters, within the tolerance below the exact one."""
+    """The threshold is exact to the solver's tolerance."""
     assert found is not None
-    assert exact * (1 - 2 * RELATIVE_TOLERANCE) <= found <= exact * (1 + 1e-9)
+    assert found == pytest.approx(exact, rel=RELATIVE_TOLERANCE)
 
 
 # -- known answers -------------------------------------------------------------------------------
@@ -244,31 +244,102 @@ def test_threshold_enters_and_one_percent_above_does_not(instance) -> None:
         if answer.max_cost_sek is None:
             assert not enters(projects, scenario, index, 1.0)
         else:
-            # the threshold is found to a relative tolerance of 1e-4: just below it the project enters
-            assert enters(projects, scenario, index, answer.max_cost_sek * (1 - 1e-4))
+            # the threshold is exact to the solver's tolerance: just below it the project enters
+            assert enters(projects, scenario, index, answer.max_cost_sek * (1 - 1e-6))
             assert not enters(projects, scenario, index, answer.max_cost_sek * 1.01)
 
 
-@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(knapsacks())
-def test_the_one_milp_threshold_agrees_with_bisection(instance) -> None:
+@st.composite
+def plans(draw: st.DrawFn) -> tuple[list[dict[str, object]], dict[str, object]]:
+    """Small plans over three budget years with what makes thresholds hard: phased projects (the
+    optimiser picks the start year), cost profiles over two years, grants, a funding pool (in all or
+    per year), an alternative group, a cost-share rule, and tonnes counted to a year or over the life."""
+    n = draw(st.integers(2, 5))
+    rows = []
+    for i in range(n):
+        cost = draw(st.integers(2, 20)) * 1000
+        row = project(
+            f"P{i}",
+            cost,
+            draw(st.integers(0, 20)),
+            sector=draw(st.sampled_from(("energy", "transport"))),
+            lifetime_years=draw(st.integers(1, 4)),
+        )
+        if draw(st.booleans()):  # spread over two years
+            first = draw(st.sampled_from((2026, 2027)))
+            row |= {
+                "cost_sek": None,
+                f"cost_sek_{first}": cost // 2,
+                f"cost_sek_{first + 1}": cost - cost // 2,
+            }
+        else:
+            row["year"] = draw(st.sampled_from((2026, 2027, 2028)))
+        if draw(st.integers(0, 2)) == 0:
+            row["latest_start"] = 2028 if "year" in row else 2027
+        if draw(st.integers(0, 3)) == 0:
+            row["grant_sek"] = cost // 4
+        if draw(st.integers(0, 4)) == 0:
+            row["exclusive_group"] = "g"
+        rows.append(row)
+    total = sum(
+        float(r.get("cost_sek") or 0) + sum(float(v) for k, v in r.items() if k.startswith("cost_sek_"))
+        for r in rows
+    )
+    share = draw(st.sampled_from((0.15, 0.25, 0.4)))
+    scenario: dict[str, object] = {
+        "budget_sek": {str(y): total * share for y in (2026, 2027, 2028)},
+        "objective": draw(st.sampled_from(("annual", "lifetime", {"cumulative_to": 2029}))),
+        "mip_gap": 0,
+    }
+    if draw(st.booleans()):
+        capacity: object = total * 0.1 if draw(st.booleans()) else {"2027": total * 0.1}
+        scenario["funding"] = [
+            {"name": "Fund", "capacity_sek": capacity, "where": {"sector": ["transport"]}, "max_share": 0.5}
+        ]
+    if draw(st.integers(0, 2)) == 0:
+        scenario["constraints"] = [
+            {"name": "energy share", "where": {"sector": ["energy"]}, "measure": "cost", "min_share": 0.3}
+        ]
+    return rows, scenario
+
+
+def enters_with_abatement(projects: ProjectList, scenario: Scenario, index: int, t_per_year: float) -> bool:
+    moved = whynot.with_abatement(projects, index, t_per_year)
+    free, forced = optimum(moved, scenario), optimum(moved, scenario, [str(projects.ids[index])])
+    assert free is not None
+    return forced is not None and forced >= free - 1e-6 * max(1.0, abs(free))
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much]
+)
+@given(plans())
+def test_thresholds_of_phased_and_pooled_projects_are_exact(instance) -> None:
+    """Both thresholds of every project left out, checked against independent re-solves of the list with
+    that cost or reduction: just past the threshold it enters, 1 % beyond it does not."""
     rows, raw = instance
     projects, scenario = read_projects(rows), Scenario.model_validate(raw)
     result = solve(projects, scenario)
-    exact = {w.id: w.max_cost_sek for w in why_not(projects, scenario, result)}
-    original = whynot._parametric
-    whynot._parametric = lambda *args: False
-    try:
-        bisected = {w.id: w.max_cost_sek for w in why_not(projects, scenario, result)}
-    finally:
-        whynot._parametric = original
-    assert exact.keys() == bisected.keys()
-    for pid, value in exact.items():
-        if value is None or bisected[pid] is None:
-            assert value is None and bisected[pid] is None
-        else:  # bisection stops within 1e-4; both accept entry within 1e-6 of the optimum objective,
-            # which can move a small project's threshold cost by more than 1e-6 of its cost
-            assert value * (1 - 2 * RELATIVE_TOLERANCE) <= bisected[pid] <= value * (1 + RELATIVE_TOLERANCE)
+    assume(result.status is Status.OPTIMAL)
+    ids = [str(i) for i in projects.ids]
+    for answer in why_not(projects, scenario, result):
+        assert answer.computed, answer.note
+        index = ids.index(answer.id)
+        cost = float(projects.total_cost[index])
+        if answer.max_cost_sek is None:
+            assert answer.reason is whynot.Reason.NOT_AT_ANY_COST
+            assert not enters(projects, scenario, index, 1.0)
+        else:
+            assert enters(projects, scenario, index, answer.max_cost_sek * (1 - 1e-6))
+            assert not enters(projects, scenario, index, answer.max_cost_sek * 1.01 + 1)
+        assert cost > 0
+        needed = answer.min_abatement_t_per_year
+        if needed is None:  # no reduction makes it enter at its cost: not even a very large one
+            assert not enters_with_abatement(projects, scenario, index, 1e6)
+        else:
+            assert enters_with_abatement(projects, scenario, index, needed * (1 + 1e-6) + 1e-6)
+            if needed > 1e-3:
+                assert not enters_with_abatement(projects, scenario, index, needed * 0.99 - 1e-3)
 
 
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
