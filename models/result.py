@@ -206,6 +206,8 @@ class Result(_Record):
     """Net present cost per discounted tonne (interactions included)."""
     discount_rate: float = 0.035
     budget_basis: str = "investment"
+    min_fraction: float | None = None
+    """The scenario's minimum share of a divisible project (funded not at all or at least this), or None."""
     net_benefit_sek: float | None = None
     """With the net_benefit objective: the value of the reductions at the carbon value minus the net
     present cost, SEK (the objective maximised)."""

@@ -218,6 +218,12 @@ class Scenario(_Strict):
     solver: SolverName = "highs"
     time_limit_s: Annotated[float, Field(gt=0)] | None = None
     mip_gap: Annotated[float, Field(ge=0, lt=1)] = 1e-4
+    min_fraction: Annotated[float, Field(gt=0, le=1)] | None = Field(
+        default=None,
+        description="The smallest share at which a divisible project may be funded: each is funded not at "
+        "all or at a fraction from this to 1 (e.g. 0.25: no measure at less than a quarter). Default: no "
+        "minimum, any fraction from 0 to 1.",
+    )
     pathway: PathwaySpec | None = Field(
         default=None,
         description="Baseline emissions and a target (net zero by a year, a yearly reduction rate, or "

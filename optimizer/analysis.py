@@ -550,7 +550,8 @@ class _WarmHighs(Backend):
         self.highs = new_highs()
         self.highs.passModel(to_highs_lp(model))
         self.bound = (float(model.row_lower[row]), float(model.row_upper[row]))
-        self.start: np.ndarray | None = None
+        self.start: tuple[np.ndarray, np.ndarray] | None = None
+        """The columns and values of the next start: the projects' fractions and their indicators."""
         self.incumbents = Incumbents()
         self.broken = False
         if self.is_mip:
@@ -595,8 +596,8 @@ class _WarmHighs(Backend):
             self.highs.changeRowBounds(self.row, *bound)
             self.bound = bound
         if self.start is not None and self.is_mip:
-            columns = np.arange(len(self.start), dtype=np.int32)
-            self.highs.setSolution(len(self.start), columns, self.start)
+            columns, values = self.start
+            self.highs.setSolution(len(columns), columns, values)
         self.incumbents = incumbents
         outcome = run_highs(
             self.highs, self.is_mip, time_limit_s=time_limit_s, mip_gap=mip_gap, cancel=cancel
@@ -623,4 +624,9 @@ class _WarmHighs(Backend):
             self.broken = True  # the solve may have been cancelled while running: go cold from here
         if result.has_portfolio:
             fraction = {s.id: s.fraction for s in result.selected}
-            self.start = np.array([fraction.get(i, 0.0) for i in projects.ids.tolist()], dtype=float)
+            values = np.array([fraction.get(i, 0.0) for i in projects.ids.tolist()], dtype=float)
+            layout = self.base.layout
+            self.start = (
+                np.concatenate([np.arange(len(values)), layout.indicator_columns]).astype(np.int32),
+                np.concatenate([values, (values[layout.indicator_project] > 0).astype(float)]),
+            )

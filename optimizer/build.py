@@ -6,16 +6,17 @@ come from, so that an infeasible scenario can be explained rule by rule (`optimi
 
 Columns (see `ColumnLayout`): first one per project (how much of it is funded); then one per
 possible start year of each phased project; then one per (funding pool, funded option) for the
-share of that project's cost the pool pays; last one per scenario interaction (overlapping
-measures), 1 exactly when every project of the interaction is funded. A project's cost, reduction
-and rule measures sit on its *option* columns: the project column itself when it is not phased,
-else its start-year columns.
+share of that project's cost the pool pays; then one per scenario interaction (overlapping
+measures), 1 exactly when every project of the interaction is funded; last, with a scenario
+`min_fraction`, one binary per divisible project, 1 exactly when the project is funded at all (its
+fraction is then at least `min_fraction`). A project's cost, reduction and rule measures sit on its
+*option* columns: the project column itself when it is not phased, else its start-year columns.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -37,7 +38,8 @@ class RowGroup:
     """Consecutive rows that come from one rule of the scenario."""
 
     name: str
-    kind: str  # "budget", "rule", "requires", "alternatives", "funding", "target", or one of STRUCTURAL_KINDS
+    kind: str  # "budget", "rule", "requires", "alternatives", "funding", "target", "min fraction",
+    # or one of STRUCTURAL_KINDS
     start: int
     stop: int
 
@@ -95,14 +97,28 @@ class ColumnLayout:
     pool_names: tuple[str, ...]
     n_interactions: int = 0
     """One column per scenario interaction, after the pool columns."""
+    indicator_project: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))
+    """Per indicator column (with a scenario `min_fraction`, after the interaction columns): the divisible
+    project it switches on (1: funded at min_fraction or more; 0: not funded)."""
 
     @property
     def n_columns(self) -> int:
-        return self.n_projects + len(self.start_project) + len(self.pool) + self.n_interactions
+        return (
+            self.n_projects
+            + len(self.start_project)
+            + len(self.pool)
+            + self.n_interactions
+            + len(self.indicator_project)
+        )
 
     @property
     def interaction_columns(self) -> np.ndarray:
         return self.n_projects + len(self.start_project) + len(self.pool) + np.arange(self.n_interactions)
+
+    @property
+    def indicator_columns(self) -> np.ndarray:
+        first = self.n_projects + len(self.start_project) + len(self.pool) + self.n_interactions
+        return first + np.arange(len(self.indicator_project))
 
     @property
     def start_columns(self) -> np.ndarray:
@@ -338,6 +354,11 @@ def build_model(projects: ProjectList, scenario: Scenario) -> MilpModel:
         pool_selector=options.column[pools.option],
         pool_names=tuple(p.name for p in scenario.funding),
         n_interactions=len(scenario.interactions),
+        indicator_project=(
+            np.flatnonzero(projects.table["divisible"].to_numpy(dtype=bool))
+            if scenario.min_fraction is not None
+            else np.zeros(0, dtype=int)
+        ),
     )
     width = layout.n_columns
     pool_cols = layout.pool_columns
@@ -371,6 +392,8 @@ def build_model(projects: ProjectList, scenario: Scenario) -> MilpModel:
         blocks += _pool_capacity_blocks(scenario, layout, entries, pool_entries)
     if layout.n_interactions:
         blocks.append(("interactions", "interaction", *_interaction_block(overlaps, layout)))
+    if len(layout.indicator_project):
+        blocks.append(("min_fraction", "min fraction", *_min_fraction_block(scenario.min_fraction, layout)))
     if isinstance(scenario.objective, MinCostObjective):
         target = np.zeros(width)
         target[options.column] = tonnes
@@ -420,6 +443,7 @@ def build_model(projects: ProjectList, scenario: Scenario) -> MilpModel:
     integer = np.zeros(width, dtype=bool)
     integer[:n] = ~table["divisible"].to_numpy(dtype=bool)
     integer[layout.start_columns] = True
+    integer[layout.indicator_columns] = True
     return MilpModel(
         objective=objective,
         matrix=matrix,
@@ -575,6 +599,33 @@ def _interaction_block(
     matrix = sp.csr_array(sp.coo_array((data, (rows, cols)), shape=(total + k, layout.n_columns)))
     upper = np.concatenate([np.zeros(total), sizes - 1.0])
     return matrix, np.full(total + k, -np.inf), upper
+
+
+def _min_fraction_block(
+    min_fraction: float, layout: ColumnLayout
+) -> tuple[sp.csr_array, np.ndarray, np.ndarray]:
+    """Each divisible project is semi-continuous: x − y ≤ 0 (funded only when switched on), then
+    x − min_fraction·y ≥ 0 (switched on: at least min_fraction). Divisible projects are never phased
+    (validation), so x is the project's own column. An excluded project gets its y too: dropping the
+    exclusions to explain a conflict (`MilpModel.without`) must not free its fraction."""
+    k = len(layout.indicator_project)
+    own, switch = layout.indicator_project, layout.indicator_columns
+    rows = np.arange(k)
+    matrix = sp.csr_array(
+        sp.coo_array(
+            (
+                np.concatenate([np.ones(k), -np.ones(k), np.ones(k), np.full(k, -min_fraction)]),
+                (
+                    np.concatenate([rows, rows, k + rows, k + rows]),
+                    np.concatenate([own, switch, own, switch]),
+                ),
+            ),
+            shape=(2 * k, layout.n_columns),
+        )
+    )
+    lower = np.concatenate([np.full(k, -np.inf), np.zeros(k)])
+    upper = np.concatenate([np.zeros(k), np.full(k, np.inf)])
+    return matrix, lower, upper
 
 
 def _phasing_block(layout: ColumnLayout) -> tuple[sp.csr_array, np.ndarray, np.ndarray]:

@@ -35,7 +35,8 @@ RELATIVE_TOLERANCE = 1e-6
 @dataclass(frozen=True)
 class CheckReport:
     fractions: np.ndarray
-    """The portfolio after snapping solver noise: 0/1 for whole projects, [0, 1] for divisible ones."""
+    """The portfolio after snapping solver noise: 0/1 for whole projects, [0, 1] for divisible ones (0 or
+    at least the scenario's min_fraction when it sets one)."""
     violations: list[str]
     objective_t: float
     """The objective as the scenario defines it, to be maximised: tonnes plus weighted co-benefits, or
@@ -86,7 +87,9 @@ def check_portfolio(
     table = projects.table
     ids = table["id"].astype(str)
     violations: list[str] = []
-    x = _snap(np.asarray(fractions, dtype=float), table["divisible"].to_numpy(dtype=bool), ids, violations)
+    divisible = table["divisible"].to_numpy(dtype=bool)
+    x = _snap(np.asarray(fractions, dtype=float), divisible, ids, violations)
+    x = _check_min_fraction(x, divisible, scenario.min_fraction, ids, violations)
     first_year = resolve_first_year(projects, scenario)
     starts = _check_starts(projects, scenario, first_year, start_years, ids, violations)
 
@@ -339,6 +342,24 @@ def _snap(x: np.ndarray, divisible: np.ndarray, ids: pd.Series, violations: list
         violations.append(f"project {ids.iat[i]}: fraction {x[i]:.6g} but the project is not divisible")
     snapped = np.where(divisible, np.clip(x, 0.0, 1.0), np.clip(rounded, 0.0, 1.0))
     return np.where(snapped < 1e-9, 0.0, np.where(snapped > 1 - 1e-9, 1.0, snapped))
+
+
+def _check_min_fraction(
+    x: np.ndarray, divisible: np.ndarray, min_fraction: float | None, ids: pd.Series, violations: list[str]
+) -> np.ndarray:
+    """With a `min_fraction`, a divisible project is funded not at all or at least that share. Below the
+    minimum by more than `INTEGRALITY_TOLERANCE`, a fraction within that tolerance of 0 is solver noise
+    and reads as 0 (as a whole project's 1e-6 does); anything larger breaks the rule."""
+    if min_fraction is None:
+        return x
+    below = divisible & (x > 0) & (x < min_fraction - INTEGRALITY_TOLERANCE)
+    noise = below & (x <= INTEGRALITY_TOLERANCE)
+    for i in np.flatnonzero(below & ~noise):
+        violations.append(
+            f"project {ids.iat[i]}: funded at {x[i]:.6g}, below the scenario's min_fraction {min_fraction:g} "
+            "(a divisible project is funded not at all or at least that share)"
+        )
+    return np.where(noise, 0.0, x)
 
 
 def _check_starts(

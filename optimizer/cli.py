@@ -396,6 +396,12 @@ def write_table(result: Result, out: TextIO) -> None:
         f"[bold]Best bound:[/bold] {bound}, gap {gap}\n"
         f"[bold]Cost:[/bold] {msek(result.total_cost_sek)} MSEK: grants {msek(result.grant_sek)} MSEK{pools}, "
         f"municipal {msek(result.municipal_cost_sek)} MSEK; {per_t}\n{lifecycle}"
+        + (
+            f"\n[bold]Divisible projects:[/bold] funded not at all or at least {result.min_fraction:.4g} "
+            "of each (min_fraction)"
+            if result.min_fraction is not None
+            else ""
+        )
     )
 
     net = result.budget_basis == "net"

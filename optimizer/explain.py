@@ -1,9 +1,9 @@
 """Why a scenario has no feasible portfolio, in words a finance officer can act on.
 
 A deletion filter over the scenario's rules (each budget year, each group rule, the mandatory,
-included and excluded projects, dependencies, alternatives) finds an irreducible set of rules that
-cannot hold together: drop any one of them and a portfolio exists. Each is then described with
-the figures that make the conflict visible.
+included and excluded projects, dependencies, alternatives, the minimum share of divisible projects)
+finds an irreducible set of rules that cannot hold together: drop any one of them and a portfolio
+exists. Each is then described with the figures that make the conflict visible.
 """
 
 from __future__ import annotations
@@ -34,13 +34,14 @@ CHECK_LIMIT_S = 10.0
 _ORDER = {
     "alternatives": 0,
     "requires": 1,
-    "exclude": 2,
-    "include": 3,
-    "rule": 4,
-    "funding": 5,
-    "target": 6,
-    "budget": 7,
-    "mandatory": 8,
+    "min fraction": 2,
+    "exclude": 3,
+    "include": 4,
+    "rule": 5,
+    "funding": 6,
+    "target": 7,
+    "budget": 8,
+    "mandatory": 9,
 }
 
 
@@ -117,6 +118,12 @@ def _describe(
         return "the alternatives (at most one project of each exclusive_group)"
     if kind == "funding":
         return _describe_pool(name, scenario)
+    if kind == "min fraction":
+        divisible = projects.table["divisible"].to_numpy(dtype=bool)
+        return (
+            f"the scenario's min_fraction {scenario.min_fraction:g} (each divisible project, "
+            f"{_ids(divisible, projects)}, is funded not at all or at least that share)"
+        )
     if kind == "target":
         goal = scenario.objective.min_cost_for_t  # type: ignore[union-attr]  # only min_cost_for_t has one
         available = objective_coefficients(projects, scenario)[~model.forced["exclude"]].sum()

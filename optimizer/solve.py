@@ -336,6 +336,7 @@ def _result(
         lifecycle_sek_per_t=npc / present_t if present_t > 0 else None,
         discount_rate=scenario.discount_rate,
         budget_basis=scenario.budget_basis,
+        min_fraction=scenario.min_fraction,
         net_benefit_sek=objective if in_sek else None,
         net_benefit_bound_sek=bound if in_sek else None,
         interactions=list(portfolio.interactions) if portfolio else [],

@@ -27,6 +27,8 @@ SHARES = (0.0, 0.1, 0.2, 0.25, 0.4, 0.5, 0.6, 0.75, 0.8, 1.0)
 MIN_FRACTIONS = (0.0, 0.1, 0.2, 0.25, 0.3, 0.5, 1.0)
 MAX_FRACTIONS = (0.0, 0.25, 0.5, 0.75, 1.0, 1.25)
 BUDGET_FRACTIONS = (0.0, 0.2, 0.3, 0.5, 0.5, 0.6, 0.75, 0.75, 1.0, 1.0, 1.5)
+DIVISIBLE_MINIMA = (0.05, 0.1, 0.25, 0.3, 0.5, 0.75, 1.0)
+"""Values of the scenario's `min_fraction`."""
 
 
 @dataclass(frozen=True)
@@ -195,6 +197,14 @@ def instances(
     if rules:
         scenario["constraints"] = rules
     return Instance(rows, scenario)
+
+
+@st.composite
+def instances_with_min_fraction(draw: st.DrawFn, *, max_n: int = 7) -> Instance:
+    """A random instance with some divisible projects and a scenario `min_fraction`."""
+    instance = draw(instances(max_n=max_n, divisible="some"))
+    minimum = draw(st.sampled_from(DIVISIBLE_MINIMA))
+    return Instance(instance.rows, {**instance.scenario, "min_fraction": minimum})
 
 
 @st.composite

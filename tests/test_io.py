@@ -1141,6 +1141,12 @@ def test_scenario_from_a_dict() -> None:
             ["constraints[0]: a rule needs at least one of min_share, max_share, min, max"],
         ),
         ({}, ["budget_sek: Field required"]),
+        ({"budget_sek": 1, "min_fraction": 0}, ["min_fraction: Input should be greater than 0"]),
+        ({"budget_sek": 1, "min_fraction": 1.5}, ["min_fraction: Input should be less than or equal to 1"]),
+        (
+            {"budget_sek": 1, "min_fraction": "x"},
+            ["min_fraction: Input should be a valid number, unable to parse string as a number"],
+        ),
         ({"budget_sek": {"2026": -5}}, ["budget_sek.2026: Input should be greater than or equal to 0"]),
         (
             {"budget_sek": "lots"},

@@ -10,8 +10,9 @@ clearly worth funding or clearly not. This backend
    max_x (c − Aᵀy)·x over the column bounds + Σ y·(row bound) — valid for any y of the right sign,
    so it does not rely on the LP's accuracy — and into reduced costs d = c − Aᵀy;
 3. solves the MILP on a *core*: the projects whose reduced cost is nearest zero, and the continuous
-   ones (every other project fixed where the bound puts it: funded if d_j > 0, not if
-   d_j < 0), warm-started and held to the time that is left;
+   ones with the binaries that switch them on under a `min_fraction` (every other project fixed where
+   the bound puts it: funded if d_j > 0, not if d_j < 0), warm-started and held to the time that is
+   left;
 4. certifies the result for the whole list: the bound is separable over columns, so a portfolio that
    moves any column outside the core off its fixed value is worth at most the bound − |d_j|, and
    the global bound is
@@ -213,7 +214,7 @@ def _lp_relaxation(model: MilpModel, time_limit_s: float | None, cancel: threadi
 
 def _first_working_set(model: MilpModel, size: int) -> np.ndarray:
     """The columns that give most objective per unit of budget — as many as it takes to cover every
-    budget row twice over, at least `size` — and every column forced in or continuous."""
+    budget row twice over, at least `size` — and every column forced in or always in the core."""
     budgets = [group.start for group in model.row_groups if group.kind == "budget"]
     usage = np.asarray(abs(model.matrix[budgets]).sum(axis=0)).ravel()
     order = np.argsort(-(model.objective / np.maximum(usage, 1e-12)), kind="stable")
@@ -224,7 +225,7 @@ def _first_working_set(model: MilpModel, size: int) -> np.ndarray:
         needed = max(needed, int(covered.argmax()) + 1 if covered.any() else model.shape[1])
     working = np.zeros(model.shape[1], dtype=bool)
     working[order[:needed]] = True
-    return working | (model.col_lower > 0) | ~model.integer
+    return working | (model.col_lower > 0) | _always_in_core(model)
 
 
 def _restricted(model: MilpModel, columns: np.ndarray) -> MilpModel:
@@ -261,9 +262,13 @@ def lagrangian_bound(model: MilpModel, row_dual: np.ndarray) -> tuple[float, np.
 
 def _always_in_core(model: MilpModel) -> np.ndarray:
     """Columns that are never fixed: the continuous ones (divisible projects, pool shares), whose best
-    value may lie between their bounds. (An interior-point LP solution says little about which whole
-    projects are fractional; the reduced costs rank them.)"""
-    return ~model.integer
+    value may lie between their bounds, and with a `min_fraction` the binary that switches each divisible
+    project on (fixed at 0 it would fix its project out; its own reduced cost says nothing of the
+    project's worth). (An interior-point LP solution says little about which whole projects are
+    fractional; the reduced costs rank them.)"""
+    always = ~model.integer
+    always[model.layout.indicator_columns] = True
+    return always
 
 
 def _price_of_leaving_the_core(model: MilpModel, core: np.ndarray, reduced: np.ndarray) -> float:

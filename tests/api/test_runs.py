@@ -6,6 +6,7 @@ import threading
 import time
 import tomllib
 
+import pytest
 from conftest import EXAMPLES, SCENARIO, Org, make_settings, process_queue, submit_run, upload_list
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, update
@@ -216,3 +217,78 @@ def test_a_stored_run_is_an_audit_record_that_reproduces_its_portfolio(
         (s["id"], s["fraction"]) for s in done["result"]["selected"]
     ]
     assert (done["solver"], done["solver_version"]) == (again.solver.name, again.solver.version)
+
+
+SLIVERS = [  # lifetime 1 year: tonnes are the yearly reduction
+    {
+        "id": "A",
+        "name": "Alfa",
+        "sector": "energy",
+        "cost_sek": 60,
+        "abatement_t_per_year": 10,
+        "lifetime_years": 1,
+    },
+    {
+        "id": "B",
+        "name": "Beta",
+        "sector": "energy",
+        "cost_sek": 100,
+        "abatement_t_per_year": 8,
+        "lifetime_years": 1,
+        "divisible": True,
+    },
+    {
+        "id": "C",
+        "name": "Gamma",
+        "sector": "energy",
+        "cost_sek": 40,
+        "abatement_t_per_year": 3.3,
+        "lifetime_years": 1,
+    },
+]
+
+
+def test_a_run_with_min_fraction_funds_no_slivers(client: TestClient, org: Org, settings: Settings) -> None:
+    """Without a minimum A, C and 10 % of B are best (14.1 t); with min_fraction 0.25, A and half of B (14 t)."""
+    listed = upload_list(client, org, projects=SLIVERS)
+    runs = {
+        minimum: submit_run(
+            client, org, listed["id"], {"budget_sek": 110, "mip_gap": 0, "min_fraction": minimum}
+        )
+        for minimum in (None, 0.25)
+    }
+    assert runs[0.25]["scenario"]["min_fraction"] == 0.25
+    assert process_queue(settings) == 2
+    done = {
+        m: client.get(f"/v1/runs/{r['id']}", headers=org.headers("viewer")).json() for m, r in runs.items()
+    }
+    assert all(d["state"] == "succeeded" and d["result"]["status"] == "optimal" for d in done.values())
+    free, limited = done[None]["result"], done[0.25]["result"]
+    assert free["objective_value_t"] == pytest.approx(14.1) and free["min_fraction"] is None
+    assert {s["id"]: s["fraction"] for s in free["selected"]}["B"] == pytest.approx(0.1)
+    assert limited["objective_value_t"] == pytest.approx(14.0) and limited["min_fraction"] == 0.25
+    divisible = {p["id"] for p in SLIVERS if p.get("divisible")}
+    fractions = {s["id"]: s["fraction"] for s in limited["selected"]}
+    assert fractions == pytest.approx({"A": 1.0, "B": 0.5})
+    assert all(f == 0 or f >= 0.25 - 1e-6 for pid, f in fractions.items() if pid in divisible)
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (0, "min_fraction: Input should be greater than 0"),
+        (1.5, "min_fraction: Input should be less than or equal to 1"),
+        ("x", "min_fraction: Input should be a valid number, unable to parse string as a number"),
+    ],
+)
+def test_a_bad_min_fraction_is_a_located_422(
+    client: TestClient, org: Org, value: object, message: str
+) -> None:
+    listed = upload_list(client, org, projects=SLIVERS)
+    response = client.post(
+        "/v1/runs",
+        headers=org.headers("editor"),
+        json={"project_list_id": listed["id"], "scenario": {"budget_sek": 110, "min_fraction": value}},
+    )
+    assert response.status_code == 422 and response.headers["content-type"] == "application/problem+json"
+    assert [e["message"] for e in response.json()["errors"]] == [message]

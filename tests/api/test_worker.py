@@ -58,8 +58,8 @@ CLI_JSON_KEYS = {
     "municipal_sek_per_t", "budget", "rules", "conflicts", "violations", "solver", "timings",
     "abatement_t", "pool_sek", "funding", "spend_plan", "pathway", "cost_objective_sek", "cost_bound_sek",
     "net_present_cost_sek", "equivalent_annual_cost_sek", "opex_sek_per_year", "payback_years",
-    "lifecycle_sek_per_t", "discount_rate", "budget_basis", "net_benefit_sek", "net_benefit_bound_sek",
-    "interactions",
+    "lifecycle_sek_per_t", "discount_rate", "budget_basis", "min_fraction", "net_benefit_sek",
+    "net_benefit_bound_sek", "interactions",
 }  # fmt: skip
 
 
