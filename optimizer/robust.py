@@ -16,8 +16,9 @@ draw. Co-benefit weights are not part of the robust objective: it is tonnes only
 
 The portfolio is then fixed and handed to `optimizer.solve.solve_model` for a proper, independently
 checked `Result`: the chosen projects at (at least) their chosen fractions and the chosen start
-years are held, and projects that still fit are added by the scenario's point-estimate objective.
-Adding a project never lowers any draw's tonnes, so this keeps the CVaR and only breaks the MILP's
+years are held, and projects that still fit are added by the scenario's point-estimate objective,
+never completing an overlap (a negative interaction) the portfolio does not already have. Adding a
+project then never lowers any draw's tonnes, so this keeps the CVaR and only breaks the MILP's
 indifference towards projects that add nothing in the worst draws (which would make robustness
 look dearer than it is). Pool money is the point-optimal allocation for that portfolio.
 """
@@ -272,6 +273,14 @@ def _checked(
     held = fractions[layout.start_project] > 0
     taken = layout.start_year == start_years[layout.start_project]
     lower[layout.start_columns[held]] = upper[layout.start_columns[held]] = taken[held].astype(float)
+    # an added project must not complete an overlap (a negative interaction) the portfolio does not have:
+    # that would lower every draw's tonnes
+    overlaps = interaction_terms(projects, scenario)
+    completes = np.array(
+        [t < 0 and not (fractions[m] >= 1.0).all() for t, m in zip(overlaps.tonnes_t, overlaps.members)],
+        dtype=bool,
+    )
+    upper[layout.interaction_columns[completes]] = 0.0
     backend = get_backend(scenario.solver)
     extended = replace(model, col_lower=lower, col_upper=upper)
     result = solve_model(projects, scenario, extended, backend, started=time.perf_counter())
