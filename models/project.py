@@ -7,8 +7,8 @@ Instances are produced by `optimizer.io` after validation and are never changed 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
@@ -84,6 +84,10 @@ class ProjectList:
     which fall in the scenario's first budget year. `tags` holds every other input column as text.
     `cost_from_profile` is True where a project's cost came from `cost_sek_YYYY` columns rather than
     `cost_sek` and `year`, so that messages name the cell the person wrote (None: not known).
+    `tag_numbers` holds the tag columns whose every cell is a number (co-benefits such as health or
+    jobs), parsed once when the list was read, with the file's own convention (NaN where empty);
+    `decimal_comma` is that convention for text cells (False for comma-separated CSV, where `1,000`
+    is not a number), for the other columns' messages.
     """
 
     table: pd.DataFrame
@@ -92,11 +96,15 @@ class ProjectList:
     tags: pd.DataFrame
     source: str = "<memory>"
     cost_from_profile: np.ndarray | None = None
+    tag_numbers: Mapping[str, np.ndarray] = field(default_factory=dict)
+    decimal_comma: bool = True
 
     def __post_init__(self) -> None:
         self.unscheduled_cost.flags.writeable = False
         if self.cost_from_profile is not None:
             self.cost_from_profile.flags.writeable = False
+        for values in self.tag_numbers.values():
+            values.flags.writeable = False
 
     def __len__(self) -> int:
         return len(self.table)

@@ -25,8 +25,7 @@ from models import (
     YearSpend,
     canonical_text,
 )
-from optimizer.io import parse_numbers
-from optimizer.validate import resolve_first_year
+from optimizer.validate import co_benefit_values, resolve_first_year
 
 INTEGRALITY_TOLERANCE = 1e-5
 RELATIVE_TOLERANCE = 1e-6
@@ -107,7 +106,7 @@ def check_portfolio(
     life = _lifecycle(projects, scenario, cost_by_year, last_spend, first_year)
     overlaps = _interactions(projects, scenario, x, last_spend, first_year, ids)
     overlap_t = sum((o.abatement_t for o in overlaps), 0.0)
-    benefits = {c: _numbers(projects, c) for c in scenario.co_benefit_columns}
+    benefits = {c: co_benefit_values(projects, c) for c in scenario.co_benefit_columns}
     objective = tonnes + sum(
         (w * benefits[c] for c, w in scenario.co_benefit_weights.items()), np.zeros(len(table))
     )
@@ -318,11 +317,6 @@ def _check_target(scenario: Scenario, tonnes: float, violations: list[str]) -> N
         goal = scenario.objective.min_cost_for_t
         if tonnes < goal - _tolerance(goal):
             violations.append(f"the reduction target of {goal:,.6g} t is not reached: {tonnes:,.6g} t")
-
-
-def _numbers(projects: ProjectList, column: str) -> np.ndarray:
-    """A co-benefit column read as numbers, empty cells as 0 (validation rejected anything else)."""
-    return np.nan_to_num(parse_numbers(projects.tags[column]).values, nan=0.0)
 
 
 def _snap(x: np.ndarray, divisible: np.ndarray, ids: pd.Series, violations: list[str]) -> np.ndarray:

@@ -53,6 +53,7 @@ __all__ = [
     "table_from_csv",
     "table_from_frame",
     "table_from_records",
+    "tag_numbers",
 ]
 
 MEMORY_SOURCE = "<memory>"
@@ -525,6 +526,45 @@ def parse_numbers(column: pd.Series, *, decimal_comma: bool = True) -> _Parsed:
     return _Parsed(values, empty, bad)
 
 
+def _numbers_if_all(column: pd.Series, decimal_comma: bool) -> np.ndarray | None:
+    """The column as numbers if it has one and every filled cell is one (NaN where empty), else None.
+
+    Text columns are rejected at their first cell that is not a plain number and does not match the
+    full pattern either, so that a million-row text column costs one vectorised pass."""
+    empty = column.isna().to_numpy()
+    if empty.all():
+        return None
+    if _is_numeric(column):
+        values = column.to_numpy(dtype=float, na_value=np.nan, copy=True)
+        return values if np.isfinite(values[~empty]).all() else None
+    cells = column.to_numpy(dtype=object)
+    filled = np.flatnonzero(~empty)
+    first = cells[filled[0]]
+    if isinstance(first, str) and not _NUMBER_LIKE.fullmatch(first):
+        return None  # a text column such as yes/no or a district: no need to look further
+    values = np.full(len(column), np.nan)
+    if _all_text(cells):
+        plain, plain_values = _plain_numbers(cells[filled], decimal_comma)
+        values[filled[plain]] = plain_values
+        filled = filled[~plain]
+    pattern = _NUMBER_WITH_POINT_OR_COMMA if decimal_comma else _NUMBER_WITH_POINT
+    bad: dict[int, str] = {}
+    for pos in filled.tolist():
+        _parse_number_cell(pos, cells[pos], pattern, decimal_comma, values, bad)
+        if bad:
+            return None
+    return values if np.isfinite(values[~empty]).all() else None
+
+
+def tag_numbers(projects: ProjectList, column: str) -> _Parsed:
+    """A tag column of `projects` as numbers: parsed when the list was read if every cell is a number,
+    else parsed now with the list's own convention, every bad cell with its message."""
+    cells = projects.tags[column]
+    if column in projects.tag_numbers:
+        return _Parsed(np.array(projects.tag_numbers[column]), cells.isna().to_numpy(), {})
+    return parse_numbers(cells, decimal_comma=projects.decimal_comma)
+
+
 def _plain_numbers(texts: np.ndarray, decimal_comma: bool) -> tuple[np.ndarray, np.ndarray]:
     """Which texts are plain numbers (ASCII digits, maybe a leading `-` and one decimal separator),
     and their values, computed with numpy's string functions instead of a Python loop."""
@@ -755,7 +795,7 @@ class _ProjectValidator:
         scheduled, unscheduled, from_profile = self._costs(table)
         first_positions = self._check_ids(table)
         self._check_requires(table, first_positions)
-        tags = self._tags()
+        tags, tag_numbers = self._tags()
         if self.problems.items:
             raise InputError(self.problems.sorted(), source=self.source)
         return ProjectList(
@@ -765,6 +805,8 @@ class _ProjectValidator:
             tags=tags,
             source=self.source,
             cost_from_profile=from_profile,
+            tag_numbers=tag_numbers,
+            decimal_comma=self.raw.decimal_comma,
         )
 
     def _fail_with(self, message: str) -> None:
@@ -1109,15 +1151,21 @@ class _ProjectValidator:
 
     # --- tags ---------------------------------------------------------------------------
 
-    def _tags(self) -> pd.DataFrame:
+    def _tags(self) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
+        """Every other column as text, and, for those whose every cell is a number in the file's own
+        convention, as numbers too (parsed here, once: later the convention is no longer known)."""
         tags: dict[str, pd.Series] = {}
+        numbers: dict[str, np.ndarray] = {}
         for name, cells in self.columns.items():
             if name in CORE_COLUMNS or name.startswith(PROFILE_PREFIX):
                 continue
             parsed = parse_texts(cells)
             self.problems.add_bad(parsed, name)
             tags[name] = pd.Series(parsed.values, dtype=object, index=pd.RangeIndex(self.n))
-        return pd.DataFrame(tags, index=pd.RangeIndex(self.n))
+            values = _numbers_if_all(cells, self.raw.decimal_comma)
+            if values is not None:
+                numbers[name] = values
+        return pd.DataFrame(tags, index=pd.RangeIndex(self.n)), numbers
 
 
 def _frame(columns: Mapping[str, np.ndarray], n: int) -> pd.DataFrame:

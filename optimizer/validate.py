@@ -15,7 +15,7 @@ import numpy as np
 from models.project import PROFILE_PREFIX, ProjectList
 from models.scenario import BUILTIN_MEASURES, Scenario
 from optimizer.errors import InputError, Problem
-from optimizer.io import parse_numbers
+from optimizer.io import tag_numbers
 from optimizer.phasing import start_options
 
 __all__ = ["check_fits", "co_benefit_values", "resolve_first_year"]
@@ -23,8 +23,7 @@ __all__ = ["check_fits", "co_benefit_values", "resolve_first_year"]
 
 def co_benefit_values(projects: ProjectList, column: str) -> np.ndarray:
     """A co-benefit column (e.g. health, jobs) as numbers; an empty cell counts as 0."""
-    parsed = parse_numbers(projects.tags[column])
-    return np.nan_to_num(parsed.values, nan=0.0)
+    return np.nan_to_num(tag_numbers(projects, column).values, nan=0.0)
 
 
 def resolve_first_year(projects: ProjectList, scenario: Scenario) -> int:
@@ -154,7 +153,7 @@ def _co_benefit_problems(projects: ProjectList, scenario: Scenario) -> list[Prob
         if column in checked:
             continue
         checked.add(column)
-        parsed = parse_numbers(projects.tags[column])
+        parsed = tag_numbers(projects, column)
         problems += [
             Problem(
                 f"{message} (a co-benefit must be a number)",
