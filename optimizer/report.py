@@ -34,6 +34,7 @@ from typing import Any
 import numpy as np
 
 from models import CumulativeObjective, MinCostObjective, ProjectList, Result, Scenario, Status
+from optimizer.language import format_number
 from optimizer.report_texts import LANGUAGES, TEXTS
 
 __all__ = ["SECTIONS", "build_report", "format_number"]
@@ -66,7 +67,6 @@ AUDIT_OFFICE_SEK_PER_T = (1_000.0, 4_000.0)
 ASEK_SEK_PER_T = 7_000.0
 """The Swedish Transport Administration's carbon value (ASEK 7.0: 7 SEK/kg)."""
 PACKAGE = "klimatportfolj"
-NBSP = "\u00a0"
 
 CSS = """
 :root { color-scheme: light; }
@@ -109,17 +109,6 @@ class _Html(str):
 
 def _esc(value: object) -> str:
     return value if isinstance(value, _Html) else html.escape(str(value), quote=True)
-
-
-def format_number(value: float, *, lang: str = "sv", decimals: int = 0) -> str:
-    """`value` as a reader of `lang` writes it: Swedish `1 234 567,8` (a no-break space between
-    thousands, a decimal comma), English `1,234,567.8`; -0 shows as 0."""
-    if lang not in LANGUAGES:
-        raise ValueError(f"lang must be one of {', '.join(LANGUAGES)}, not {lang!r}")
-    text = f"{round(float(value), decimals) + 0.0:,.{decimals}f}"
-    if lang == "sv":
-        return text.replace(",", NBSP).replace(".", ",")
-    return text
 
 
 class _Words:

@@ -372,9 +372,11 @@ def test_net_budgets_overlaps_and_the_net_benefit_are_said_in_words() -> None:
         assert net_words in page.text and overlap_words in page.text
         assert page.table("Nettobudget per år" if lang == "sv" else "Net budget per year")
         [row] = page.table(caption)["rows"][1:]
-        assert row == ["A och B <samma hus>", "A, B", "-2", TEXTS[lang]["yes"], "-20"]
+        minus = "\u2212" if lang == "sv" else "-"
+        assert row == ["A och B <samma hus>", "A, B", f"{minus}2", TEXTS[lang]["yes"], f"{minus}20"]
         funded = page.table("Projekt som får pengar" if lang == "sv" else "Projects funded")["rows"]
-        assert funded[-2][0] == TEXTS[lang]["row_interactions"] and funded[-2][6:8] == ["-2", "-20"]
+        assert funded[-2][0] == TEXTS[lang]["row_interactions"]
+        assert funded[-2][6:8] == [f"{minus}2", f"{minus}20"]
         assert funded[-1][6:8] == [
             format_number(result.abatement_t_per_year, lang=lang),
             format_number(result.abatement_t, lang=lang),
