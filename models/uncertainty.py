@@ -139,6 +139,9 @@ class Evaluation:
     cost_mean_sek: float
     probability_within_budget: float
     """Share of draws in which every budget row holds."""
+    overrun_sek: dict[str, float | None]
+    """Quantiles of the money the budgets lack per draw: the sum over budget rows of the spending above
+    each row's limit (0 in a draw within every budget)."""
     probability_within_budget_by_year: dict[str, float]
     """Per budget row ("2026", …, or "total" for one budget over all years): share of draws it holds."""
     probability_target_met: float | None
@@ -174,6 +177,7 @@ class Evaluation:
             "cost_mean_sek": _plain(self.cost_mean_sek),
             "probability_within_budget": self.probability_within_budget,
             "probability_within_budget_by_year": dict(self.probability_within_budget_by_year),
+            "overrun_sek": _plain(self.overrun_sek),
             "probability_target_met": self.probability_target_met,
             "target_t": _plain(self.target_t),
             "target_kind": self.target_kind,

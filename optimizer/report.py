@@ -3,21 +3,23 @@
 `build_report(projects, scenario, result, ...)` returns one self-contained HTML document: the charts
 are embedded as SVG data URIs, the CSS is inline, there is no JavaScript and nothing is fetched from a
 network (a Content-Security-Policy says so to the browser). It answers what is funded and why, what it
-achieves towards 2030, what it costs per tonne and over its life (net present cost, payback, net budgets,
-overlapping measures counted once), what each district gets and how the equity rules are
-met, what was left out and what it would take to include it, how sure the figures are, and which data
-and solver are behind them.
+achieves towards 2030, what it costs per tonne (three figures, each named with its basis) and over its
+life, what each district gets and how the equity rules are met, what was left out and what it would
+take to include it, how sure the figures are, and which data and solver are behind them.
 
 It is a pure function of the run: nothing is solved here. The callers (`python -m optimizer report`,
 `GET /v1/runs/{id}/report`) solve, and pass `why_not` (`WhyNot.to_dict()` rows) and an uncertainty
 study (`UncertaintyStudy.to_dict()`) when they have them. Every sentence is in
-`optimizer.report_texts`, one dict per language; every string from the input (project names, rule
-names, the scenario's name) is escaped.
+`optimizer.report_texts`, one dict per language, and every chart is drawn in the page's language: a
+Swedish page has no English word and no number with a decimal point (a test reads the report of every
+example scenario for them). A threshold that was not computed says so and makes no claim. Every string
+from the input (names of measures, rules and the scenario) is escaped.
 
-Accessibility: one h1, h2 per section, h3 below; every chart has alt text (`charts.describe`, which is
-in English: the image is marked `lang="en"` in a Swedish report, and a Swedish caption describes it);
-tables have captions and `scope` on every header cell; dark text on white (contrast well above 4.5:1);
-nothing is said by colour alone; a skip link leads to the summary.
+Layout: it fits a 1280 px screen and A4 portrait when printed (a print stylesheet; the funded measures'
+lifecycle figures are a second table, so that no table is wider than the page; a browser test checks
+both). Accessibility: one h1, h2 per section; every chart has alt text in the page's language and its
+figures in a table beside it; tables have captions and `scope` on every header cell; dark text on
+white; nothing is said by colour alone; a skip link leads to the summary.
 """
 
 from __future__ import annotations
@@ -33,9 +35,17 @@ from typing import Any
 
 import numpy as np
 
-from models import CumulativeObjective, MinCostObjective, ProjectList, Result, Scenario, Status
-from optimizer.language import format_number
-from optimizer.report_texts import LANGUAGES, TEXTS
+from models import (
+    CumulativeObjective,
+    MinCostObjective,
+    NetBenefitObjective,
+    ProjectList,
+    Result,
+    Scenario,
+    Status,
+)
+from optimizer.language import format_number, sector_name
+from optimizer.report_texts import LANGUAGES, MONTHS, TEXTS
 
 __all__ = ["SECTIONS", "build_report", "format_number"]
 
@@ -66,7 +76,12 @@ AUDIT_OFFICE_SEK_PER_T = (1_000.0, 4_000.0)
 """Klimatklivet's cost per tonne as the National Audit Office estimated it (RiR 2019:1)."""
 ASEK_SEK_PER_T = 7_000.0
 """The Swedish Transport Administration's carbon value (ASEK 7.0: 7 SEK/kg)."""
+FULL_BUDGET_SHARE = 0.99
+"""A plan using this share of its budget or more is said to fill it (any dearer draw breaks it)."""
+ROUNDING_SEK = 1.0
+"""Differences from a budget of at most this (or 1e-6 of it) are the solver's rounding, shown as 0."""
 PACKAGE = "klimatportfolj"
+SOLVER_NAMES = {"highs": "HiGHS", "cbc": "CBC"}
 
 CSS = """
 :root { color-scheme: light; }
@@ -83,21 +98,38 @@ a { color: #0b4f8a; }
 .status { border-left: 6px solid #0b4f8a; background: #f1f5f9; padding: 0.75rem 1rem; }
 table { border-collapse: collapse; margin: 1rem 0; width: 100%; font-size: 0.9rem; }
 caption { text-align: left; font-weight: 600; padding: 0.4rem 0; caption-side: top; }
-th, td { border: 1px solid #8a8a8a; padding: 0.3rem 0.5rem; vertical-align: top; text-align: left; }
+th, td { border: 1px solid #8a8a8a; padding: 0.3rem 0.5rem; vertical-align: top; text-align: left;
+  overflow-wrap: break-word; hyphens: auto; }
 thead th { background: #e8edf2; }
 tfoot th, tfoot td { font-weight: 700; background: #f5f5f5; }
-td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap;
+  overflow-wrap: normal; hyphens: manual; }
 thead th.num { white-space: normal; }
-.scroll { overflow-x: auto; }
-.id { color: #3d3d3d; font-size: 0.85rem; }
+.id { color: #3d3d3d; font-size: 0.85rem; white-space: nowrap; }
 figure { margin: 1.5rem 0; }
 figure img { max-width: 100%; height: auto; border: 1px solid #d0d0d0; }
 figcaption { font-size: 0.95rem; color: #2b2b2b; margin-top: 0.4rem; }
-dl.method { display: grid; grid-template-columns: max-content 1fr; gap: 0.3rem 1rem; }
+details { margin: 0.5rem 0 1.5rem; }
+summary { cursor: pointer; color: #0b4f8a; font-weight: 600; }
+summary:focus { outline: 3px solid #0b4f8a; }
+dl.method { display: grid; grid-template-columns: minmax(10rem, max-content) 1fr; gap: 0.3rem 1rem; }
 dl.method dt { font-weight: 600; }
 dl.method dd { margin: 0; overflow-wrap: anywhere; }
-code { font-family: ui-monospace, Consolas, monospace; background: #f1f1f1; padding: 0 0.2rem; }
-@media print { .skip { display: none; } figure { break-inside: avoid; } }
+code { font-family: ui-monospace, Consolas, monospace; background: #f1f1f1; padding: 0 0.2rem;
+  overflow-wrap: anywhere; }
+@page { size: A4 portrait; margin: 15mm 12mm; }
+@media print {
+  body { max-width: none; padding: 0; font-size: 10pt; line-height: 1.35; }
+  h1 { font-size: 18pt; } h2 { font-size: 14pt; margin-top: 1.5rem; } h3 { font-size: 11.5pt; }
+  .skip, details > summary { display: none; }
+  table { font-size: 8.5pt; }
+  th, td { padding: 0.15rem 0.3rem; }
+  thead { display: table-header-group; }
+  tr, figure { break-inside: avoid; }
+  h2, h3, caption { break-after: avoid; }
+  figure img { border: none; }
+  a { color: #1a1a1a; }
+}
 """.strip()
 
 
@@ -130,6 +162,10 @@ class _Words:
     def msek(self, value: float) -> str:
         return self("million", value=self.num(value / 1e6, 1))
 
+    def msek_number(self, value: float) -> str:
+        """A cell of a column in millions: one decimal, two below 0.1 million."""
+        return self.num(value / 1e6, 2 if 0.5 <= abs(value) < 1e5 else 1)
+
     def tonnes(self, value: float) -> str:
         return self("tonnes", value=self.num(value, _decimals(value)))
 
@@ -153,6 +189,12 @@ class _Words:
     def pct(self, share: float, decimals: int = 0) -> str:
         return self("percent", value=self.num(100 * share, decimals))
 
+    def share(self, share: float) -> str:
+        """A share of a whole: whole percent, but never 0 % or 100 % for what is neither."""
+        if 0 < share < 0.01 or 0.99 < share < 1:
+            return self.pct(share, 2 if 0 < share < 0.001 or share > 0.999 else 1)
+        return self.pct(share)
+
     def gap(self, gap: float) -> str:
         return self.pct(gap, 2 if gap < 0.1 else 1)
 
@@ -162,11 +204,38 @@ class _Words:
             return self("measure_cumulative", year=tonnes.cumulative_to)
         return self.texts["measure_annual" if tonnes == "annual" else "measure_lifetime"]
 
-    def english(self, text: str) -> _Html:
-        """Text the library writes in English (solver messages, notes), marked as such in Swedish."""
-        if self.lang == "en":
-            return _Html(_esc(text))
-        return _Html(f'<span lang="en">{_esc(text)}</span>')
+    def listing(self, items: Sequence[str]) -> str:
+        """a, b och c."""
+        items = [str(i) for i in items]
+        if len(items) <= 1:
+            return "".join(items)
+        return f"{', '.join(items[:-1])} {self.texts['and']} {items[-1]}"
+
+    def when(self, moment: datetime) -> str:
+        moment = moment.astimezone(UTC)
+        return self(
+            "date",
+            day=moment.day,
+            month=MONTHS[self.lang][moment.month - 1],
+            year=moment.year,
+            time=moment.strftime("%H:%M"),
+        )
+
+
+class _Money:
+    """One table column of amounts: in millions (MSEK) when some amount is a million or more, else in
+    kronor; the unit goes into the column's header, so that the cells stay short enough for A4."""
+
+    def __init__(self, words: _Words, amounts: Sequence[float]) -> None:
+        self.w = words
+        self.millions = max((abs(a) for a in amounts), default=0.0) >= 1e6
+
+    def header(self, title: str) -> str:
+        unit = "MSEK" if self.millions else ("kr" if self.w.lang == "sv" else "SEK")
+        return f"{title} ({unit})"
+
+    def cell(self, value: float) -> str:
+        return self.w.msek_number(value) if self.millions else self.w.num(value)
 
 
 def _decimals(value: float) -> int:
@@ -192,7 +261,7 @@ def build_report(
     default) or English (`"en"`): one self-contained document, sections in the order of `SECTIONS`.
 
     `why_not`: `WhyNot.to_dict()` rows (what it would take to fund each project left out), or None
-    (the report then says how to get them); `study`: an `UncertaintyStudy.to_dict()`, or None;
+    (the report then says they are not computed); `study`: an `UncertaintyStudy.to_dict()`, or None;
     `input_sha256`, `source_name` (the list's file or name) and `generated_at` (default: now, UTC) go
     into the method section. Raises ValueError for another language."""
     if lang not in LANGUAGES:
@@ -202,7 +271,7 @@ def build_report(
     if study is not None and not isinstance(study, Mapping):
         raise ValueError("study must be an UncertaintyStudy.to_dict(), or None")
     words = _Words(lang)
-    when = (generated_at or datetime.now(UTC)).isoformat(timespec="seconds")
+    moment = generated_at or datetime.now(UTC)
     report = _Report(projects, scenario, result, words, why_not, study)
     sections = {
         "summary": report.summary(),
@@ -212,7 +281,7 @@ def build_report(
         "districts": report.districts(),
         "left-out": report.left_out(),
         "uncertainty": report.uncertainty(),
-        "method": report.method(input_sha256, source_name, when),
+        "method": report.method(input_sha256, source_name, moment),
     }
     title = words("doc_title", name=scenario.name) if scenario.name else words("doc_title_unnamed")
     body = "\n".join(
@@ -220,6 +289,8 @@ def build_report(
         f'<h2 id="{key}-title">{words(HEADINGS[key])}</h2>\n{sections[key]}\n</section>'
         for key in SECTIONS
     )
+    stamp = moment.astimezone(UTC).isoformat(timespec="seconds")
+    generated = words("generated", when=_Html(f'<time datetime="{stamp}">{_esc(words.when(moment))}</time>'))
     return (
         "<!DOCTYPE html>\n"
         f'<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
@@ -230,7 +301,7 @@ def build_report(
         f"<title>{title}</title>\n<style>\n{CSS}\n</style>\n</head>\n<body>\n"
         f'<a class="skip" href="#summary">{words("skip")}</a>\n'
         f'<header>\n<h1>{title}</h1>\n<p class="lead">{words("lead")}</p>\n'
-        f'<p class="meta">{words("generated", when=when)}</p>\n</header>\n'
+        f'<p class="meta">{generated}</p>\n</header>\n'
         f"<main>\n{body}\n</main>\n</body>\n</html>\n"
     )
 
@@ -246,12 +317,15 @@ def _p(content: str) -> str:
     return f"<p>{_esc(content)}</p>"
 
 
+Cell = tuple[str, bool]
+
+
 def _table(
     caption: str,
-    headers: Sequence[tuple[str, bool]],
-    rows: Sequence[Sequence[tuple[str, bool]]],
+    headers: Sequence[Cell],
+    rows: Sequence[Sequence[Cell]],
     *,
-    footer: Sequence[tuple[str, bool]] | None = None,
+    footer: Sequence[Cell] | None = None,
     row_headers: bool = True,
 ) -> str:
     """A table with a caption, `scope="col"` headers and (by default) the first cell of each row a
@@ -263,7 +337,7 @@ def _table(
             return f'<th scope="row"{cls}>{_esc(text)}</th>'
         return f"<td{cls}>{_esc(text)}</td>"
 
-    def row(cells: Sequence[tuple[str, bool]]) -> str:
+    def row(cells: Sequence[Cell]) -> str:
         return (
             "<tr>" + "".join(cell(t, n, row_headers and i == 0) for i, (t, n) in enumerate(cells)) + "</tr>"
         )
@@ -273,23 +347,47 @@ def _table(
     foot = f"<tfoot>{row(footer)}</tfoot>" if footer else ""
     body = "\n".join(row(r) for r in rows)
     return (
-        f'<div class="scroll">\n<table>\n<caption>{_esc(caption)}</caption>\n<thead><tr>{head}</tr></thead>\n'
-        f"<tbody>\n{body}\n</tbody>{foot}\n</table>\n</div>"
+        f"<table>\n<caption>{_esc(caption)}</caption>\n<thead><tr>{head}</tr></thead>\n"
+        f"<tbody>\n{body}\n</tbody>{foot}\n</table>"
     )
 
 
-def _figure(figure: Any, words: _Words, caption_key: str, *, alt_more: str = "") -> str:
-    """A chart as an SVG data URI with its alt text (the chart's own, in English, plus `alt_more`, also
-    in English) and a caption."""
+def _figure(figure: Any, words: _Words, caption_key: str) -> str:
+    """A chart as an SVG data URI with its alt text (the chart's own, in the page's language) and a
+    caption."""
     from optimizer.charts import describe, render
 
     data = base64.b64encode(render(figure, "svg")).decode("ascii")
-    lang = "" if words.lang == "en" else ' lang="en"'
-    alt = " ".join(part for part in (describe(figure), alt_more) if part)
     return (
-        f'<figure>\n<img src="data:image/svg+xml;base64,{data}" alt="{_esc(alt)}"{lang}>\n'
+        f'<figure>\n<img src="data:image/svg+xml;base64,{data}" alt="{_esc(describe(figure))}">\n'
         f"<figcaption>{words(caption_key)}</figcaption>\n</figure>"
     )
+
+
+def _data(summary: str, table: str) -> str:
+    """A chart's figures as a table, folded away under the chart (a screen reader opens it)."""
+    return f"<details>\n<summary>{_esc(summary)}</summary>\n{table}\n</details>"
+
+
+def _name_with_id(name: str, pid: str) -> _Html:
+    return _Html(f'{_esc(name)} <span class="id">({_esc(pid)})</span>')
+
+
+# Threshold rows from before reasons were codes: their English notes, read back as reasons.
+_NOTE_REASONS = (
+    ("not computed", "out_of_time"),
+    ("undecided", "undecided"),
+    ("excluded", "excluded"),
+    ("does not enter", "not_at_any_cost"),
+    ("still enters at", "at_least"),
+)
+
+
+def _reason(row: Mapping[str, Any]) -> str:
+    if "reason" in row:
+        return str(row["reason"] or "")
+    note = str(row.get("note") or "")
+    return next((reason for start, reason in _NOTE_REASONS if note.startswith(start)), "")
 
 
 class _Report:
@@ -312,6 +410,7 @@ class _Report:
         self.study = study
         table = projects.table
         self.index = {str(pid): i for i, pid in enumerate(projects.ids)}
+        self.names = dict(zip((str(i) for i in projects.ids), table["name"].astype(str), strict=True))
         self.per_year = table["abatement_t_per_year"].to_numpy(dtype=float)
         self.lifetime = table["lifetime_years"].to_numpy(dtype=float)
         self.selected = sorted(result.selected, key=lambda s: (-s.abatement_t, s.id))
@@ -322,6 +421,9 @@ class _Report:
 
     def _year_per_t(self, s: Any) -> float:
         return float(self.per_year[self.index[s.id]]) * s.fraction
+
+    def _sector(self, code: object) -> str:
+        return sector_name(code, lang=self.w.lang)
 
     # --- summary ------------------------------------------------------------------------------
 
@@ -346,9 +448,9 @@ class _Report:
             items.append(w("summary_cost_all_municipal", cost=w.msek(r.total_cost_sek)))
         budget = sum(b.budget_sek for b in r.budget)
         if budget > 0:
-            used = sum(b.spend_sek for b in r.budget)
+            used = sum(self._used(b) for b in r.budget)
             items.append(
-                w("summary_budget", budget=w.msek(budget), used=w.msek(used), share=w.pct(used / budget))
+                w("summary_budget", budget=w.msek(budget), used=w.msek(used), share=w.share(used / budget))
             )
         items.append(
             w(
@@ -378,6 +480,8 @@ class _Report:
         partly = sum(1 for s in r.selected if s.fraction < 1 - 1e-9)
         if partly:
             items.append(w("summary_partly", count=partly))
+        if self.scenario.min_fraction is not None and self.projects.table["divisible"].any():
+            items.append(w("summary_min_fraction", share=w.pct(self.scenario.min_fraction)))
         items.extend(self._lifecycle_items())
         parts.extend(f"<li>{item}</li>" for item in items)
         parts.append("</ul>")
@@ -435,9 +539,19 @@ class _Report:
                 )
         return items
 
+    @staticmethod
+    def _rounding(limit: float) -> float:
+        return max(ROUNDING_SEK, 1e-6 * abs(limit))
+
+    def _used(self, row: Any) -> float:
+        """What counts against a budget row, with a rounding overshoot of its limit shown as the limit."""
+        over = row.spend_sek - row.budget_sek
+        return row.budget_sek if 0 < over <= self._rounding(row.budget_sek) else row.spend_sek
+
     def _budget_table(self) -> str:
         """The budget per year (or over the whole period): investment, operating costs, what counts against
-        the budget (on a net basis both) and what is left."""
+        the budget (on a net basis both) and what is left. The solver's rounding (a krona or two over a
+        limit met exactly) is not shown as an overrun."""
         w, r = self.w, self.result
         if not r.budget or not r.selected:
             return ""
@@ -451,30 +565,19 @@ class _Report:
             (w.texts["col_left"], True),
         ]
         rows = []
+        totals = np.zeros(5)
         for b in r.budget:
-            investment = b.spend_sek - b.opex_sek if net else b.spend_sek
-            rows.append(
-                [
-                    (str(b.year) if b.year is not None else w.texts["budget_all_years"], False),
-                    (w.sek(b.budget_sek), True),
-                    (w.sek(investment), True),
-                    (w.sek(b.opex_sek), True),
-                    (w.sek(b.spend_sek), True),
-                    (w.sek(b.slack_sek), True),
-                ]
-            )
+            used = self._used(b)
+            investment = used - b.opex_sek if net else used
+            left = b.budget_sek - used
+            left = 0.0 if abs(left) <= self._rounding(b.budget_sek) and left < 0 else left
+            figures = np.array([b.budget_sek, investment, b.opex_sek, used, left])
+            totals += figures
+            label = str(b.year) if b.year is not None else w.texts["budget_all_years"]
+            rows.append([(label, False), *((w.sek(v), True) for v in figures)])
         footer = None
         if len(r.budget) > 1:
-            spend = sum(b.spend_sek for b in r.budget)
-            opex = sum(b.opex_sek for b in r.budget)
-            footer = [
-                (w.texts["col_total"], False),
-                (w.sek(sum(b.budget_sek for b in r.budget)), True),
-                (w.sek(spend - opex if net else spend), True),
-                (w.sek(opex), True),
-                (w.sek(spend), True),
-                (w.sek(sum(b.slack_sek for b in r.budget)), True),
-            ]
+            footer = [(w.texts["col_total"], False), *((w.sek(v), True) for v in totals)]
         suffix = "net" if net else "investment"
         return "\n".join(
             [
@@ -486,7 +589,8 @@ class _Report:
     def _status(self) -> str:
         w, r = self.w, self.result
         if r.status is Status.OPTIMAL:
-            text = w("status_optimal", gap=w.gap(r.mip_gap or 0.0))
+            gap = r.mip_gap or 0.0
+            text = w("status_optimal") if gap < 5e-5 else w("status_optimal_margin", gap=w.gap(gap))
         elif r.status is Status.FEASIBLE:
             text = (
                 w("status_feasible", gap=w.gap(r.mip_gap))
@@ -495,7 +599,7 @@ class _Report:
             )
         elif r.status is Status.INFEASIBLE:
             reasons = [
-                f"<li>{w('conflict', rules=_Html(', '.join(f'«{_esc(n)}»' for n in c.rules)), message=w.english(c.message))}</li>"
+                f"<li>{w('conflict', rules=_Html(w.listing([f'«{_esc(n)}»' for n in c.rules])), message=c.message)}</li>"
                 for c in r.conflicts
             ]
             listed = f"<ul>{''.join(reasons)}</ul>" if reasons else _p(w("status_infeasible_unknown"))
@@ -503,7 +607,7 @@ class _Report:
         elif r.status is Status.NO_SOLUTION:
             text = w("status_no_solution")
         else:
-            text = _Html(f"{w('status_error')} {w.english(r.message)}")
+            text = w("status_error")
         return f'<div class="status" role="status"><p>{text}</p></div>'
 
     # --- funded -------------------------------------------------------------------------------
@@ -512,40 +616,29 @@ class _Report:
         w, r = self.w, self.result
         if not r.selected:
             return _p(w("funded_none"))
+        money = _Money(w, [r.total_cost_sek])
         headers = [
             (w.texts["col_project"], False),
-            (w.texts["col_id"], False),
-            (w.texts["col_sector"], False),
             (w.texts["col_district"], False),
-            (w.texts["col_cost"], True),
-            (w.texts["col_municipal"], True),
+            (w.texts["col_start"], True),
+            (money.header(w.texts["col_cost"]), True),
+            (money.header(w.texts["col_municipal"]), True),
             (w.texts["col_per_year"], True),
             (w.texts["col_counted"], True),
-            (w.texts["col_start"], True),
-            (w.texts["col_npc"], True),
-            (w.texts["col_lifecycle_per_t"], True),
-            (w.texts["col_payback"], True),
+            (w.texts["col_note"], False),
         ]
         rows = []
         for s in self.selected:
-            name = _Html(
-                _esc(s.name)
-                + (f" {w('fraction_note', share=w.pct(s.fraction))}" if s.fraction < 1 - 1e-9 else "")
-            )
             rows.append(
                 [
-                    (name, False),
-                    (s.id, False),
-                    (s.sector, False),
+                    (_name_with_id(s.name, s.id), False),
                     (s.district or w.texts["none_value"], False),
-                    (w.sek(s.cost_sek), True),
-                    (w.sek(s.municipal_cost_sek), True),
+                    (str(s.start_year), True),
+                    (money.cell(s.cost_sek), True),
+                    (money.cell(s.municipal_cost_sek), True),
                     (w.num(self._year_per_t(s), _decimals(self._year_per_t(s))), True),
                     (w.num(s.abatement_t), True),
-                    (str(s.start_year), True),
-                    (self._npc(s.net_present_cost_sek), True),
-                    (self._per_t_number(s.lifecycle_sek_per_t), True),
-                    (self._years_number(s.payback_years), True),
+                    (self._funded_note(s), False),
                 ]
             )
         active = [i for i in r.interactions if i.active]
@@ -554,35 +647,87 @@ class _Report:
             counted = sum(i.abatement_t for i in active)
             rows.append(
                 [(w.texts["row_interactions"], False)]
-                + [("", False)] * 5
-                + [(w.num(change, _decimals(change)), True), (w.num(counted), True)]
-                + [("", True)] * 4
+                + [("", False), ("", True), ("", True), ("", True)]
+                + [(w.num(change, _decimals(change)), True), (w.num(counted), True), ("", False)]
             )
         per_year = sum(self._year_per_t(s) for s in r.selected) + sum(i.abatement_t_per_year for i in active)
         footer = [
             (w.texts["col_total"], False),
             ("", False),
-            ("", False),
-            ("", False),
-            (w.sek(r.total_cost_sek), True),
-            (w.sek(r.municipal_cost_sek), True),
+            ("", True),
+            (money.cell(r.total_cost_sek), True),
+            (money.cell(r.municipal_cost_sek), True),
             (w.num(per_year, _decimals(per_year)), True),
             (w.num(r.abatement_t), True),
-            ("", True),
-            (self._npc(r.net_present_cost_sek), True),
-            (self._per_t_number(r.lifecycle_sek_per_t), True),
-            (self._years_number(r.payback_years), True),
+            ("", False),
         ]
         caption = w("funded_caption", measure=w.measure(self.scenario))
         parts = [_table(caption, headers, rows, footer=footer)]
         if self.lifecycle_known:
+            parts.append(self._lifecycle_table())
             parts.append(_p(w("funded_lifecycle_note", rate=w.rate(r.discount_rate))))
         if r.interactions:
             parts.append(self._interactions())
         return "\n".join(parts)
 
-    def _npc(self, value: float) -> str:
-        return self.w.sek(value) if self.lifecycle_known else self.w.texts["none_value"]
+    def _funded_note(self, s: Any) -> str:
+        """What a board should know of a funded measure: a part funded in words, or tonnes counted later."""
+        w = self.w
+        notes = []
+        if s.fraction < 1 - 1e-9:
+            whole = s.cost_sek / s.fraction if s.fraction > 0 else s.cost_sek
+            notes.append(
+                w("part_note", part=w.sek(s.cost_sek), whole=w.msek(whole), share=w.share(s.fraction))
+            )
+        tonnes = self.scenario.tonnes_measure
+        if (
+            isinstance(tonnes, CumulativeObjective)
+            and s.abatement_t <= 0
+            and s.operating_from > tonnes.cumulative_to
+        ):
+            notes.append(w("note_after_year", year=s.operating_from, until=tonnes.cumulative_to))
+        return _Html(" ".join(notes))
+
+    def _lifecycle_table(self) -> str:
+        """The funded measures' lives, as a second table: the first stays within the page's width."""
+        w, r = self.w, self.result
+        money = _Money(w, [r.net_present_cost_sek, *(s.net_present_cost_sek for s in self.selected)])
+        headers = [
+            (w.texts["col_project"], False),
+            (w.texts["col_sector"], False),
+            (money.header(w.texts["col_npc"]), True),
+            (
+                f"{w.texts['col_lifecycle_per_t']} (kr)"
+                if w.lang == "sv"
+                else f"{w.texts['col_lifecycle_per_t']} (SEK)",
+                True,
+            ),
+            (
+                f"{w.texts['col_opex_year']} (kr)" if w.lang == "sv" else f"{w.texts['col_opex_year']} (SEK)",
+                True,
+            ),
+            (f"{w.texts['col_payback']} ({'år' if w.lang == 'sv' else 'years'})", True),
+        ]
+        rows = [
+            [
+                (_name_with_id(s.name, s.id), False),
+                (self._sector(s.sector), False),
+                (money.cell(s.net_present_cost_sek), True),
+                (self._per_t_number(s.lifecycle_sek_per_t), True),
+                (w.num(s.opex_sek_per_year), True),
+                (self._years_number(s.payback_years), True),
+            ]
+            for s in self.selected
+        ]
+        footer = [
+            (w.texts["col_total"], False),
+            ("", False),
+            (money.cell(r.net_present_cost_sek), True),
+            (self._per_t_number(r.lifecycle_sek_per_t), True),
+            (w.num(r.opex_sek_per_year), True),
+            (self._years_number(r.payback_years), True),
+        ]
+        return _table(w.texts["funded_detail_caption"], headers, rows, footer=footer)
 
     def _per_t_number(self, value: float | None) -> str:
         if value is None or not math.isfinite(value):
@@ -716,7 +861,11 @@ class _Report:
         from optimizer.charts import pathway_chart
 
         parts.append(
-            _figure(pathway_chart(pathway, title=w.texts["chart_pathway"]), w, "chart_pathway_caption")
+            _figure(
+                pathway_chart(pathway, title=w.texts["chart_pathway"], lang=w.lang),
+                w,
+                "chart_pathway_caption",
+            )
         )
         return "\n".join(parts)
 
@@ -742,26 +891,46 @@ class _Report:
 
     # --- cost per tonne -----------------------------------------------------------------------
 
-    def _macc(self) -> Any:
-        if not hasattr(self, "_macc_frame"):
+    def _macc(self, basis: str = "investment") -> Any:
+        cache = self.__dict__.setdefault("_macc_frames", {})
+        if basis not in cache:
             from optimizer.analysis import macc
 
-            self._macc_frame = macc(self.projects, self.scenario)
-        return self._macc_frame
+            cache[basis] = macc(self.projects, self.scenario, basis=basis)
+        return cache[basis]
 
     def cost_per_tonne(self) -> str:
         w, r = self.w, self.result
-        parts = [_p(w("cost_intro", measure=w.measure(self.scenario)))]
+        parts = []
         if r.has_portfolio and r.sek_per_t is not None:
-            parts.append(
-                _p(
-                    w(
-                        "cost_portfolio",
-                        total=w.sek_per_t(r.sek_per_t),
-                        municipal=w.sek_per_t(r.municipal_sek_per_t),
-                    )
+            parts.append(_p(w("cost_intro")))
+            unit = "per_t_investment_basis"
+            rows = [
+                [
+                    (w.texts["per_t_investment"], False),
+                    (w.sek_per_t(r.sek_per_t), True),
+                    (w(unit, measure=w.measure(self.scenario)), False),
+                ],
+                [
+                    (w.texts["per_t_municipal"], False),
+                    (w.sek_per_t(r.municipal_sek_per_t), True),
+                    (w("per_t_municipal_basis"), False),
+                ],
+            ]
+            if self.lifecycle_known and r.lifecycle_sek_per_t is not None:
+                rows.append(
+                    [
+                        (w.texts["per_t_lifecycle"], False),
+                        (w.sek_per_t(r.lifecycle_sek_per_t), True),
+                        (w("per_t_lifecycle_basis", rate=w.rate(r.discount_rate)), False),
+                    ]
                 )
-            )
+            headers = [
+                (w.texts["col_per_t_kind"], False),
+                (w.texts["col_per_t_value"], True),
+                (w.texts["col_per_t_basis"], False),
+            ]
+            parts.append(_table(w.texts["cost_caption"], headers, rows))
             if self.scenario.tonnes_measure == "lifetime":
                 low, high = AUDIT_OFFICE_SEK_PER_T
                 key = (
@@ -779,30 +948,55 @@ class _Report:
             parts.append(_p(w("cost_none")))
         from optimizer.charts import macc_chart
 
-        parts.append(_figure(macc_chart(self._macc(), title=w.texts["chart_macc"]), w, "chart_macc_caption"))
-        if r.has_portfolio and r.selected and self.lifecycle_known:
-            parts.append(
-                _p(
-                    w(
-                        "cost_lifecycle",
-                        rate=w.rate(r.discount_rate),
-                        per_t=w.sek_per_t(r.lifecycle_sek_per_t),
-                    )
-                )
-            )
-        from optimizer.analysis import macc
-
-        lifecycle = macc(self.projects, self.scenario, basis="lifecycle")
         parts.append(
             _figure(
-                macc_chart(lifecycle, title=w.texts["chart_macc_lifecycle"], per_t="lifecycle_sek_per_t"),
+                macc_chart(self._macc(), title=w.texts["chart_macc"], lang=w.lang, names=self.names),
                 w,
-                "chart_macc_lifecycle_caption",
-                alt_more="Bars below zero are measures that pay for themselves: their savings over the life "
-                "exceed their investment and operating costs.",
+                "chart_macc_caption",
             )
         )
+        parts.append(
+            _figure(
+                macc_chart(
+                    self._macc("lifecycle"),
+                    title=w.texts["chart_macc_lifecycle"],
+                    per_t="lifecycle_sek_per_t",
+                    lang=w.lang,
+                    names=self.names,
+                ),
+                w,
+                "chart_macc_lifecycle_caption",
+            )
+        )
+        parts.append(self._macc_data())
         return "\n".join(parts)
+
+    def _macc_data(self) -> str:
+        """The two MACCs' figures: every measure, in the investment curve's order."""
+        w = self.w
+        lifecycle = self._macc("lifecycle").set_index("id")["lifecycle_sek_per_t"]
+        chosen = {s.id for s in self.result.selected}
+        frame = self._macc()
+        rows = [
+            [
+                (_name_with_id(str(row.name), str(row.id)), False),
+                (self._sector(row.sector), False),
+                (w.num(float(row.abatement_t)), True),
+                (self._per_t_number(float(row.sek_per_t)), True),
+                (self._per_t_number(float(lifecycle.get(row.id, float("nan")))), True),
+                (w.texts["yes" if str(row.id) in chosen else "no"], False),
+            ]
+            for row in frame.itertuples(index=False)
+        ]
+        headers = [
+            (w.texts["col_project"], False),
+            (w.texts["col_sector"], False),
+            (w.texts["col_counted"], True),
+            (w.texts["per_t_investment"], True),
+            (w.texts["per_t_lifecycle"], True),
+            (w.texts["col_funded"], False),
+        ]
+        return _data(w.texts["macc_data"], _table(w.texts["macc_caption"], headers, rows))
 
     # --- districts ----------------------------------------------------------------------------
 
@@ -819,11 +1013,12 @@ class _Report:
                 row[2] += s.municipal_cost_sek
                 row[3] += s.abatement_t
             all_t = sum(v[3] for v in totals.values())
+            money = _Money(w, [v[1] for v in totals.values()])
             headers = [
                 (w.texts["col_district"], False),
                 (w.texts["col_projects"], True),
-                (w.texts["col_cost"], True),
-                (w.texts["col_municipal"], True),
+                (money.header(w.texts["col_cost"]), True),
+                (money.header(w.texts["col_municipal"]), True),
                 (w.texts["col_counted"], True),
                 (w.texts["col_share"], True),
             ]
@@ -831,10 +1026,10 @@ class _Report:
                 [
                     (name, False),
                     (str(int(v[0])), True),
-                    (w.sek(v[1]), True),
-                    (w.sek(v[2]), True),
+                    (money.cell(v[1]), True),
+                    (money.cell(v[2]), True),
                     (w.num(v[3]), True),
-                    (w.pct(v[3] / all_t) if all_t > 0 else w.texts["none_value"], True),
+                    (w.share(v[3] / all_t) if all_t > 0 else w.texts["none_value"], True),
                 ]
                 for name, v in sorted(totals.items(), key=lambda item: (-item[1][1], item[0]))
             ]
@@ -842,7 +1037,11 @@ class _Report:
             from optimizer.charts import district_chart
 
             parts.append(
-                _figure(district_chart(r, title=w.texts["chart_district"]), w, "chart_district_caption")
+                _figure(
+                    district_chart(r, title=w.texts["chart_district"], lang=w.lang),
+                    w,
+                    "chart_district_caption",
+                )
             )
         if not r.rules:
             parts.append(_p(w("rules_none")))
@@ -925,43 +1124,46 @@ class _Report:
             return _p(w("left_none"))
         parts = [_p(w("left_intro", count=len(left)))]
         binding = [rule.name for rule in r.rules if rule.binding]
+        binding += [
+            self._budget_name(b.year) for b in r.budget if b.slack_sek <= self._rounding(b.budget_sek)
+        ]
         if binding:
-            parts.append(_p(w("binding_rules", names=", ".join(f"«{n}»" for n in binding))))
+            parts.append(_p(w("binding_rules", names=w.listing([f"«{n}»" for n in binding]))))
         thresholds = {str(row["id"]): row for row in self.why_not} if self.why_not is not None else None
-        macc = self._macc()
-        per_t = dict(zip(macc["id"].astype(str), macc["sek_per_t"].astype(float), strict=True))
+        per_t = dict(
+            zip(self._macc()["id"].astype(str), self._macc()["sek_per_t"].astype(float), strict=True)
+        )
+        names = self.projects.table["name"].astype(str).to_numpy()
+        costs = self.projects.total_cost
+        money = _Money(w, [float(costs[self.index[pid]]) for pid in left])
         headers = [
             (w.texts["col_project"], False),
-            (w.texts["col_id"], False),
-            (w.texts["col_cost"], True),
+            (money.header(w.texts["col_cost"]), True),
             (w.texts["col_per_year"], True),
             (w.texts["col_sek_per_t"], True),
             (w.texts["col_why"], False),
+            (w.texts["col_would_take"], False),
         ]
-        if thresholds is not None:
-            headers.append((w.texts["col_would_take"], False))
-        names = self.projects.table["name"].astype(str).to_numpy()
-        costs = self.projects.total_cost
         rows = []
         for pid in left:
             i = self.index[pid]
-            row = [
-                (names[i], False),
-                (pid, False),
-                (w.sek(float(costs[i])), True),
-                (w.num(float(self.per_year[i]), _decimals(float(self.per_year[i]))), True),
-                (w.sek_per_t(per_t.get(pid)), True),
-                (self._why(i, pid, chosen), False),
-            ]
-            if thresholds is not None:
-                row.append(
-                    (self._would_take(thresholds.get(pid), float(costs[i]), float(self.per_year[i])), False)
-                )
-            rows.append(row)
+            rows.append(
+                [
+                    (_name_with_id(names[i], pid), False),
+                    (money.cell(float(costs[i])), True),
+                    (w.num(float(self.per_year[i]), _decimals(float(self.per_year[i]))), True),
+                    (w.sek_per_t(per_t.get(pid)), True),
+                    (self._why(i, pid, chosen), False),
+                    (self._would_take(thresholds, pid, float(costs[i]), float(self.per_year[i])), False),
+                ]
+            )
         parts.append(_table(w.texts["left_caption"], headers, rows))
         if thresholds is None:
             parts.append(_p(w("left_how")))
         return "\n".join(parts)
+
+    def _budget_name(self, year: int | None) -> str:
+        return self.w.texts["budget_row_all"] if year is None else self.w("budget_row", year=year)
 
     def _why(self, i: int, pid: str, chosen: set[str]) -> str:
         w, table = self.w, self.projects.table
@@ -979,31 +1181,80 @@ class _Report:
         required = [str(x) for x in (table["requires"].iat[i] or ()) if str(x) not in chosen]
         if required:
             return w("why_requires", ids=", ".join(required))
-        own = float(self.projects.total_cost[i] * self.projects.municipal_share[i])
-        left = sum(b.slack_sek for b in self.result.budget)
-        if own > left + 0.5:
-            return w("why_budget", left=w.sek(left), cost=w.sek(own))
-        return w("why_crowded")
+        late = self._operating_too_late(i)
+        if late is not None:
+            return late
+        short = self._budget_short(i)
+        return short if short is not None else w("why_crowded")
 
-    def _would_take(self, row: Mapping[str, Any] | None, cost: float, per_year: float) -> str:
+    def _operating_too_late(self, i: int) -> str | None:
+        """With tonnes counted to a year: a measure that cannot be in operation by then counts nothing."""
+        tonnes = self.scenario.tonnes_measure
+        if not isinstance(tonnes, CumulativeObjective):
+            return None
+        from optimizer.validate import resolve_first_year
+
+        first_year = resolve_first_year(self.projects, self.scenario)
+        earliest, _ = self.projects.start_window(first_year, self.scenario.budget_years)
+        planned = self.projects.first_spend_year(first_year)
+        last = self.projects.last_spend_year(first_year)
+        operating = int(last[i] + earliest[i] - planned[i] + 1)
+        if operating <= tonnes.cumulative_to:
+            return None
+        return self.w("why_no_tonnes", until=tonnes.cumulative_to, year=operating)
+
+    def _budget_short(self, i: int) -> str | None:
+        """The first budget row the measure's own municipal cost (as planned) does not fit in what is left."""
         w = self.w
+        share = float(self.projects.municipal_share[i])
+        rows = self.result.budget
+        if len(rows) == 1 and rows[0].year is None:
+            own = float(self.projects.total_cost[i]) * share
+            left = max(rows[0].budget_sek - self._used(rows[0]), 0.0)
+            return w("why_budget", left=w.sek(left), cost=w.sek(own)) if own > left + 0.5 else None
+        from optimizer.validate import resolve_first_year
+
+        years = [b.year for b in rows]
+        spend = self.projects.cost_by_year(years, resolve_first_year(self.projects, self.scenario))[i] * share
+        for b, own in zip(rows, spend, strict=True):
+            left = max(b.budget_sek - self._used(b), 0.0)
+            if own > left + 0.5:
+                return w("why_budget_year", year=b.year, left=w.sek(left), cost=w.sek(own))
+        return None
+
+    def _would_take(
+        self, thresholds: Mapping[str, Mapping[str, Any]] | None, pid: str, cost: float, per_year: float
+    ) -> str:
+        """What it would take, claimed only where it was computed; "not computed in time" otherwise."""
+        w = self.w
+        row = None if thresholds is None else thresholds.get(pid)
         if row is None:
-            return w.texts["would_unknown"]
-        max_cost, needed, note = row.get("max_cost_sek"), row.get("min_abatement_t_per_year"), row.get("note")
+            return w("would_unknown")
+        reason = _reason(row)
+        if reason == "out_of_time" or row.get("computed") is False and reason != "undecided":
+            return w("would_not_in_time")
+        if reason == "undecided":
+            return w("would_undecided")
+        if reason == "excluded":
+            return w("would_excluded")
+        max_cost, needed = row.get("max_cost_sek"), row.get("min_abatement_t_per_year")
         parts: list[str] = []
-        if max_cost is None and needed is None:
+        if max_cost is None:
             parts.append(w("would_never"))
-        if max_cost is not None:
-            if max_cost >= cost * (1 - 1e-6):
-                parts.append(w("would_cost_tie"))
-            else:
-                parts.append(w("would_cost", max_cost=w.sek(max_cost), cost=w.sek(cost)))
+        elif reason == "at_least":
+            parts.append(w("would_cost_at_least", max_cost=w.sek(max_cost)))
+        elif max_cost >= cost * (1 - 1e-6):
+            parts.append(w("would_cost_tie"))
+        elif self._operating_too_late(self.index[pid]) is not None:
+            parts.append(w("would_cost_fits_only", max_cost=w.sek(max_cost), cost=w.sek(cost)))
+        else:
+            parts.append(w("would_cost", max_cost=w.sek(max_cost), cost=w.sek(cost)))
         if needed is not None:
-            parts.append(
-                w("would_abatement", needed=w.tonnes_per_year(needed), now=w.tonnes_per_year(per_year))
-            )
-        if note:
-            parts.append(w("would_note", note=w.english(str(note))))
+            if needed > per_year * (1 + 1e-6):
+                key = "would_abatement_instead" if max_cost is None else "would_abatement"
+                parts.append(w(key, needed=w.tonnes_per_year(needed), now=w.tonnes_per_year(per_year)))
+        elif "min_abatement_t_per_year" in row:
+            parts.append(w("would_abatement_never"))
         return _Html(" ".join(_esc(p) for p in parts))
 
     # --- uncertainty --------------------------------------------------------------------------
@@ -1020,7 +1271,7 @@ class _Report:
         if not evaluation or study.get("abatement_t", {}).get("p50") is None:
             return _p(w("unc_no_portfolio"))
         draws = int(study.get("draws") or 0)
-        distribution = w.texts.get(f"dist_{study.get('distribution')}", str(study.get("distribution")))
+        distribution = w.texts.get(f"dist_{study.get('distribution')}", w.texts["none_value"])
         quantiles = study["abatement_t"]
         parts = [
             _p(w("unc_intro", draws=w.num(draws), distribution=distribution)),
@@ -1035,8 +1286,8 @@ class _Report:
         ]
         headers = [(w.texts["col_quantity"], False), ("P10", True), ("P50", True), ("P90", True)]
 
-        def row(label: str, values: Mapping[str, Any], money: bool) -> list[tuple[str, bool]]:
-            cells: list[tuple[str, bool]] = [(label, False)]
+        def row(label: str, values: Mapping[str, Any], money: bool) -> list[Cell]:
+            cells: list[Cell] = [(label, False)]
             for q in ("p10", "p50", "p90"):
                 value = values.get(q)
                 cells.append(
@@ -1050,19 +1301,21 @@ class _Report:
         rows = [row(w("row_reduction", measure=w.measure(self.scenario)), quantiles, False)]
         if evaluation.get("cost_sek"):
             rows.append(row(w.texts["row_cost"], evaluation["cost_sek"], True))
+        if evaluation.get("overrun_sek"):
+            rows.append(row(w.texts["row_overrun"], evaluation["overrun_sek"], True))
         reopt = study.get("reoptimisation")
         if reopt and reopt.get("abatement_t"):
             rows.append(row(w.texts["row_best"], reopt["abatement_t"], False))
         parts.append(_table(w("unc_caption", draws=w.num(draws)), headers, rows))
-        within, target = study.get("probability_within_budget"), study.get("probability_target_met")
-        if within is not None:
-            parts.append(_p(w("unc_budget", share=w.pct(within))))
-        parts.append(_p(w("unc_target", share=w.pct(target)) if target is not None else w("unc_no_target")))
+        parts.extend(self._budget_chance(study, evaluation))
+        parts.extend(self._target_chance(study))
         frequency = study.get("selection_frequency")
         if frequency:
             steady = sum(1 for share in frequency.values() if share >= 0.95)
             shaky = sum(1 for share in frequency.values() if 0.05 < share < 0.95)
             parts.append(_p(w("unc_steady", steady=steady, shaky=shaky)))
+        else:
+            parts.append(_p(w("unc_not_reoptimised")))
         robust = study.get("robust")
         if robust:
             if robust.get("cvar_t") is None:
@@ -1076,8 +1329,8 @@ class _Report:
                             cvar=w.tonnes(robust["cvar_t"]),
                             point_cvar=w.tonnes(robust["point_cvar_t"]),
                             price=w.tonnes(robust["price_t"] or 0.0),
-                            added=", ".join(robust.get("added") or []) or w.texts["none_value"],
-                            removed=", ".join(robust.get("removed") or []) or w.texts["none_value"],
+                            added=w.listing(robust.get("added") or []) or w.texts["none_value"],
+                            removed=w.listing(robust.get("removed") or []) or w.texts["none_value"],
                         )
                     )
                 )
@@ -1085,37 +1338,173 @@ class _Report:
 
         parts.append(
             _figure(
-                uncertainty_chart(study, title=w.texts["chart_uncertainty"]), w, "chart_uncertainty_caption"
+                uncertainty_chart(study, title=w.texts["chart_uncertainty"], lang=w.lang),
+                w,
+                "chart_uncertainty_caption",
             )
         )
+        parts.append(self._histogram_data(study))
         if frequency:
             parts.append(
                 _figure(
-                    robustness_chart(study, title=w.texts["chart_robustness"]), w, "chart_robustness_caption"
+                    robustness_chart(study, title=w.texts["chart_robustness"], lang=w.lang, names=self.names),
+                    w,
+                    "chart_robustness_caption",
                 )
             )
+            parts.append(self._robustness_data(frequency))
         return "\n".join(parts)
+
+    def _budget_chance(self, study: Mapping[str, Any], evaluation: Mapping[str, Any]) -> list[str]:
+        """The chance of staying within the budget, and when it is low, why and by how much it breaks."""
+        w, r = self.w, self.result
+        within = study.get("probability_within_budget")
+        if within is None:
+            return []
+        parts = [_p(w("unc_budget", share=w.share(within)))]
+        full = [b for b in r.budget if b.budget_sek - self._used(b) <= (1 - FULL_BUDGET_SHARE) * b.budget_sek]
+        if within < 0.5 and full:
+            if full[0].year is None:
+                parts.append(
+                    _p(
+                        w(
+                            "unc_budget_full_all",
+                            used=w.msek(self._used(full[0])),
+                            budget=w.msek(full[0].budget_sek),
+                        )
+                    )
+                )
+            else:
+                parts.append(_p(w("unc_budget_full", years=w.listing([str(b.year) for b in full]))))
+        overrun = evaluation.get("overrun_sek") or {}
+        if within < 0.5 and overrun.get("p50") is not None and overrun["p50"] > 0:
+            parts.append(_p(w("unc_overrun", p50=w.msek(overrun["p50"]), p90=w.msek(overrun["p90"]))))
+        return parts
+
+    def _target_chance(self, study: Mapping[str, Any]) -> list[str]:
+        """The chance of meeting the target; a target missed even at the point estimates is said so."""
+        w, r = self.w, self.result
+        target = study.get("probability_target_met")
+        if target is None:
+            return [_p(w("unc_no_target"))]
+        parts = [_p(w("unc_target", share=w.share(target)))]
+        pathway = r.pathway
+        if target < 0.5 and pathway is not None and pathway.gap_at_target_year_t > 0:
+            parts.append(
+                _p(
+                    w(
+                        "unc_target_not_met",
+                        year=pathway.target_year,
+                        gap=w.tonnes_per_year(pathway.gap_at_target_year_t),
+                    )
+                )
+            )
+        return parts
+
+    def _histogram_data(self, study: Mapping[str, Any]) -> str:
+        w = self.w
+        histogram = study.get("histogram") or {}
+        edges = histogram.get("edges_t") or []
+        point = histogram.get("point_portfolio") or []
+        best = histogram.get("best_achievable")
+        if not edges or not point:
+            return ""
+        headers = [
+            (w.texts["col_from_t"], True),
+            (w.texts["col_to_t"], True),
+            (w.texts["col_draws_point"], True),
+        ]
+        if best is not None:
+            headers.append((w.texts["col_draws_best"], True))
+        rows = []
+        for k, count in enumerate(point):
+            cells: list[Cell] = [(w.num(edges[k]), True), (w.num(edges[k + 1]), True), (w.num(count), True)]
+            if best is not None:
+                cells.append((w.num(best[k]), True))
+            rows.append(cells)
+        return _data(
+            w.texts["histogram_data"], _table(w.texts["histogram_caption"], headers, rows, row_headers=False)
+        )
+
+    def _robustness_data(self, frequency: Mapping[str, float]) -> str:
+        w = self.w
+        chosen = {s.id for s in self.result.selected}
+        order = sorted(frequency, key=lambda pid: (-frequency[pid], pid))
+        rows = [
+            [
+                (_name_with_id(self.names.get(pid, pid), pid), False),
+                (w.share(frequency[pid]), True),
+                (w.texts["yes" if pid in chosen else "no"], False),
+            ]
+            for pid in order
+            if frequency[pid] > 0 or pid in chosen
+        ]
+        headers = [
+            (w.texts["col_project"], False),
+            (w.texts["col_chosen_share"], True),
+            (w.texts["col_in_proposal"], False),
+        ]
+        return _data(w.texts["robustness_data"], _table(w.texts["robustness_caption"], headers, rows))
 
     # --- method -------------------------------------------------------------------------------
 
-    def method(self, sha256: str | None, source_name: str | None, when: str) -> str:
+    def _objective_words(self) -> str:
+        """What is maximised, in the page's language (not the scenario's own notation)."""
+        w, scenario = self.w, self.scenario
+        objective = scenario.objective
+        measure = w.measure(scenario)
+        if isinstance(objective, MinCostObjective):
+            return w("objective_min_cost", target=w.tonnes(objective.min_cost_for_t), measure=measure)
+        if isinstance(objective, NetBenefitObjective):
+            return w(
+                "objective_net_benefit",
+                value=w.sek(objective.net_benefit.carbon_value_sek_per_t),
+                rate=w.rate(scenario.discount_rate),
+            )
+        if scenario.co_benefit_weights:
+            weights = w.listing(
+                [
+                    w("objective_weight", weight=w.num(weight, _decimals(weight)), column=column)
+                    for column, weight in scenario.co_benefit_weights.items()
+                ]
+            )
+            return w("objective_tonnes_weighted", measure=measure, weights=_Html(weights))
+        return w("objective_tonnes", measure=measure)
+
+    def method(self, sha256: str | None, source_name: str | None, moment: datetime) -> str:
         w, r = self.w, self.result
         status_key = f"status_word_{r.status.value}"
+        stamp = moment.astimezone(UTC).isoformat(timespec="seconds")
+        fraction = self.scenario.min_fraction
         entries: list[tuple[str, str]] = [
             (w.texts["m_sha"], _Html(f"<code>{_esc(sha256)}</code>") if sha256 else w.texts["m_sha_none"]),
-            (w.texts["m_source"], source_name or self.projects.source),
+            (w.texts["m_source"], _Html(f"<code>{_esc(source_name or self.projects.source)}</code>")),
             (w.texts["m_projects"], w.num(len(self.projects))),
             (w.texts["m_scenario"], self.scenario.name or w.texts["m_unnamed"]),
-            (w.texts["m_objective"], _Html(f"<code>{_esc(r.objective)}</code>")),
-            (w.texts["m_solver"], f"{r.solver.name} {r.solver.version}"),
-            (w.texts["m_status"], w.texts.get(status_key, r.status.value)),
+            (w.texts["m_objective"], self._objective_words()),
+            (
+                w.texts["m_solver"],
+                _Html(
+                    f"<code>{_esc(SOLVER_NAMES.get(r.solver.name, r.solver.name))} {_esc(r.solver.version)}</code>"
+                ),
+            ),
+            (w.texts["m_status"], w.texts[status_key]),
             (w.texts["m_gap"], w.texts["none_value"] if r.mip_gap is None else w.gap(r.mip_gap)),
             (w.texts["m_discount"], w.rate(r.discount_rate)),
             (w.texts["m_basis"], w.texts[f"basis_{r.budget_basis}"]),
-            (w.texts["m_time"], w("seconds", value=w.num(r.timings.total_s, 2))),
-            (w.texts["m_package"], _package_version() or w.texts["m_unknown"]),
-            (w.texts["m_python"], platform.python_version()),
-            (w.texts["m_generated"], _Html(f'<time datetime="{_esc(when)}">{_esc(when)}</time>')),
+            (
+                w.texts["m_min_fraction"],
+                w("m_min_fraction_value", share=w.pct(fraction))
+                if fraction is not None
+                else w.texts["m_min_fraction_none"],
+            ),
+            (w.texts["m_time"], w("seconds", value=w.num(r.timings.total_s, 1))),
+            (
+                w.texts["m_package"],
+                _Html(f"<code>{_esc(PACKAGE)} {_esc(_package_version() or w.texts['m_unknown'])}</code>"),
+            ),
+            (w.texts["m_python"], _Html(f"<code>Python {_esc(platform.python_version())}</code>")),
+            (w.texts["m_generated"], _Html(f'<time datetime="{_esc(stamp)}">{_esc(w.when(moment))}</time>')),
         ]
         listed = "\n".join(f"<dt>{_esc(k)}</dt>\n<dd>{_esc(v)}</dd>" for k, v in entries)
         return f'{_p(w("method_intro"))}\n<dl class="method">\n{listed}\n</dl>'

@@ -209,7 +209,9 @@ def evaluate(projects: ProjectList, scenario: Scenario, result: Result, draws: D
     spend, limits = _spend_per_budget_row(projects, scenario, selected, pos, fraction, shift, draws)
     if scenario.budget_basis == "net":  # operating costs and savings in each budget year, as planned
         spend = spend + np.array([row.opex_sek for row in result.budget], dtype=float)[None, :]
-    holds = spend <= limits + RELATIVE_TOLERANCE * np.maximum(np.abs(limits), 1.0)
+    slack = RELATIVE_TOLERANCE * np.maximum(np.abs(limits), 1.0)
+    holds = spend <= limits + slack
+    overrun = np.where(holds, 0.0, spend - limits).sum(axis=1)
     rows = budget_years(projects, scenario).years
     by_year = {
         ("total" if y is None else str(y)): float(share)
@@ -227,6 +229,7 @@ def evaluate(projects: ProjectList, scenario: Scenario, result: Result, draws: D
         cost_sek=quantiles(cost),
         cost_mean_sek=float(cost.mean()),
         probability_within_budget=float(holds.all(axis=1).mean()),
+        overrun_sek=quantiles(overrun),
         probability_within_budget_by_year=by_year,
         probability_target_met=None if met is None else float(met.mean()),
         target_t=target_t,
