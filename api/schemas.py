@@ -135,7 +135,9 @@ class UncertaintyRequest(_Request):
 
 class WhyNotOut(BaseModel):
     id: str
-    max_cost_sek: float | None = Field(description="Exact; null: no cost of 1 SEK or more would do, or not computed (see reason)")
+    max_cost_sek: float | None = Field(
+        description="Exact; null: no cost of 1 SEK or more would do, or not computed (see reason)"
+    )
     min_abatement_t_per_year: float | None = Field(
         default=None,
         description="Exact: the yearly reduction at which it would enter at its cost; null: see note",
@@ -149,6 +151,9 @@ class WhyNotOut(BaseModel):
     )
     computed: bool = Field(
         default=True, description="False when the figures were not computed (time ran out, or undecided)"
+    )
+    min_abatement_computed: bool = Field(
+        default=True, description="False when the reduction threshold was not computed"
     )
 
 

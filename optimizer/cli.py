@@ -1125,6 +1125,12 @@ def add_report_command(commands: argparse._SubParsersAction) -> None:
         "0: no study)",
     )
     command.add_argument(
+        "--reduction-thresholds",
+        action="store_true",
+        help="also compute, for each project left out, the yearly reduction at which it would be funded at "
+        "its cost (a second exact re-solve per project: about twice the time)",
+    )
+    command.add_argument(
         "--reoptimise",
         action="store_true",
         help="also choose the best portfolio afresh in every draw of the study, to show how often each "
@@ -1175,6 +1181,7 @@ def _report_command(args: argparse.Namespace, plot_dir: Path | None = None) -> i
             time_limit_s=args.time_limit,
             total_time_s=args.explain_time,
             executor=args.executor,
+            reductions=args.reduction_thresholds,
         )
         thresholds = [w.to_dict() for w in found_why]
     else:

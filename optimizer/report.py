@@ -162,6 +162,10 @@ class _Words:
     def msek(self, value: float) -> str:
         return self("million", value=self.num(value / 1e6, 1))
 
+    def amount(self, value: float) -> str:
+        """Money in prose: in millions from a million up, else in kronor."""
+        return self.msek(value) if abs(value) >= 1e6 else self.sek(value)
+
     def msek_number(self, value: float) -> str:
         """A cell of a column in millions: one decimal, two below 0.1 million."""
         return self.num(value / 1e6, 2 if 0.5 <= abs(value) < 1e5 else 1)
@@ -190,9 +194,11 @@ class _Words:
         return self("percent", value=self.num(100 * share, decimals))
 
     def share(self, share: float) -> str:
-        """A share of a whole: whole percent, but never 0 % or 100 % for what is neither."""
-        if 0 < share < 0.01 or 0.99 < share < 1:
-            return self.pct(share, 2 if 0 < share < 0.001 or share > 0.999 else 1)
+        """A share of a whole: whole percent, but never 0 % or 100 % for what is neither (0,43 %)."""
+        if 0 < share < 0.01 or 0.999 < share < 1:
+            return self.pct(share, 2)
+        if 0.99 < share < 1:
+            return self.pct(share, 1)
         return self.pct(share)
 
     def gap(self, gap: float) -> str:
@@ -1253,7 +1259,7 @@ class _Report:
             if needed > per_year * (1 + 1e-6):
                 key = "would_abatement_instead" if max_cost is None else "would_abatement"
                 parts.append(w(key, needed=w.tonnes_per_year(needed), now=w.tonnes_per_year(per_year)))
-        elif "min_abatement_t_per_year" in row:
+        elif row.get("min_abatement_computed", "min_abatement_t_per_year" in row):
             parts.append(w("would_abatement_never"))
         return _Html(" ".join(_esc(p) for p in parts))
 
@@ -1375,10 +1381,11 @@ class _Report:
                     )
                 )
             else:
-                parts.append(_p(w("unc_budget_full", years=w.listing([str(b.year) for b in full]))))
+                key = "unc_budget_full" if len(full) > 1 else "unc_budget_full_year"
+                parts.append(_p(w(key, years=w.listing([str(b.year) for b in full]))))
         overrun = evaluation.get("overrun_sek") or {}
         if within < 0.5 and overrun.get("p50") is not None and overrun["p50"] > 0:
-            parts.append(_p(w("unc_overrun", p50=w.msek(overrun["p50"]), p90=w.msek(overrun["p90"]))))
+            parts.append(_p(w("unc_overrun", p50=w.amount(overrun["p50"]), p90=w.amount(overrun["p90"]))))
         return parts
 
     def _target_chance(self, study: Mapping[str, Any]) -> list[str]:

@@ -341,6 +341,10 @@ SV: dict[str, str] = {
         "Det beror på att urvalet använder hela budgeten {years}: blir kostnaderna högre än skattningen "
         "något av de åren, räcker budgeten inte det året."
     ),
+    "unc_budget_full_year": (
+        "Det beror på att urvalet använder hela budgeten {years}: blir kostnaderna högre än skattningen "
+        "det året, räcker budgeten inte."
+    ),
     "unc_budget_full_all": (
         "Det beror på att urvalet använder nästan hela budgeten ({used} av {budget}): blir kostnaderna "
         "högre än skattningen, räcker den inte."
@@ -825,6 +829,10 @@ EN: dict[str, str] = {
     "unc_budget_full": (
         "That is because the choice uses the whole budget of {years}: where costs turn out above the "
         "estimate in any of those years, that year's budget is not enough."
+    ),
+    "unc_budget_full_year": (
+        "That is because the choice uses the whole budget of {years}: where costs turn out above the "
+        "estimate that year, the budget is not enough."
     ),
     "unc_budget_full_all": (
         "That is because the choice uses nearly all of the budget ({used} of {budget}): where costs turn out "

@@ -94,8 +94,10 @@ class WhyNot:
     note: str = ""
     min_abatement_t_per_year: float | None = None
     """Exact: the yearly reduction at which it would enter at its current cost (None: no reduction
-    would do, or not computed, see `reason`)."""
+    would do, or not computed, see `reason` and `min_abatement_computed`)."""
     reason: Reason = Reason.NONE
+    min_abatement_computed: bool = True
+    """False where the reduction threshold was not asked for (`why_not(..., reductions=False)`)."""
 
     @property
     def computed(self) -> bool:
@@ -111,6 +113,7 @@ class WhyNot:
             "note": self.note,
             "reason": self.reason.value,
             "computed": self.computed,
+            "min_abatement_computed": self.computed and self.min_abatement_computed,
         }
 
 
@@ -242,9 +245,10 @@ def _milp_optimum(
 ) -> tuple[Stop, float | None, np.ndarray | None]:
     """An exact (gap 0) re-solve: (how it stopped, the optimum and a portfolio when proven optimal).
 
-    With HiGHS and a small model, HiGHS is run directly with `SMALL_MODEL_OPTIONS` (presolve off: the
-    many small re-solves of an analysis are then two to three times faster). Otherwise the backend's
-    own `solve`."""
+    With HiGHS and a small model, HiGHS is run directly with its small-model options (presolve off and
+    fewer root heuristics: the many small re-solves of an analysis are then two to three times faster),
+    up to `SMALL_MODEL_COLUMNS` columns where the backend itself uses them up to fewer. Otherwise the
+    backend's own `solve`."""
     time_limit_s = limits.next_solve_s()
     if backend.name == "highs" and model.shape[1] <= SMALL_MODEL_COLUMNS:
         outcome = _highs_without_presolve(model, time_limit_s)
@@ -257,26 +261,11 @@ def _milp_optimum(
     return outcome.stop, None, None
 
 
-SMALL_MODEL_OPTIONS: dict[str, object] = {
-    "presolve": "off",
-    "threads": 1,
-    "mip_heuristic_run_rins": False,
-    "mip_heuristic_run_rens": False,
-    "mip_allow_cut_separation_at_nodes": False,
-    "mip_pool_soft_limit": 20,
-}
-"""HiGHS settings for the small re-solves of an analysis: on the example list's threshold MILPs
-(55–230 rows, 190–350 columns) they take 0.29 s on average against 0.68 s with presolve off only
-(40 models of the 2030 plan, one machine, side by side); the analysis runs many of them in parallel
-processes, so one thread each."""
-
-
 def _highs_without_presolve(model: MilpModel, time_limit_s: float | None) -> Outcome:
-    from optimizer.backends.highs import new_highs, run_highs, to_highs_lp
+    from optimizer.backends.highs import new_highs, run_highs, small_model_options, to_highs_lp
 
     highs = new_highs()
-    for option, value in SMALL_MODEL_OPTIONS.items():
-        highs.setOptionValue(option, value)
+    small_model_options(highs)
     highs.passModel(to_highs_lp(model))
     return run_highs(
         highs, bool(model.integer.any()), time_limit_s=time_limit_s, mip_gap=0.0, cancel=threading.Event()
@@ -297,10 +286,12 @@ def why_not(
     total_time_s: float | None = None,
     executor: str = "serial",
     workers: int | None = None,
+    reductions: bool = True,
 ) -> list[WhyNot]:
     """For every project not in `result` (an optimal result of `solve(projects, scenario)`): the highest
-    total cost at which it would be in an optimal portfolio, and the yearly reduction at which it would
-    be at its current cost, all other data unchanged.
+    total cost at which it would be in an optimal portfolio, and (with `reductions`, the default) the
+    yearly reduction at which it would be at its current cost, all other data unchanged. Each is one
+    MILP: `reductions=False` halves the time.
 
     Its whole cost profile and its grant are scaled together, so the grant share and the share spent
     in each year stay the same. "Enters at cost c" means: with cost c, the optimum with the project
@@ -329,7 +320,7 @@ def why_not(
     found = run_tasks(
         _why_not_one,
         tasks,
-        context=(projects, scenario, solver, limits, total_time_s, optimum),
+        context=(projects, scenario, solver, limits, total_time_s, optimum, reductions),
         executor=executor,
         workers=workers,
     )
@@ -343,10 +334,10 @@ def why_not(
 
 
 def _why_not_one(
-    context: tuple[ProjectList, Scenario, str | None, _Limits, float | None, float | Exception],
+    context: tuple[ProjectList, Scenario, str | None, _Limits, float | None, float | Exception, bool],
     index: int,
 ) -> WhyNot:
-    projects, scenario, solver, limits, total_time_s, optimum = context
+    projects, scenario, solver, limits, total_time_s, optimum, reductions = context
     pid, cost = str(projects.ids[index]), float(projects.total_cost[index])
     try:
         if isinstance(optimum, Exception):
@@ -354,11 +345,11 @@ def _why_not_one(
         floor = optimum
         analysis = _Analysis.of(projects, scenario, solver, limits)
         max_cost, reason, note = analysis.cost_threshold(index, floor=floor)
-        abatement = analysis.abatement_threshold(index, floor=floor)
+        abatement = analysis.abatement_threshold(index, floor=floor) if reductions else None
     except (_Undecided, _OutOfTime) as stopped:
         reason, note = _stopped(stopped, total_time_s)
-        return WhyNot(pid, cost, None, note, None, reason)
-    return WhyNot(pid, cost, max_cost, note, abatement, reason)
+        return WhyNot(pid, cost, None, note, None, reason, reductions)
+    return WhyNot(pid, cost, max_cost, note, abatement, reason, reductions)
 
 
 def why_in(

@@ -230,7 +230,9 @@ def test_the_funded_table_is_the_results(run: tuple, swedish: str, english: str)
     assert english_rows[-1][5:7] == ["22", "220"]
 
 
-def _lifecycle_cells(lang: str, npc: float, per_t: float | None, opex: float, payback: float | None) -> list[str]:
+def _lifecycle_cells(
+    lang: str, npc: float, per_t: float | None, opex: float, payback: float | None
+) -> list[str]:
     none = SV["none_value"]
     return [
         format_number(npc, lang=lang),
@@ -255,7 +257,9 @@ def test_the_funded_table_has_the_lifecycle_figures_of_the_result(
         (english, "en", "The same measures over their whole lives", "Total"),
     ):
         header, *rows, total = Page(text).table(caption)["rows"]
-        assert header[2].startswith(TEXTS[lang]["col_npc"]) and header[5].startswith(TEXTS[lang]["col_payback"])
+        assert header[2].startswith(TEXTS[lang]["col_npc"]) and header[5].startswith(
+            TEXTS[lang]["col_payback"]
+        )
         for row in rows:
             s = by_id[row[0].rsplit("(", 1)[-1].rstrip(")")]
             assert row[1] == ("Transporter" if s.id == "A" else "Energi") or lang == "en"
@@ -289,7 +293,10 @@ def test_the_summary_gives_the_portfolios_life_and_the_budget_per_year(
     assert "nettobudgetar" not in text
     assert "Diskonteringsränta (real) 3,5 %" in text and "Vad budgeten bär investeringar" in text
     en = Page(english)
-    assert f"they cost SEK {format_number(result.net_present_cost_sek / 1e6, lang='en', decimals=1)} million" in en.text
+    assert (
+        f"they cost SEK {format_number(result.net_present_cost_sek / 1e6, lang='en', decimals=1)} million"
+        in en.text
+    )
     budget = Page(swedish).table("Budget per år")["rows"]
     assert budget[0] == [
         "År",
@@ -449,7 +456,9 @@ def test_summary_effect_cost_and_districts_carry_the_runs_figures(swedish: str) 
 def test_left_out_says_why_and_what_it_would_take(run: tuple, swedish: str, english: str) -> None:
     [row] = Page(swedish).table("Åtgärder som inte får pengar")["rows"][1:]
     assert row[:4] == ["Gamma (C)", "120", "9", "1 kr per ton"]
-    assert row[4] == "Budgeten räcker inte 2027: 100 kr finns kvar det året, åtgärden kostar kommunen 120 kr då."
+    assert (
+        row[4] == "Budgeten räcker inte 2027: 100 kr finns kvar det året, åtgärden kostar kommunen 120 kr då."
+    )
     assert row[5].startswith("Skulle få pengar om den kostade högst 100 kr (i dag 120 kr).")
     [row] = Page(english).table("Measures not funded")["rows"][1:]
     assert row[5].startswith("Would be funded at a cost of at most SEK 100 (now SEK 120).")
@@ -558,6 +567,85 @@ def test_an_infeasible_scenario_says_no_portfolio_satisfies_the_rules_and_why() 
         assert result.conflicts and all(c.rules[0] in page.text for c in result.conflicts)
         alts = [a["alt"] for t, a in page.elements if t == "img"]
         assert len(alts) == 2  # only the two MACCs: no portfolio to chart
+
+
+def test_a_krona_over_a_budget_met_exactly_is_rounding_not_an_overrun(run: tuple) -> None:
+    projects, scenario, result, _ = run
+    first, second = result.budget
+    over = result.model_copy(
+        update={
+            "budget": [
+                first.model_copy(update={"spend_sek": first.budget_sek + 1, "slack_sek": -1.0}),
+                second,
+            ]
+        }
+    )
+    rows = Page(build_report(projects, scenario, over)).table("Budget per år")["rows"]
+    assert rows[1][1] == rows[1][4] == f"{format_number(first.budget_sek)} kr"  # used = the budget
+    assert rows[1][5] == "0 kr" and "\u2212" not in rows[1][5]
+
+
+def test_a_part_funded_measure_says_in_words_what_the_part_is() -> None:
+    rows = [
+        {**PROJECTS[0], "cost_sek": 9_957_000},
+        {**PROJECTS[2], "cost_sek": 10_000_000, "divisible": True, "abatement_t_per_year": 1},
+    ]
+    projects = read_projects(rows)
+    scenario = read_scenario({"budget_sek": 10_000_000, "first_year": 2026})
+    result = solve(projects, scenario)
+    [part] = [s for s in result.selected if s.fraction < 1]
+    assert part.cost_sek == pytest.approx(43_000)
+    page = Page(build_report(projects, scenario, result))
+    [row] = [r for r in page.table("Åtgärder som får pengar")["rows"] if r[0].startswith("Gamma")]
+    assert row[-1] == "Får 43\u00a0000 kr av 10,0 miljoner kr (0,43 %): en första etapp."
+    assert "1 av åtgärderna får pengar till en del, som en första etapp" in page.text
+
+
+def test_a_measure_in_operation_after_the_year_counted_says_why_it_counts_nothing() -> None:
+    rows = [{**PROJECTS[0], "year": 2030, "mandatory": True}, PROJECTS[1]]
+    projects = read_projects(rows)
+    scenario = read_scenario({"budget_sek": {"2026": 250, "2030": 250}, "objective": {"cumulative_to": 2030}})
+    result = solve(projects, scenario)
+    page = Page(build_report(projects, scenario, result))
+    [row] = [r for r in page.table("Åtgärder som får pengar")["rows"] if r[0].startswith("Alfa")]
+    assert row[6] == "0" and row[7] == "I drift först 2031: minskningen räknas efter 2030."
+
+
+def test_a_threshold_not_computed_makes_no_claim(run: tuple) -> None:
+    projects, scenario, result, thresholds = run
+    for reason, words in (
+        ("out_of_time", "Inte beräknat i tid."),
+        ("undecided", "Inte beräknat: beräkningen"),
+    ):
+        rows = [
+            {**t, "max_cost_sek": None, "min_abatement_t_per_year": None, "reason": reason, "computed": False}
+            for t in thresholds
+        ]
+        [row] = Page(build_report(projects, scenario, result, why_not=rows)).table("Åtgärder som inte")[
+            "rows"
+        ][1:]
+        assert row[5].startswith(words) and "Skulle" not in row[5]
+    # rows stored before reasons were codes: the English note says it
+    old = [{"id": "C", "max_cost_sek": None, "note": "not computed: the total time of 1 s was used up"}]
+    [row] = Page(build_report(projects, scenario, result, why_not=old)).table("Åtgärder som inte")["rows"][1:]
+    assert row[5] == "Inte beräknat i tid."
+
+
+def test_a_plan_that_fills_its_budget_says_why_draws_break_it_and_by_how_much() -> None:
+    # A is the whole 2026 budget; its cost can only rise (low = point): almost every draw breaks the budget
+    rows = [{**PROJECTS[0], "cost_low_sek": 100, "cost_high_sek": 200}]
+    projects = read_projects(rows)
+    scenario = read_scenario({**SCENARIO, "budget_sek": {"2026": 100}, "constraints": []})
+    result = solve(projects, scenario)
+    found = study(projects, scenario, draws=50, seed=1, executor="serial", point=result).to_dict()
+    assert found["probability_within_budget"] < 0.1
+    text = Page(build_report(projects, scenario, result, study=found)).text
+    assert "Det beror på att urvalet använder hela budgeten 2026" in text
+    assert "blir kostnaderna högre än skattningen det året, räcker budgeten inte." in text
+    p50 = format_number(found["evaluation"]["overrun_sek"]["p50"])
+    assert f"Då saknas i mittenfallet (P50) {p50} kr" in text
+    # 1000 t baseline − 10 t/yr = 990 t in 2030 against a target of 900
+    assert "Målet för 2030 nås inte ens med punktskattningarna: där saknas 90 ton per år." in text
 
 
 def test_invalid_arguments_are_refused(run: tuple) -> None:

@@ -286,6 +286,13 @@ def test_probability_within_budget_has_its_known_value() -> None:
     assert result.probability_target_met is None and result.target_t is None
     spent = np.asarray(drawn.cost_factor[:, 0]) * 100 - 40
     assert result.cost_draws_sek == pytest.approx(spent)
+    # the money the budget lacks: 0 where it holds, else what is spent above 70
+    lacking = np.where(spent > 70, spent - 70, 0.0)
+    assert result.overrun_sek == pytest.approx(
+        dict(zip(("p10", "p50", "p90"), np.quantile(lacking, [0.1, 0.5, 0.9]), strict=True))
+    )
+    assert result.overrun_sek["p50"] == 0 and result.overrun_sek["p90"] == pytest.approx(30, abs=2)  # P90 cost 140
+    assert result.to_dict()["overrun_sek"] == result.overrun_sek
 
 
 def test_probability_of_a_min_cost_target_has_its_known_value() -> None:
