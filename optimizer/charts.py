@@ -4,7 +4,8 @@ the emissions pathway against the target, and an uncertainty study's distributio
 Matplotlib's object API only (`matplotlib.figure.Figure` with an Agg canvas, never `pyplot`): no
 global figure state, no GUI backend, so the functions are safe in a server and in threads. Each
 chart function returns a `Figure`; `save(figure, path)` writes it as PNG or SVG (by the suffix),
-`render(figure, fmt)` gives the file's bytes.
+`render(figure, fmt)` gives the file's bytes. An SVG keeps its words as text (`<text>` elements), so
+that a screen reader, a search and a test can read them.
 
 Alt text: every figure carries a plain-language description of what it shows, for the `alt`
 attribute of an HTML report; read it with `describe(figure)` (it is stored as the figure's label,
@@ -19,6 +20,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import matplotlib
 import numpy as np
 import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -79,14 +81,18 @@ def save(figure: Figure, path: str | Path) -> Path:
 
 
 def render(figure: Figure, fmt: str) -> bytes:
-    """`figure` as the bytes of a `png` or `svg` file, with the title and alt text in its metadata."""
+    """`figure` as the bytes of a `png` or `svg` file, with the title and alt text in its metadata.
+
+    An SVG keeps its words as `<text>` (not glyphs drawn as paths): readable by a screen reader, a
+    search and a test, and selectable in a browser."""
     if fmt not in FORMATS.values():
         raise ValueError(f"a chart is rendered as png or svg, not {fmt!r}")
     metadata: dict[str, str | None] = {"Title": figure.get_suptitle(), "Description": describe(figure)}
     if fmt == "svg":
         metadata["Date"] = None  # reproducible files
     buffer = io.BytesIO()
-    figure.savefig(buffer, format=fmt, dpi=DPI, metadata=metadata)
+    with matplotlib.rc_context({"svg.fonttype": "none"}):
+        figure.savefig(buffer, format=fmt, dpi=DPI, metadata=metadata)
     return buffer.getvalue()
 
 
