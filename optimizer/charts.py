@@ -23,6 +23,7 @@ from __future__ import annotations
 import io
 import math
 import re
+import textwrap
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -59,6 +60,7 @@ DPI = 150
 # A colour-blind-safe palette (Okabe–Ito), one colour per sector in order of first appearance.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
 SPEND, BUDGET, GRANT, POOL = "#0072B2", "#D55E00", "#9ECAE1", "#009E73"
+TITLE_SIZE = 13
 # how a scenario's objective (`Scenario.objective_label`) counts its tonnes: the measure it starts with,
 # also inside min_cost_for_t; net_benefit values the reductions over each measure's life
 _MEASURE = re.compile(r"^(?:min_cost_for_t \S+ \()?(?:(lifetime|annual|net_benefit)|cumulative_to (\d+))")
@@ -147,6 +149,13 @@ def _figure(width: float, height: float, alt: str) -> Figure:
     return figure
 
 
+def _title(figure: Figure, title: str) -> None:
+    """The chart's title, wrapped to the figure's width (a Swedish title, a long scenario name)."""
+    width_pt = figure.get_figwidth() * 72
+    chars = max(20, int(width_pt / (0.6 * TITLE_SIZE)))  # DejaVu Sans: about 0.6 em a character
+    figure.suptitle(textwrap.fill(title, chars, break_long_words=False), fontsize=TITLE_SIZE)
+
+
 def describe(figure: Figure) -> str:
     """The figure's alt text: what the chart shows, in a sentence or two, for a report's `alt`."""
     return figure.get_label()
@@ -171,7 +180,8 @@ def render(figure: Figure, fmt: str) -> bytes:
     search and a test, and selectable in a browser."""
     if fmt not in FORMATS.values():
         raise ValueError(f"a chart is rendered as png or svg, not {fmt!r}")
-    metadata: dict[str, str | None] = {"Title": figure.get_suptitle(), "Description": describe(figure)}
+    title = " ".join(figure.get_suptitle().split())
+    metadata: dict[str, str | None] = {"Title": title, "Description": describe(figure)}
     if fmt == "svg":
         metadata["Date"] = None  # reproducible files
     buffer = io.BytesIO()
@@ -224,7 +234,7 @@ def macc_chart(
     alt += "." + (w("macc_alt_left_out", count=w.number(left_out)) if left_out else "")
     figure = _figure(10, 5.5, alt)
     axes = figure.add_subplot()
-    figure.suptitle(title or w("macc_title"), fontsize=13)
+    _title(figure, title or w("macc_title"))
     if frame.empty:
         _empty(axes, w("macc_empty"))
         return figure
@@ -313,7 +323,7 @@ def frontier_chart(points: Sequence[FrontierPoint], *, title: str | None = None,
         alt += w("frontier_alt_missing", count=w.number(missing))
     figure = _figure(8, 5, alt)
     axes = figure.add_subplot()
-    figure.suptitle(title or w("frontier_title"), fontsize=13)
+    _title(figure, title or w("frontier_title"))
     if not usable:
         _empty(axes, w("frontier_empty"))
         return figure
@@ -367,7 +377,7 @@ def budget_chart(result: Result, *, title: str | None = None, lang: str = "en") 
     )
     figure = _figure(max(5.0, 1.1 * len(rows) + 3), 4.5, alt)
     axes = figure.add_subplot()
-    figure.suptitle(title or w("budget_title"), fontsize=13)
+    _title(figure, title or w("budget_title"))
     if not rows:
         _empty(axes, w("no_budget"))
         return figure
@@ -404,7 +414,7 @@ def budget_chart(result: Result, *, title: str | None = None, lang: str = "en") 
     axes.set_ylim(0, top)
     axes.grid(axis="y", linewidth=0.4, alpha=0.5)
     axes.set_axisbelow(True)
-    axes.legend(loc="upper left", ncols=2, fontsize=9, frameon=False)
+    axes.legend(loc="upper left", ncols=2, fontsize=9, frameon=False, markerscale=0.5)
     return figure
 
 
@@ -434,7 +444,7 @@ def funding_chart(result: Result, *, title: str | None = None, lang: str = "en")
     alt = w("funding_alt", parts="; ".join(parts)) if rows else w("funding_alt_none")
     figure = _figure(max(5.0, 1.1 * len(rows) + 3), 4.5, alt)
     axes = figure.add_subplot()
-    figure.suptitle(title or w("funding_title"), fontsize=13)
+    _title(figure, title or w("funding_title"))
     if not rows:
         _empty(axes, w("no_budget"))
         return figure
@@ -453,7 +463,7 @@ def funding_chart(result: Result, *, title: str | None = None, lang: str = "en")
     axes.set_ylim(0, top * 1.25)
     axes.grid(axis="y", linewidth=0.4, alpha=0.5)
     axes.set_axisbelow(True)
-    axes.legend(loc="upper left", ncols=2, fontsize=9, frameon=False)
+    axes.legend(loc="upper left", ncols=2, fontsize=9, frameon=False, markerscale=0.5)
     return figure
 
 
@@ -479,7 +489,7 @@ def district_chart(result: Result, *, title: str | None = None, lang: str = "en"
         "; ".join(parts) + "." if parts else w("district_alt_none")
     )
     figure = _figure(10, max(3.5, 0.42 * len(districts) + 1.8), alt)
-    figure.suptitle(title or w("district_title"), fontsize=13)
+    _title(figure, title or w("district_title"))
     money, reduction = figure.subplots(1, 2, sharey=True)
     if not districts:
         _empty(money, w("district_empty"))
@@ -572,7 +582,7 @@ def pathway_chart(pathway: Pathway, *, title: str | None = None, lang: str = "en
     )
     figure = _figure(9, 5, alt)
     axes = figure.add_subplot()
-    figure.suptitle(title or w("pathway_title", target=goal), fontsize=13)
+    _title(figure, title or w("pathway_title", target=goal))
     axes.plot(years, baseline, color="0.45", linestyle="--", linewidth=1.5, label=w("pathway_baseline"))
     axes.plot(years, emissions, color=SPEND, marker="o", markersize=4, linewidth=2, label=w("pathway_with"))
     axes.plot(years, target, color="#009E73", linewidth=2, label=w("pathway_target", target=goal))
@@ -631,7 +641,7 @@ def uncertainty_chart(study: Mapping[str, Any], *, title: str | None = None, lan
     within = study.get("probability_within_budget")
     if histogram is None or quantiles.get("p50") is None:
         figure = _figure(9, 4.5, w("uncertainty_alt_none"))
-        figure.suptitle(title or w("uncertainty_title"), fontsize=13)
+        _title(figure, title or w("uncertainty_title"))
         _empty(figure.add_subplot(), w("uncertainty_empty"))
         return figure
     edges = np.asarray(histogram["edges_t"], dtype=float)
@@ -657,7 +667,7 @@ def uncertainty_chart(study: Mapping[str, Any], *, title: str | None = None, lan
         alt += w("uncertainty_alt_best")
     figure = _figure(9, 5, alt)
     axes = figure.add_subplot()
-    figure.suptitle(title or w("uncertainty_title"), fontsize=13)
+    _title(figure, title or w("uncertainty_title"))
     widths = np.diff(edges)
     axes.bar(
         edges[:-1],
@@ -677,14 +687,16 @@ def uncertainty_chart(study: Mapping[str, Any], *, title: str | None = None, lan
             linewidth=2,
             label=w("uncertainty_best"),
         )
-    for name, style in (("p10", ":"), ("p50", "-"), ("p90", ":")):
+    # P10 left of its line, the median and P90 right of theirs: close quantiles keep apart labels
+    for name, style, side in (("p10", ":", -1), ("p50", "-", 1), ("p90", ":", 1)):
         axes.axvline(quantiles[name], color="0.2", linestyle=style, linewidth=1.2)
         axes.annotate(
             w(f"uncertainty_{name}"),
             (quantiles[name], 1.0),
             xycoords=("data", "axes fraction"),
-            xytext=(2, -12),
+            xytext=(3 * side, -12),
             textcoords="offset points",
+            ha="left" if side > 0 else "right",
             fontsize=9,
         )
     if same_axis:
@@ -704,7 +716,7 @@ def uncertainty_chart(study: Mapping[str, Any], *, title: str | None = None, lan
     axes.yaxis.set_major_formatter(_Ticks(w))
     axes.grid(axis="y", linewidth=0.4, alpha=0.5)
     axes.set_axisbelow(True)
-    axes.legend(loc="upper left", fontsize=9, frameon=False)
+    figure.legend(loc="outside lower center", ncols=2, fontsize=9, frameon=False)  # clear of the bars
     return figure
 
 
@@ -724,7 +736,7 @@ def robustness_chart(
     point = {s["id"] for s in (study.get("point") or {}).get("selected", [])}
     if not frequency:
         figure = _figure(9, 4.5, w("robustness_alt_none"))
-        figure.suptitle(title or w("robustness_title"), fontsize=13)
+        _title(figure, title or w("robustness_title"))
         _empty(figure.add_subplot(), w("robustness_empty"))
         return figure
     others = sorted(
@@ -750,7 +762,7 @@ def robustness_chart(
         alt += w("robustness_alt_left_out", projects=", ".join(left_out))
     figure = _figure(9, max(3.0, 0.22 * len(shown) + 1.2), alt)
     axes = figure.add_subplot()
-    figure.suptitle(title or w("robustness_title"), fontsize=13)
+    _title(figure, title or w("robustness_title"))
     ids = [pid for pid, _ in shown]
     shares = np.array([share for _, share in shown]) * 100
     colours = [SPEND if pid in point else "0.65" for pid in ids]
@@ -762,12 +774,13 @@ def robustness_chart(
     axes.set_xlabel(w("robustness_xlabel"))
     axes.grid(axis="x", linewidth=0.4, alpha=0.5)
     axes.set_axisbelow(True)
-    axes.legend(
+    figure.legend(  # below the axes, clear of the bars
         handles=[
             Patch(color=SPEND, label=w("robustness_funded")),
             Patch(color="0.65", label=w("robustness_not")),
         ],
-        loc="lower right",
+        loc="outside lower center",
+        ncols=2,
         fontsize=9,
         frameon=False,
     )

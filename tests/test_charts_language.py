@@ -11,6 +11,7 @@ districts) are the input's, not the chart's, and are not looked for.
 
 from __future__ import annotations
 
+import itertools
 import re
 import string
 import xml.etree.ElementTree as ET
@@ -20,6 +21,7 @@ from typing import Any
 
 import pytest
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 from rows import project
 
 from models import PathwaySpec, Result
@@ -292,6 +294,47 @@ def test_district_words(data: dict[str, Any]) -> None:
     counted = result.model_copy(update={"objective": "min_cost_for_t 5000 (cumulative_to 2030)"})
     assert district_chart(counted, lang="sv").axes[1].get_xlabel().endswith("till och med 2030)")
     assert district_chart(counted, lang="en").axes[1].get_xlabel().endswith("counted to 2030)")
+
+
+# --- layout ---------------------------------------------------------------------------------------
+
+
+def drawn_texts(figure: Figure) -> list[Text]:
+    """The texts the figure draws: not empty, and no tick label of a tick outside its axis's view."""
+    figure.draw_without_rendering()
+    hidden: set[int] = set()
+    for axes in figure.axes:
+        for axis in (axes.xaxis, axes.yaxis):
+            low, high = sorted(axis.get_view_interval())
+            pad = 1e-9 * max(1.0, high - low)
+            for tick, where in zip(axis.get_major_ticks(), axis.get_majorticklocs(), strict=False):
+                if not low - pad <= where <= high + pad:
+                    hidden |= {id(tick.label1), id(tick.label2)}
+    return [
+        t for t in figure.findobj(Text) if t.get_visible() and t.get_text().strip() and id(t) not in hidden
+    ]
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+@pytest.mark.parametrize("name", CHARTS)
+def test_no_words_overlap_or_leave_the_figure(data: dict[str, Any], name: str, lang: str) -> None:
+    """The longer Swedish words too: every text inside the figure, none on top of another."""
+    for figure in (build(data, name, lang), build_empty(data, name, lang)):
+        renderer = figure.canvas.get_renderer()
+        boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in drawn_texts(figure)]
+        for text, box in boxes:
+            assert figure.bbox.x0 <= box.x0 and box.x1 <= figure.bbox.x1, text
+            assert figure.bbox.y0 <= box.y0 and box.y1 <= figure.bbox.y1, text
+        for (one, a), (other, b) in itertools.combinations(boxes, 2):
+            assert not a.overlaps(b), (one, other)
+
+
+def test_a_long_title_is_wrapped(data: dict[str, Any]) -> None:
+    title = "Hur säker är minskningen? Kristinehamn – grundscenario med utsläppsbana, 150 MSEK 2026–2030"
+    figure = uncertainty_chart(data["study"], title=title, lang="sv")
+    assert "\n" in figure.get_suptitle() and " ".join(figure.get_suptitle().split()) == title
+    root = ET.fromstring(render(figure, "svg"))
+    assert root.find(f"{SVG}title").text == title  # one line in the metadata
 
 
 @pytest.mark.parametrize(
