@@ -61,6 +61,8 @@ DPI = 150
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
 SPEND, BUDGET, GRANT, POOL = "#0072B2", "#D55E00", "#9ECAE1", "#009E73"
 TITLE_SIZE = 13
+BAR_LABEL_CHARS = 40  # a robustness bar's label: the project's name, cut to fit beside the bars
+NOTE_NAME_CHARS = 30  # a project's name in the MACC's note of the bars off the scale
 # how a scenario's objective (`Scenario.objective_label`) counts its tonnes: the measure it starts with,
 # also inside min_cost_for_t; net_benefit values the reductions over each measure's life
 _MEASURE = re.compile(r"^(?:min_cost_for_t \S+ \()?(?:(lifetime|annual|net_benefit)|cumulative_to (\d+))")
@@ -156,6 +158,27 @@ def _title(figure: Figure, title: str) -> None:
     figure.suptitle(textwrap.fill(title, chars, break_long_words=False), fontsize=TITLE_SIZE)
 
 
+def _shorten(text: str, limit: int) -> str:
+    """`text` cut to `limit` characters, ending in "…" when cut."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _name(pid: str, names: Mapping[str, str] | None) -> str:
+    """A project's name where `names` gives one, else its id."""
+    name = (names or {}).get(pid)
+    return str(name) if name else pid
+
+
+def _bar_label(pid: str, names: Mapping[str, str] | None) -> str:
+    """A bar's label: the project's name, shortened to fit, with its id in parentheses when there is
+    room; the id alone without a name."""
+    name = _name(pid, names)
+    if name == pid:
+        return pid
+    room = BAR_LABEL_CHARS - len(pid) - 3
+    return f"{_shorten(name, room)} ({pid})" if room >= 16 else _shorten(name, BAR_LABEL_CHARS)
+
+
 def describe(figure: Figure) -> str:
     """The figure's alt text: what the chart shows, in a sentence or two, for a report's `alt`."""
     return figure.get_label()
@@ -204,12 +227,16 @@ def macc_chart(
     *,
     title: str | None = None,
     per_t: str = "sek_per_t",
+    names: Mapping[str, str] | None = None,
     lang: str = "en",
 ) -> Figure:
     """The MACC of `optimizer.analysis.macc(...)`: one bar per project with abatement, in the frame's
     (cheapest tonne first) order; width = `abatement_t`, height = the `per_t` column (`sek_per_t`, or
     `lifecycle_sek_per_t` for the lifecycle curve, where measures that save money go below zero),
-    coloured by sector. Projects with zero abatement have no cost per tonne and are left out."""
+    coloured by sector. Projects with zero abatement have no cost per tonne and are left out.
+
+    `names` (id → project name) names the projects in the alt text and the note of bars off the scale;
+    without it they are named by id."""
     w = _Words(lang)
     frame = macc_frame[macc_frame["abatement_t"] > 0]
     frame = frame[np.isfinite(frame[per_t].to_numpy(dtype=float))]
@@ -227,9 +254,9 @@ def macc_chart(
         alt += w(
             "macc_alt_range",
             low=w.number(cheapest[per_t]),
-            low_name=cheapest["id"],
+            low_name=_name(str(cheapest["id"]), names),
             high=w.number(dearest[per_t]),
-            high_name=dearest["id"],
+            high_name=_name(str(dearest["id"]), names),
         )
     alt += "." + (w("macc_alt_left_out", count=w.number(left_out)) if left_out else "")
     figure = _figure(10, 5.5, alt)
@@ -266,7 +293,7 @@ def macc_chart(
                 bar.set_hatch("////")
                 bar.set_edgecolor("black")
         dear = [
-            w("macc_off_scale_item", name=i, value=w.number(h))
+            w("macc_off_scale_item", name=_shorten(_name(str(i), names), NOTE_NAME_CHARS), value=w.number(h))
             for i, h in zip(frame["id"][clipped], heights[clipped], strict=True)
         ]
         shown = dear[:6] + ([w("more", count=w.number(len(dear) - 6))] if len(dear) > 6 else [])
@@ -725,12 +752,16 @@ def robustness_chart(
     *,
     top: int = 40,
     title: str | None = None,
+    names: Mapping[str, str] | None = None,
     lang: str = "en",
 ) -> Figure:
     """Per project, the share of draws in which the re-optimised portfolio funds it (an uncertainty
     study's `selection_frequency`), projects of the point portfolio marked: near 100 % is a safe choice,
     near 0 % a safe omission, in between a choice that depends on the uncertain figures. Every project
-    of the point portfolio, and others chosen in some draw up to `top` bars, most often chosen first."""
+    of the point portfolio, and others chosen in some draw up to `top` bars, most often chosen first.
+
+    `names` (id → project name) labels the bars (a long name shortened with "…", the id in parentheses
+    after it) and names the projects in the alt text; without it they are labelled by id."""
     w = _Words(lang)
     frequency = study.get("selection_frequency")
     point = {s["id"] for s in (study.get("point") or {}).get("selected", [])}
@@ -759,7 +790,7 @@ def robustness_chart(
     )
     left_out = sorted(pid for pid in point if frequency.get(pid, 0.0) < 0.5)
     if left_out:
-        alt += w("robustness_alt_left_out", projects=", ".join(left_out))
+        alt += w("robustness_alt_left_out", projects=", ".join(_name(pid, names) for pid in left_out))
     figure = _figure(9, max(3.0, 0.22 * len(shown) + 1.2), alt)
     axes = figure.add_subplot()
     _title(figure, title or w("robustness_title"))
@@ -767,7 +798,7 @@ def robustness_chart(
     shares = np.array([share for _, share in shown]) * 100
     colours = [SPEND if pid in point else "0.65" for pid in ids]
     axes.barh(np.arange(len(ids)), shares, color=colours)
-    axes.set_yticks(np.arange(len(ids)), ids, fontsize=8)
+    axes.set_yticks(np.arange(len(ids)), [_bar_label(pid, names) for pid in ids], fontsize=8)
     axes.invert_yaxis()
     axes.set_xlim(0, 100)
     axes.xaxis.set_major_formatter(_Ticks(w, percent=True))

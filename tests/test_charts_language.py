@@ -85,10 +85,12 @@ def data() -> dict[str, Any]:
     equity = read_scenario(EXAMPLES / "scenario_equity.toml")
     pathway = read_scenario(EXAMPLES / "scenario_pathway.toml")
     table = projects.table
+    names = dict(zip(table["id"].astype(str), table["name"].astype(str), strict=True))
     input_words: set[str] = set()
-    for text in table["district"].dropna().astype(str):
+    for text in [*names.values(), *table["district"].dropna().astype(str)]:
         input_words |= words(text)
     return {
+        "names": names,
         "input_words": input_words,
         "plan": solve(projects, plan),
         "equity": solve(projects, equity),
@@ -101,17 +103,20 @@ def data() -> dict[str, Any]:
 
 
 def build(data: dict[str, Any], name: str, lang: str) -> Figure:
-    """Chart `name` of the example data in `lang`."""
+    """Chart `name` of the example data in `lang`, projects named as the report names them."""
+    names = data["names"]
     makers: dict[str, Callable[[], Figure]] = {
-        "macc": lambda: macc_chart(data["macc"], lang=lang),
-        "macc_lifecycle": lambda: macc_chart(data["macc_lifecycle"], per_t="lifecycle_sek_per_t", lang=lang),
+        "macc": lambda: macc_chart(data["macc"], names=names, lang=lang),
+        "macc_lifecycle": lambda: macc_chart(
+            data["macc_lifecycle"], per_t="lifecycle_sek_per_t", names=names, lang=lang
+        ),
         "frontier": lambda: frontier_chart(data["frontier"], lang=lang),
         "budget": lambda: budget_chart(data["plan"], lang=lang),
         "funding": lambda: funding_chart(data["plan"], lang=lang),
         "district": lambda: district_chart(data["equity"], lang=lang),
         "pathway": lambda: pathway_chart(data["pathway"], lang=lang),
         "uncertainty": lambda: uncertainty_chart(data["study"], lang=lang),
-        "robustness": lambda: robustness_chart(data["study"], lang=lang),
+        "robustness": lambda: robustness_chart(data["study"], names=names, lang=lang),
     }
     return makers[name]()
 
@@ -278,7 +283,9 @@ def test_swedish_alt_texts(data: dict[str, Any]) -> None:
     alt = describe(build(data, "macc", "sv"))
     assert alt.startswith("Kostnadskurva för 87 projekt")
     cheapest = data["macc"][data["macc"]["abatement_t"] > 0].iloc[0]
-    assert f"från 183 kr per ton ({cheapest['id']})" in alt
+    assert f"från 183 kr per ton ({data['names'][cheapest['id']]})" in alt  # named, not by id
+    assert f"({cheapest['id']})" not in alt
+    assert f"({cheapest['id']})" in describe(macc_chart(data["macc"], lang="sv"))  # without names
     assert describe(build(data, "frontier", "sv")).startswith("Största möjliga utsläppsminskning")
     assert "miljoner kr" in describe(build(data, "budget", "sv"))
     assert "dragningar" in describe(build(data, "uncertainty", "sv"))
@@ -294,6 +301,22 @@ def test_district_words(data: dict[str, Any]) -> None:
     counted = result.model_copy(update={"objective": "min_cost_for_t 5000 (cumulative_to 2030)"})
     assert district_chart(counted, lang="sv").axes[1].get_xlabel().endswith("till och med 2030)")
     assert district_chart(counted, lang="en").axes[1].get_xlabel().endswith("counted to 2030)")
+
+
+def test_robustness_bars_are_named(data: dict[str, Any]) -> None:
+    names = data["names"]
+    figure = build(data, "robustness", "sv")
+    labels = [t.get_text() for t in figure.axes[0].get_yticklabels()]
+    assert labels and all(len(label) <= 40 for label in labels)
+    ids = [re.fullmatch(r".+ \((\w+)\)", label)[1] for label in labels]  # the id after the name
+    for pid, label in zip(ids, labels, strict=True):
+        name = names[pid]
+        assert label == f"{name} ({pid})" or (label.startswith(name[:20]) and "… (" in label), label
+    assert robustness_chart(data["study"], lang="sv").axes[0].get_yticklabels()[0].get_text() in names
+    point = {s["id"] for s in data["study"]["point"]["selected"]}
+    rarely = sorted(p for p in point if data["study"]["selection_frequency"].get(p, 0.0) < 0.5)
+    assert rarely
+    assert all(names[pid] in describe(figure) for pid in rarely)
 
 
 # --- layout ---------------------------------------------------------------------------------------
