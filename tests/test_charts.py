@@ -10,6 +10,7 @@ import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import matplotlib
 import pytest
 from matplotlib.container import BarContainer
 from matplotlib.figure import Figure
@@ -24,6 +25,7 @@ from optimizer.charts import (
     frontier_chart,
     funding_chart,
     macc_chart,
+    render,
     robustness_chart,
     save,
     uncertainty_chart,
@@ -168,6 +170,17 @@ def test_district_none_and_empty(example) -> None:
     assert "(none)" in {t.get_text() for t in figure.axes[0].get_yticklabels()}
     empty = district_chart(result.model_copy(update={"selected": []}))
     assert "No project is funded" in describe(empty)
+
+
+def test_svg_words_are_text_and_the_setting_is_not_global(example) -> None:
+    """Words as <text>, not glyphs drawn as paths: a screen reader, a search and a test read them."""
+    before = matplotlib.rcParams["svg.fonttype"]
+    svg = render(budget_chart(example[2]), "svg").decode("utf-8")
+    assert matplotlib.rcParams["svg.fonttype"] == before
+    assert 'id="DejaVuSans-' not in svg
+    root = ET.fromstring(svg)
+    words = {"".join(t.itertext()) for t in root.iter("{http://www.w3.org/2000/svg}text")}
+    assert {"Budget year", "Municipal cost (MSEK)", "2026"} <= words
 
 
 def test_save_refuses_other_formats(example, tmp_path: Path) -> None:
