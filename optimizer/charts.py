@@ -207,6 +207,7 @@ def render(figure: Figure, fmt: str) -> bytes:
     metadata: dict[str, str | None] = {"Title": title, "Description": describe(figure)}
     if fmt == "svg":
         metadata["Date"] = None  # reproducible files
+        metadata["Creator"] = None  # no program name and version in what a reader is given
     buffer = io.BytesIO()
     with matplotlib.rc_context({"svg.fonttype": "none"}):
         figure.savefig(buffer, format=fmt, dpi=DPI, metadata=metadata)

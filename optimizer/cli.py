@@ -1148,9 +1148,13 @@ def add_report_command(commands: argparse._SubParsersAction) -> None:
 
 
 def _report_command(args: argparse.Namespace, plot_dir: Path | None = None) -> int:
-    """Read, solve, why-not (optimal portfolios only), uncertainty (lists with ranges), write the HTML."""
+    """Read, solve, then the why-not analysis (optimal portfolios only) on the executor while this
+    process makes the uncertainty study (lists with ranges) and draws the report; write the HTML."""
+    from concurrent.futures import ThreadPoolExecutor
+
     from optimizer.fingerprint import input_sha256
-    from optimizer.report import build_report
+    from optimizer.report import Report
+    from optimizer.sweep import start_workers
 
     out = Path(args.out)
     problem = unwritable(out)
@@ -1163,6 +1167,7 @@ def _report_command(args: argparse.Namespace, plot_dir: Path | None = None) -> i
     if not args.explain_time > 0:
         print(f"--explain-time: must be more than 0 seconds, not {args.explain_time:g}", file=sys.stderr)
         return EXIT_INVALID_INPUT
+    start_workers(args.executor)  # the worker processes load the optimiser while this one solves
     try:
         projects = read_projects(args.projects)
         scenario = _with_overrides(read_scenario(args.scenario), time_limit_s=args.time_limit, alpha=None)
@@ -1170,57 +1175,70 @@ def _report_command(args: argparse.Namespace, plot_dir: Path | None = None) -> i
     except InputError as error:
         report_invalid(error, "table")
         return EXIT_INVALID_INPUT
-    thresholds = None
-    if result.status is Status.OPTIMAL:
-        from optimizer.whynot import why_not
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="why-not") as background:
+        thresholds = None
+        if result.status is Status.OPTIMAL:
+            from optimizer.whynot import why_not
 
-        found_why = why_not(
+            thresholds = background.submit(
+                why_not,
+                projects,
+                scenario,
+                result,
+                time_limit_s=args.time_limit,
+                total_time_s=args.explain_time,
+                executor=args.executor,
+                reductions=args.reduction_thresholds,
+            )
+            if args.reoptimise:  # the study would need the same workers: one after the other
+                thresholds.result()
+        else:
+            print(
+                f"report: no why-not analysis, the result is {result.status.value}, not optimal",
+                file=sys.stderr,
+            )
+        found = _report_study(args, projects, scenario, result)
+        report = Report(
             projects,
             scenario,
             result,
-            time_limit_s=args.time_limit,
-            total_time_s=args.explain_time,
-            executor=args.executor,
-            reductions=args.reduction_thresholds,
+            lang=args.lang,
+            study=found,
+            input_sha256=input_sha256(project_bytes=Path(args.projects).read_bytes(), scenario=scenario),
+            source_name=Path(args.projects).name,
         )
-        thresholds = [w.to_dict() for w in found_why]
-    else:
-        print(
-            f"report: no why-not analysis, the result is {result.status.value}, not optimal", file=sys.stderr
-        )
-    found = None
-    if projects.has_ranges and args.draws > 0 and result.has_portfolio:
-        from optimizer.uncertainty import study
-
-        try:
-            found = study(
-                projects,
-                scenario,
-                draws=args.draws,
-                reoptimise=args.reoptimise,
-                executor=args.executor,
-                point=result,
-                progress=sys.stderr.isatty() or None,
-            ).to_dict()
-        except InputError as error:
-            print(f"report: no uncertainty study: {error}", file=sys.stderr)
-    html = build_report(
-        projects,
-        scenario,
-        result,
-        lang=args.lang,
-        why_not=thresholds,
-        study=found,
-        input_sha256=input_sha256(project_bytes=Path(args.projects).read_bytes(), scenario=scenario),
-        source_name=Path(args.projects).name,
-    )
+        report.prepare()
+        rows = None if thresholds is None else [w.to_dict() for w in thresholds.result()]
     try:
-        out.write_text(html, encoding="utf-8")
+        out.write_text(report.html(rows), encoding="utf-8")
     except OSError as error:
         print(f"--out: cannot write the report to {out}: {error.strerror or error}", file=sys.stderr)
         return EXIT_INVALID_INPUT
     print(f"wrote {out}", file=sys.stderr)
     return EXIT_CODES[result.status]
+
+
+def _report_study(
+    args: argparse.Namespace, projects: ProjectList, scenario: Scenario, result: Result
+) -> dict | None:
+    """The report's uncertainty study, for a list with ranges and a portfolio (None otherwise)."""
+    if not (projects.has_ranges and args.draws > 0 and result.has_portfolio):
+        return None
+    from optimizer.uncertainty import study
+
+    try:
+        return study(
+            projects,
+            scenario,
+            draws=args.draws,
+            reoptimise=args.reoptimise,
+            executor=args.executor,
+            point=result,
+            progress=sys.stderr.isatty() or None,
+        ).to_dict()
+    except InputError as error:
+        print(f"report: no uncertainty study: {error}", file=sys.stderr)
+        return None
 
 
 def unwritable(path: Path) -> str | None:

@@ -47,7 +47,7 @@ from models import (
 from optimizer.language import format_number, sector_name
 from optimizer.report_texts import LANGUAGES, MONTHS, TEXTS
 
-__all__ = ["SECTIONS", "build_report", "format_number"]
+__all__ = ["SECTIONS", "Report", "build_report", "format_number"]
 
 SECTIONS: tuple[str, ...] = (
     "summary",
@@ -270,46 +270,95 @@ def build_report(
     (the report then says they are not computed); `study`: an `UncertaintyStudy.to_dict()`, or None;
     `input_sha256`, `source_name` (the list's file or name) and `generated_at` (default: now, UTC) go
     into the method section. Raises ValueError for another language."""
-    if lang not in LANGUAGES:
-        raise ValueError(f"lang must be one of {', '.join(LANGUAGES)}, not {lang!r}")
-    if why_not is not None and not isinstance(why_not, Sequence):
-        raise ValueError("why_not must be a list of WhyNot.to_dict() rows, or None")
-    if study is not None and not isinstance(study, Mapping):
-        raise ValueError("study must be an UncertaintyStudy.to_dict(), or None")
-    words = _Words(lang)
-    moment = generated_at or datetime.now(UTC)
-    report = _Report(projects, scenario, result, words, why_not, study)
-    sections = {
-        "summary": report.summary(),
-        "funded": report.funded(),
-        "effect": report.effect(),
-        "cost-per-tonne": report.cost_per_tonne(),
-        "districts": report.districts(),
-        "left-out": report.left_out(),
-        "uncertainty": report.uncertainty(),
-        "method": report.method(input_sha256, source_name, moment),
-    }
-    title = words("doc_title", name=scenario.name) if scenario.name else words("doc_title_unnamed")
-    body = "\n".join(
-        f'<section id="{key}" aria-labelledby="{key}-title">\n'
-        f'<h2 id="{key}-title">{words(HEADINGS[key])}</h2>\n{sections[key]}\n</section>'
-        for key in SECTIONS
+    report = Report(
+        projects,
+        scenario,
+        result,
+        lang=lang,
+        study=study,
+        input_sha256=input_sha256,
+        source_name=source_name,
+        generated_at=generated_at,
     )
-    stamp = moment.astimezone(UTC).isoformat(timespec="seconds")
-    generated = words("generated", when=_Html(f'<time datetime="{stamp}">{_esc(words.when(moment))}</time>'))
-    return (
-        "<!DOCTYPE html>\n"
-        f'<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; img-src data:; '
-        "style-src 'unsafe-inline'\">\n"
-        f'<meta name="generator" content="{PACKAGE} {_esc(_package_version() or "")}">\n'
-        f"<title>{title}</title>\n<style>\n{CSS}\n</style>\n</head>\n<body>\n"
-        f'<a class="skip" href="#summary">{words("skip")}</a>\n'
-        f'<header>\n<h1>{title}</h1>\n<p class="lead">{words("lead")}</p>\n'
-        f'<p class="meta">{generated}</p>\n</header>\n'
-        f"<main>\n{body}\n</main>\n</body>\n</html>\n"
-    )
+    return report.html(why_not)
+
+
+class Report:
+    """One report made in two steps, so that a caller can draw it while the why-not analysis runs: the
+    constructor checks the inputs, `prepare()` writes every section but the one on the measures left
+    out (the charts are most of the work), and `html(why_not)` adds that one and returns the document.
+    The arguments are those of `build_report`."""
+
+    def __init__(
+        self,
+        projects: ProjectList,
+        scenario: Scenario,
+        result: Result,
+        *,
+        lang: str = "sv",
+        study: Mapping[str, Any] | None = None,
+        input_sha256: str | None = None,
+        source_name: str | None = None,
+        generated_at: datetime | None = None,
+    ) -> None:
+        if lang not in LANGUAGES:
+            raise ValueError(f"lang must be one of {', '.join(LANGUAGES)}, not {lang!r}")
+        if study is not None and not isinstance(study, Mapping):
+            raise ValueError("study must be an UncertaintyStudy.to_dict(), or None")
+        self._words = _Words(lang)
+        self._moment = generated_at or datetime.now(UTC)
+        self._parts = _Report(projects, scenario, result, self._words, None, study)
+        self._scenario = scenario
+        self._input = (input_sha256, source_name)
+        self._sections: dict[str, str] = {}
+
+    def prepare(self) -> None:
+        """Every section that does not depend on the why-not rows (once)."""
+        if self._sections:
+            return
+        report = self._parts
+        self._sections = {
+            "summary": report.summary(),
+            "funded": report.funded(),
+            "effect": report.effect(),
+            "cost-per-tonne": report.cost_per_tonne(),
+            "districts": report.districts(),
+            "uncertainty": report.uncertainty(),
+            "method": report.method(*self._input, self._moment),
+        }
+
+    def html(self, why_not: Sequence[Mapping[str, Any]] | None = None) -> str:
+        """The whole document, with `why_not` rows (or None) in the section on the measures left out."""
+        if why_not is not None and not isinstance(why_not, Sequence):
+            raise ValueError("why_not must be a list of WhyNot.to_dict() rows, or None")
+        self.prepare()
+        words, moment = self._words, self._moment
+        self._parts.why_not = why_not
+        sections = {**self._sections, "left-out": self._parts.left_out()}
+        scenario = self._scenario
+        title = words("doc_title", name=scenario.name) if scenario.name else words("doc_title_unnamed")
+        body = "\n".join(
+            f'<section id="{key}" aria-labelledby="{key}-title">\n'
+            f'<h2 id="{key}-title">{words(HEADINGS[key])}</h2>\n{sections[key]}\n</section>'
+            for key in SECTIONS
+        )
+        stamp = moment.astimezone(UTC).isoformat(timespec="seconds")
+        generated = words(
+            "generated", when=_Html(f'<time datetime="{stamp}">{_esc(words.when(moment))}</time>')
+        )
+        return (
+            "<!DOCTYPE html>\n"
+            f'<html lang="{words.lang}">\n<head>\n<meta charset="utf-8">\n'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+            '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; img-src data:; '
+            "style-src 'unsafe-inline'\">\n"
+            f'<meta name="generator" content="{PACKAGE} {_esc(_package_version() or "")}">\n'
+            f"<title>{title}</title>\n<style>\n{CSS}\n</style>\n</head>\n<body>\n"
+            f'<a class="skip" href="#summary">{words("skip")}</a>\n'
+            f'<header>\n<h1>{title}</h1>\n<p class="lead">{words("lead")}</p>\n'
+            f'<p class="meta">{generated}</p>\n</header>\n'
+            f"<main>\n{body}\n</main>\n</body>\n</html>\n"
+        )
 
 
 def _package_version() -> str | None:

@@ -56,8 +56,8 @@ SV: dict[str, str] = {
         "utsläppen mer."
     ),
     "status_optimal_margin": (
-        "<strong>Bevisat bästa urval, nästan.</strong> Inget annat urval inom budgeten och reglerna "
-        "minskar utsläppen mer än {gap} mer än detta."
+        "<strong>Bevisat bästa urval (inom {gap}).</strong> Inget annat urval inom budgeten och reglerna "
+        "minskar utsläppen med mer än {gap} utöver detta."
     ),
     "status_feasible": (
         "<strong>Inte bevisat bästa urval.</strong> Urvalet följer alla regler, men beräkningen stoppades "
@@ -557,8 +557,8 @@ EN: dict[str, str] = {
         "emissions more."
     ),
     "status_optimal_margin": (
-        "<strong>Proven best choice, nearly.</strong> No other choice within the budget and the rules cuts "
-        "emissions by more than {gap} more than this one."
+        "<strong>Proven best choice (within {gap}).</strong> No other choice within the budget and the rules "
+        "cuts emissions by more than {gap} beyond this one."
     ),
     "status_feasible": (
         "<strong>Not proven best.</strong> The choice follows every rule, but the computation stopped before "

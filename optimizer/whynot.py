@@ -241,17 +241,18 @@ class _Undecided(Exception):
 
 
 def _milp_optimum(
-    backend: Backend, model: MilpModel, limits: _Limits
+    backend: Backend, model: MilpModel, limits: _Limits, *, start: np.ndarray | None = None
 ) -> tuple[Stop, float | None, np.ndarray | None]:
     """An exact (gap 0) re-solve: (how it stopped, the optimum and a portfolio when proven optimal).
 
     With HiGHS and a small model, HiGHS is run directly with its small-model options (presolve off and
     fewer root heuristics: the many small re-solves of an analysis are then two to three times faster),
     up to `SMALL_MODEL_COLUMNS` columns where the backend itself uses them up to fewer. Otherwise the
-    backend's own `solve`."""
+    backend's own `solve`. `start`: values for some columns (NaN elsewhere) of a solution to complete
+    and start from (HiGHS only)."""
     time_limit_s = limits.next_solve_s()
     if backend.name == "highs" and model.shape[1] <= SMALL_MODEL_COLUMNS:
-        outcome = _highs_without_presolve(model, time_limit_s)
+        outcome = _highs_without_presolve(model, time_limit_s, start)
     else:
         outcome = backend.solve(
             model, time_limit_s=time_limit_s, mip_gap=0.0, incumbents=Incumbents(), cancel=threading.Event()
@@ -261,12 +262,27 @@ def _milp_optimum(
     return outcome.stop, None, None
 
 
-def _highs_without_presolve(model: MilpModel, time_limit_s: float | None) -> Outcome:
+RESOLVE_OPTIONS: dict[str, object] = {"mip_lp_age_limit": 0, "mip_pool_soft_limit": 1}
+"""On top of HiGHS's small-model options, for an analysis's re-solves: cuts are dropped from the LP as
+soon as they stop binding. With a start (below) the root heuristics are off as well. Together they
+take the 2030 plan's 42 cost thresholds from 15.0 s to 10.9 s in one process, the equity scenario's
+57 from 19.1 s to 12.1 s, with the same thresholds (measured side by side)."""
+
+
+def _highs_without_presolve(
+    model: MilpModel, time_limit_s: float | None, start: np.ndarray | None
+) -> Outcome:
     from optimizer.backends.highs import new_highs, run_highs, small_model_options, to_highs_lp
 
     highs = new_highs()
     small_model_options(highs)
+    for option, value in RESOLVE_OPTIONS.items():
+        highs.setOptionValue(option, value)
     highs.passModel(to_highs_lp(model))
+    if start is not None:
+        given = np.flatnonzero(~np.isnan(start))
+        highs.setSolution(len(given), given.astype(np.int32), start[given].astype(float))
+        highs.setOptionValue("mip_heuristic_effort", 0.0)
     return run_highs(
         highs, bool(model.integer.any()), time_limit_s=time_limit_s, mip_gap=0.0, cancel=threading.Event()
     )
@@ -314,7 +330,7 @@ def why_not(
     limits = _Limits.of(time_limit_s, total_time_s)
     analysis = _Analysis.of(projects, scenario, solver, limits)
     try:
-        optimum: float | Exception = analysis.exact_optimum()
+        optimum: tuple[float, np.ndarray] | Exception = analysis.exact_optimum()
     except (_Undecided, _OutOfTime) as stopped:
         optimum = stopped  # every threshold is compared with it: none can be computed
     found = run_tasks(
@@ -323,6 +339,7 @@ def why_not(
         context=(projects, scenario, solver, limits, total_time_s, optimum, reductions),
         executor=executor,
         workers=workers,
+        batch_size=1,  # a threshold is a MILP of a tenth of a second or more: balance them one by one
     )
     answers = dict(zip(tasks, found, strict=True))
     return [
@@ -334,7 +351,9 @@ def why_not(
 
 
 def _why_not_one(
-    context: tuple[ProjectList, Scenario, str | None, _Limits, float | None, float | Exception, bool],
+    context: tuple[
+        ProjectList, Scenario, str | None, _Limits, float | None, tuple[float, np.ndarray] | Exception, bool
+    ],
     index: int,
 ) -> WhyNot:
     projects, scenario, solver, limits, total_time_s, optimum, reductions = context
@@ -342,9 +361,9 @@ def _why_not_one(
     try:
         if isinstance(optimum, Exception):
             raise optimum
-        floor = optimum
+        floor, portfolio = optimum
         analysis = _Analysis.of(projects, scenario, solver, limits)
-        max_cost, reason, note = analysis.cost_threshold(index, floor=floor)
+        max_cost, reason, note = analysis.cost_threshold(index, floor=floor, known=portfolio)
         abatement = analysis.abatement_threshold(index, floor=floor) if reductions else None
     except (_Undecided, _OutOfTime) as stopped:
         reason, note = _stopped(stopped, total_time_s)
@@ -396,7 +415,7 @@ def _why_in_one(
     if analysis.base.col_lower[index] >= 1:
         return WhyIn(pid, cost, None, tonnes, None, "forced in (mandatory or included)", Reason.FORCED)
     try:
-        out_stop, without, _ = _milp_optimum(
+        out_stop, without, portfolio = _milp_optimum(
             analysis.backend, _with_bounds(analysis.base, index, upper=0.0), limits
         )
         if out_stop is Stop.INFEASIBLE:
@@ -405,7 +424,7 @@ def _why_in_one(
             )
         if out_stop is not Stop.OPTIMAL or without is None:
             raise _Undecided(out_stop.value)
-        max_cost, reason, note = analysis.cost_threshold(index, floor=without)
+        max_cost, reason, note = analysis.cost_threshold(index, floor=without, known=portfolio)
         abatement = analysis.abatement_threshold(index, floor=without)
     except (_Undecided, _OutOfTime) as stopped:
         reason, note = _stopped(stopped, total_time_s)
@@ -451,15 +470,22 @@ class _Analysis:
         base = build_model(projects, scenario)
         return cls(projects, scenario, get_backend(solver or scenario.solver), limits, base)
 
-    def exact_optimum(self) -> float:
-        """The exact (gap 0) optimum: the thresholds of projects left out are compared with it."""
-        stop, value, _ = _milp_optimum(self.backend, self.base, self.limits)
-        if stop is not Stop.OPTIMAL or value is None:
+    def exact_optimum(self) -> tuple[float, np.ndarray]:
+        """The exact (gap 0) optimum, and a solution at it: the thresholds of projects left out are
+        compared with it, and start from it."""
+        stop, value, x = _milp_optimum(self.backend, self.base, self.limits)
+        if stop is not Stop.OPTIMAL or value is None or x is None:
             raise _Undecided(stop.value)
-        return value
+        return value, x
 
-    def cost_threshold(self, index: int, *, floor: float) -> tuple[float | None, Reason, str]:
-        """The highest total cost at which project `index`, forced in, keeps the optimum ≥ `floor`."""
+    def cost_threshold(
+        self, index: int, *, floor: float, known: np.ndarray | None = None
+    ) -> tuple[float | None, Reason, str]:
+        """The highest total cost at which project `index`, forced in, keeps the optimum ≥ `floor`.
+
+        `known`: a solution that reaches `floor` without the project. With the project added at a low
+        enough cost it still does, so it is the solver's start (its integer columns; the rest, the
+        project's start year and the cost itself, for the solver to complete)."""
         cost = float(self.projects.total_cost[index])
         line = _Line.of(
             self.base, 1.0, build_model(scaled_project(self.projects, index, 2.0), self.scenario), 2.0
@@ -473,6 +499,7 @@ class _Analysis:
             limits=self.limits,
             listed=lambda f: scaled_project(self.projects, index, f) if f * cost >= TINY_COST_SEK else None,
             scenario=self.scenario,
+            start=None if known is None else self._with_project(known, index),
         )
         if factor is None or factor * cost < TINY_COST_SEK:
             return None, Reason.NOT_AT_ANY_COST, "does not enter even at 1 SEK"
@@ -483,6 +510,13 @@ class _Analysis:
                 f"still enters at {MAX_FACTOR:g} times its cost: at least this",
             )
         return factor * cost, Reason.NONE, ""
+
+    def _with_project(self, solution: np.ndarray, index: int) -> np.ndarray:
+        """The integer columns of `solution` with project `index` funded; everything else NaN."""
+        start = np.where(self.base.integer, np.round(solution), np.nan)
+        start[_option_columns(self.base.layout, index)] = np.nan
+        start[index] = 1.0
+        return start
 
     def abatement_threshold(self, index: int, *, floor: float) -> float | None:
         """The lowest yearly reduction at which project `index`, forced in at its cost, keeps the optimum
@@ -565,6 +599,7 @@ def _threshold(
     limits: _Limits,
     listed: Callable[[float], ProjectList | None],
     scenario: Scenario,
+    start: np.ndarray | None = None,
 ) -> float | None:
     """The largest (`maximise`) or smallest parameter p ≥ 0 at which a portfolio with project `index`
     fully funded reaches an objective ≥ `floor` under every rule: one MILP, then the portfolio found
@@ -680,7 +715,8 @@ def _threshold(
         integer=np.concatenate([base.integer, np.zeros(width - n_columns, dtype=bool)]),
         row_scale=scale,
     )
-    stop, _, x = _milp_optimum(backend, model, limits)
+    given = None if start is None else np.concatenate([start, np.full(width - n_columns, np.nan)])
+    stop, _, x = _milp_optimum(backend, model, limits, start=given)
     if stop is Stop.INFEASIBLE:
         return None
     if stop is not Stop.OPTIMAL or x is None:

@@ -111,9 +111,9 @@ def words(text: str) -> set[str]:
 
 
 def chart_texts(lang: str) -> list[str]:
-    from optimizer import charts
+    from optimizer import chart_texts
 
-    return list(charts.TEXTS[lang].values())
+    return list(chart_texts.TEXTS[lang].values())
 
 
 def data_words() -> set[str]:
