@@ -34,10 +34,10 @@ def test_the_report_of_an_explained_run(client: TestClient, org: Org, settings: 
     text = swedish.text
     assert '<html lang="sv">' in text and '<h2 id="summary-title">Sammanfattning</h2>' in text
     assert run["input_sha256"] in text and "Testlista v1" in text
-    assert f"{run['result']['solver']['name']} {run['result']['solver']['version']}" in text
+    assert f"HiGHS {run['result']['solver']['version']}" in text
     # the stored why-not: C (120 SEK) would be funded at 100 SEK
-    assert "Skulle komma med om det kostade högst 100 kr (i dag 120 kr)." in text
-    assert "<strong>2</strong> av 3 projekt får pengar." in text
+    assert "Skulle få pengar om den kostade högst 100 kr (i dag 120 kr)." in text
+    assert "<strong>2</strong> av 3 åtgärder får pengar." in text
 
     english = _report(client, org, run["id"], lang="en")
     assert english.status_code == 200 and '<html lang="en">' in english.text
@@ -57,4 +57,4 @@ def test_another_language_is_422_and_another_organisation_404(
     assert _report(client, other_org, run["id"]).status_code == 404
     plain = _report(client, org, run["id"])
     assert plain.status_code == 200
-    assert "python -m optimizer solve --explain" in plain.text  # no why-not stored: says how to get it
+    assert "Vad som skulle krävas är inte beräknat i den här rapporten" in plain.text  # no why-not stored
