@@ -601,6 +601,20 @@ def test_a_part_funded_measure_says_in_words_what_the_part_is() -> None:
     assert "1 av åtgärderna får pengar till en del, som en första etapp" in page.text
 
 
+def test_a_minimum_share_for_divisible_measures_is_said_and_kept() -> None:
+    rows = [
+        {**PROJECTS[0], "cost_sek": 9_957_000},
+        {**PROJECTS[2], "cost_sek": 10_000_000, "divisible": True, "abatement_t_per_year": 1},
+    ]
+    projects = read_projects(rows)
+    scenario = read_scenario({"budget_sek": 12_000_000, "first_year": 2026, "min_fraction": 0.25})
+    result = solve(projects, scenario)
+    assert all(s.fraction >= 0.25 for s in result.selected)  # 2 043 000 kr (20 %) would be a sliver
+    text = Page(build_report(projects, scenario, result)).text
+    assert "En åtgärd som kan delas får pengar bara till minst 25 % av kostnaden, eller inte alls." in text
+    assert "Delbara åtgärder får pengar inte alls eller till minst 25 %" in text
+
+
 def test_a_measure_in_operation_after_the_year_counted_says_why_it_counts_nothing() -> None:
     rows = [{**PROJECTS[0], "year": 2030, "mandatory": True}, PROJECTS[1]]
     projects = read_projects(rows)
