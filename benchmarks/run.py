@@ -697,8 +697,10 @@ def run_report_command(scenario: str, executor: str) -> dict[str, Any]:
 
 
 def run_report_phases(scenario: str) -> dict[str, Any]:
-    """The same report in one process, phase by phase (the why-not analysis on a pool of 2)."""
+    """The same report in one process, phase by phase, one after the other (as the command with
+    `--executor serial`, whose defaults it follows: cost thresholds only, 500 draws)."""
     from optimizer import read_projects, read_scenario, solve
+    from optimizer.cli import REPORT_DRAWS
     from optimizer.report import build_report
     from optimizer.uncertainty import study
     from optimizer.whynot import why_not
@@ -712,10 +714,10 @@ def run_report_phases(scenario: str) -> dict[str, Any]:
     result = solve(projects, plan)
     phases["solve_s"] = time.perf_counter() - mark
     mark = time.perf_counter()
-    thresholds = why_not(projects, plan, result, executor="process", workers=2)
+    thresholds = why_not(projects, plan, result, executor="serial", reductions=False)
     phases["why_not_s"] = time.perf_counter() - mark
     mark = time.perf_counter()
-    found = study(projects, plan, draws=500, reoptimise=False, executor="serial", point=result)
+    found = study(projects, plan, draws=REPORT_DRAWS, reoptimise=False, executor="serial", point=result)
     phases["study_s"] = time.perf_counter() - mark
     mark = time.perf_counter()
     build_report(projects, plan, result, why_not=[w.to_dict() for w in thresholds], study=found.to_dict())
@@ -724,7 +726,6 @@ def run_report_phases(scenario: str) -> dict[str, Any]:
         "scenario": scenario,
         "left_out": len(thresholds),
         "computed": sum(w.computed for w in thresholds),
-        "exact_milps": 2 * sum(w.computed for w in thresholds) + 1,
         **phases,
     }
 
@@ -759,6 +760,22 @@ def _report(options: Options) -> dict[str, Any]:
             f"{run.get('not_computed')} not computed",
             flush=True,
         )
+        if "phases" in run:
+            phases = run["phases"]
+            print(
+                "    in one process, phase by phase: "
+                + ", ".join(
+                    f"{name} {_fmt(phases.get(key), '.2f')} s"
+                    for name, key in (
+                        ("read", "read_s"),
+                        ("solve", "solve_s"),
+                        (f"why-not ({phases.get('computed')} thresholds)", "why_not_s"),
+                        ("study", "study_s"),
+                        ("HTML and charts", "build_s"),
+                    )
+                ),
+                flush=True,
+            )
     return {"target_s": REPORT_TARGET_S, "runs": runs}
 
 

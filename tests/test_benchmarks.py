@@ -250,3 +250,31 @@ def test_the_lifecycle_case_solves_every_variant_checked(capsys) -> None:
     assert runs["net+overlaps"]["rows"] == runs["plain"]["rows"] + 3 * pairs
     assert runs["net_benefit"]["net_benefit_sek"] is not None
     assert runs["plain"]["time_vs_plain"] == 1.0
+
+
+@pytest.mark.parametrize(
+    ("seconds", "not_computed", "exit_code", "met"),
+    [(8.5, 0, 0, True), (10.0, 0, 0, True), (10.5, 0, 0, False), (8.5, 1, 0, False), (8.5, 0, 2, False)],
+)
+def test_board_report_target_needs_the_time_every_threshold_and_success(
+    seconds: float, not_computed: int, exit_code: int, met: bool
+) -> None:
+    plan = {
+        "scenario": run.REPORT_SCENARIOS[0],
+        "executor": "process",
+        "seconds": seconds,
+        "thresholds": 42,
+        "not_computed": not_computed,
+        "exit_code": exit_code,
+    }
+    serial = {**plan, "executor": "serial", "seconds": 1.0}  # only the pooled run, as users run it, counts
+    report = {"meta": {"quick": True}, "cases": [], "report": {"runs": [serial, plan]}}
+    (target,) = [t for t in run.targets(report, quick=True) if t["target"] == "board report of the 2030 plan"]
+    assert target["met"] is met
+    assert target["measured"] == f"{seconds:.1f} s, 42 thresholds, {not_computed} not computed"
+
+
+def test_board_report_target_is_not_measured_without_a_run() -> None:
+    report = {"meta": {"quick": True}, "cases": []}
+    (target,) = [t for t in run.targets(report, quick=True) if t["target"] == "board report of the 2030 plan"]
+    assert target["met"] is None
