@@ -2,11 +2,11 @@
 
 - `pulp_cbc`: the model written the way PuLP's documentation teaches (`LpProblem`,
   `LpVariable.dicts`, one `lpSum` per constraint, `PULP_CBC_CMD`), from the list's data.
-- `scipy_milp`: `scipy.optimize.milp` on the matrices of `optimizer.build.build_model`.
+- `scipy_milp`: `scipy.optimize.milp` on the matrices of `optimizer.model.build.build_model`.
 - `greedy`: fund by SEK per tonne while every budget year holds; rules are not looked at.
 - `lp_relaxation`: the same matrices with integrality dropped (HiGHS LP): a bound on the optimum.
 
-Every portfolio is checked with `optimizer.check.check_portfolio`, so that figures are compared as the
+Every portfolio is checked with `optimizer.model.check.check_portfolio`, so that figures are compared as the
 checker computes them, not as each solver reports them.
 """
 
@@ -21,7 +21,7 @@ import scipy
 from scipy.optimize import Bounds, LinearConstraint, OptimizeResult, milp
 
 from models import ProjectList, Scenario
-from optimizer.build import (
+from optimizer.model.build import (
     MilpModel,
     budget_years,
     build_model,
@@ -30,8 +30,8 @@ from optimizer.build import (
     objective_coefficients,
     rule_measure,
 )
-from optimizer.check import check_portfolio
-from optimizer.validate import check_fits
+from optimizer.model.check import check_portfolio
+from optimizer.model.fit import check_fits
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
     python -m benchmarks.run [--quick] [--out FILE] [--time-limit S] [--baseline-time-limit S]
                              [--cases SUBSTRING]
 
-Every case runs "ours" (`optimizer.solve`) and each baseline one after the other in the same run, each
+Every case runs "ours" (`optimizer.model.solve`) and each baseline one after the other in the same run, each
 in a fresh child process (so its peak memory is its own and a crash or a hang cannot take the suite
 down), so that their ratio holds on a noisy machine. The table goes to stdout, progress to stderr,
 every figure to the JSON file (see benchmarks/README.md for its keys and the targets).
@@ -115,7 +115,7 @@ def run_method(spec: CaseSpec, method: str) -> dict[str, Any]:
 
 def _ours(projects: ProjectList, scenario: Scenario, time_limit_s: float) -> dict[str, Any]:
     from optimizer import solve
-    from optimizer.backends.highs import new_highs
+    from optimizer.model.backends.highs import new_highs
 
     started = time.perf_counter()
     result = solve(projects, scenario, time_limit_s=time_limit_s)
@@ -183,7 +183,7 @@ def run_throughput(method: str, solves: int, time_limit_s: float) -> dict[str, A
 def run_frontier(size: int, time_limit_s: float) -> dict[str, Any]:
     """10 total budgets: `optimizer.frontier` (one model, warm re-solves) against 10 cold solves."""
     from optimizer import frontier, solve
-    from optimizer.analysis import single_budget_scenario
+    from optimizer.analysis.curves import single_budget_scenario
 
     made = generate.municipal(size, seed=7)
     projects, scenario = made.project_list(), made.scenario_model()
@@ -220,7 +220,7 @@ def run_reoptimisation(draws: int, executor: str, workers: int, seed: int) -> di
     its uncertain reductions and costs, on one executor; the frequencies are fingerprinted so that runs
     on different executors can be compared."""
     from optimizer import read_projects, read_scenario
-    from optimizer.uncertainty import draw, reoptimise
+    from optimizer.analysis.uncertainty import draw, reoptimise
 
     projects = read_projects(EXAMPLES / "kristinehamn_projects.csv")
     scenario = read_scenario(EXAMPLES / "scenario_base.toml")
@@ -248,8 +248,8 @@ def run_lifecycle(size: int, time_limit_s: float) -> dict[str, Any]:
     """One generated list solved plain and with issue 8's features, side by side in one process:
     operating costs only (no effect on the model), net budgets, net budgets with overlapping pairs
     (one extra column and three rows per pair), and the cost–benefit objective on top."""
-    from optimizer.build import build_model
-    from optimizer.solve import solve
+    from optimizer.model.build import build_model
+    from optimizer.model.solve import solve
 
     base = generate.municipal(size, seed=8) if size <= 500 else generate.national(size, seed=8)
     rich = generate.with_lifecycle(base, seed=8)
@@ -700,10 +700,10 @@ def run_report_phases(scenario: str) -> dict[str, Any]:
     """The same report in one process, phase by phase, one after the other (as the command with
     `--executor serial`, whose defaults it follows: cost thresholds only, 500 draws)."""
     from optimizer import read_projects, read_scenario, solve
-    from optimizer.cli import REPORT_DRAWS
-    from optimizer.report import build_report
-    from optimizer.uncertainty import study
-    from optimizer.whynot import why_not
+    from optimizer.analysis.uncertainty import study
+    from optimizer.analysis.whynot import why_not
+    from optimizer.cli.commands import REPORT_DRAWS
+    from optimizer.reporting.report import build_report
 
     phases: dict[str, float] = {}
     mark = time.perf_counter()

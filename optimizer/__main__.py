@@ -3,7 +3,7 @@
 import os
 import sys
 
-from optimizer.cli import main
+from optimizer.cli.commands import main
 
 try:
     code = main()

@@ -17,10 +17,10 @@ from strategies import Instance, instances
 
 from models import Scenario, Status
 from optimizer import InputError, read_projects, solve
-from optimizer.analysis import FrontierPoint, frontier, knee, macc, single_budget_scenario
-from optimizer.backends.highs import HighsBackend
-from optimizer.check import check_portfolio
-from optimizer.whynot import rule_prices
+from optimizer.analysis.curves import FrontierPoint, frontier, knee, macc, single_budget_scenario
+from optimizer.analysis.whynot import rule_prices
+from optimizer.model.backends.highs import HighsBackend
+from optimizer.model.check import check_portfolio
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 PROJECTS = EXAMPLES / "kristinehamn_projects.csv"

@@ -14,7 +14,7 @@ import pytest
 from benchmarks import baselines, run
 from benchmarks.instances import generate, orlib
 from optimizer import read_projects, read_scenario, solve
-from optimizer.validate import check_fits
+from optimizer.model.fit import check_fits
 from tests.rows import project
 
 TIME_LIMIT_S = 60.0  # a safety net only

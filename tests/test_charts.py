@@ -1,4 +1,4 @@
-"""Charts (optimizer.charts) on the example data, and `--plot DIR` on the command line."""
+"""Charts (optimizer.reporting.charts) on the example data, and `--plot DIR` on the command line."""
 
 from __future__ import annotations
 
@@ -17,8 +17,9 @@ from matplotlib.figure import Figure
 
 from models import Result
 from optimizer import read_projects, solve
-from optimizer.analysis import FrontierPoint, frontier, knee, macc
-from optimizer.charts import (
+from optimizer.analysis.curves import FrontierPoint, frontier, knee, macc
+from optimizer.io.readers import read_scenario
+from optimizer.reporting.charts import (
     budget_chart,
     describe,
     district_chart,
@@ -30,7 +31,6 @@ from optimizer.charts import (
     save,
     uncertainty_chart,
 )
-from optimizer.io import read_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 PROJECTS = ROOT / "examples" / "kristinehamn_projects.csv"
@@ -190,9 +190,9 @@ def test_save_refuses_other_formats(example, tmp_path: Path) -> None:
 
 def test_no_pyplot() -> None:
     """Server- and thread-safe: the object API only, never pyplot's global state."""
-    import optimizer.charts
+    import optimizer.reporting.charts
 
-    source = Path(optimizer.charts.__file__).read_text(encoding="utf-8").splitlines()
+    source = Path(optimizer.reporting.charts.__file__).read_text(encoding="utf-8").splitlines()
     assert not [line for line in source if "import" in line and "pyplot" in line]
 
 

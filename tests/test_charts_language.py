@@ -1,4 +1,4 @@
-"""Charts in the reader's language (optimizer.charts with `lang`, the texts in optimizer.chart_texts):
+"""Charts in the reader's language (optimizer.reporting.charts with `lang`, the texts in optimizer.reporting.chart_texts):
 every word a chart draws in its SVG and its alt text is Swedish in a Swedish chart and English in an
 English one, numbers are written the reader's way, and the words stay text in the SVG.
 
@@ -26,9 +26,11 @@ from rows import project
 
 from models import PathwaySpec, Result
 from optimizer import read_projects, read_scenario, solve
-from optimizer.analysis import frontier, macc
-from optimizer.chart_texts import TEXTS
-from optimizer.charts import (
+from optimizer.analysis.curves import frontier, macc
+from optimizer.analysis.uncertainty import study
+from optimizer.model.pathway import emissions_pathway
+from optimizer.reporting.chart_texts import TEXTS
+from optimizer.reporting.charts import (
     budget_chart,
     describe,
     district_chart,
@@ -40,9 +42,7 @@ from optimizer.charts import (
     robustness_chart,
     uncertainty_chart,
 )
-from optimizer.language import MINUS, NBSP, SECTORS, check_language
-from optimizer.pathway import emissions_pathway
-from optimizer.uncertainty import study
+from optimizer.reporting.language import MINUS, NBSP, SECTORS, check_language
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"

@@ -13,8 +13,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from optimizer import cli
-from optimizer.backends import Outcome, Stop
+from optimizer.cli import commands as cli
+from optimizer.cli import common
+from optimizer.model.backends import Outcome, Stop
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 PROJECTS = EXAMPLES / "kristinehamn_projects.csv"
@@ -139,8 +140,8 @@ def test_time_limit_override_is_recorded() -> None:
 @pytest.mark.parametrize(
     ("outcome", "code"),
     [
-        (Outcome(Stop.LIMIT, None, None, None, "Time limit reached"), cli.EXIT_NO_SOLUTION),
-        (Outcome(Stop.ERROR, None, None, None, "Solve error"), cli.EXIT_ERROR),
+        (Outcome(Stop.LIMIT, None, None, None, "Time limit reached"), common.EXIT_NO_SOLUTION),
+        (Outcome(Stop.ERROR, None, None, None, "Solve error"), common.EXIT_ERROR),
     ],
 )
 def test_no_solution_exit_4_and_error_exit_1(
@@ -155,7 +156,7 @@ def test_no_solution_exit_4_and_error_exit_1(
         def solve(self, model, **_: object) -> Outcome:
             return outcome
 
-    monkeypatch.setattr(importlib.import_module("optimizer.solve"), "get_backend", lambda name, **_: Fixed())
+    monkeypatch.setattr(importlib.import_module("optimizer.model.solve"), "get_backend", lambda name, **_: Fixed())
     assert (
         cli.main(["solve", "--projects", str(PROJECTS), "--scenario", str(EQUITY), "--format", "json"])
         == code
@@ -177,7 +178,7 @@ def test_feasible_portfolio_exits_0(
             return Outcome(Stop.LIMIT, x, float(model.objective @ x), None, "Time limit reached")
 
     monkeypatch.setattr(
-        importlib.import_module("optimizer.solve"), "get_backend", lambda name, **_: Nothing()
+        importlib.import_module("optimizer.model.solve"), "get_backend", lambda name, **_: Nothing()
     )
     assert cli.main(["solve", "--projects", str(PROJECTS), "--scenario", str(BASE), "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["status"] == "feasible"

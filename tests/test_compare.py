@@ -9,8 +9,10 @@ import pytest
 from rows import project
 
 from models import Result
-from optimizer import InputError, cli, read_projects, read_scenario, solve
-from optimizer.compare import TOTALS, compare, load_result
+from optimizer import InputError, read_projects, read_scenario, solve
+from optimizer.analysis.compare import TOTALS, compare, load_result
+from optimizer.cli import commands as cli
+from optimizer.cli import common
 
 # cost per tonne: A 10, B 12.5, C 13.3, D (divisible) 20
 ROWS = [
@@ -121,13 +123,13 @@ def write(path: Path, result: Result, extra: dict | None = None) -> Path:
 def test_cli_compare_json_and_table(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     base = write(tmp_path / "base.json", solved(250), extra={"why_not": [], "rule_prices": []})
     other = write(tmp_path / "other.json", solved(370))
-    assert cli.main(["compare", str(base), str(other), "--format", "json"]) == cli.EXIT_OK
+    assert cli.main(["compare", str(base), str(other), "--format", "json"]) == common.EXIT_OK
     output = json.loads(capsys.readouterr().out)
     assert [p["id"] for p in output["entered"]] == ["C"]
     assert output["totals"]["objective_value_t"]["difference"] == pytest.approx(9)
     assert output["budget"][0]["spend_difference_sek"] == pytest.approx(120)
 
-    assert cli.main(["compare", str(base), str(other)]) == cli.EXIT_OK
+    assert cli.main(["compare", str(base), str(other)]) == common.EXIT_OK
     table = capsys.readouterr().out
     assert "entered" in table and "objective_value_t" in table and "2 project(s) funded in both" in table
 
@@ -136,9 +138,9 @@ def test_cli_compare_reports_unreadable_files(tmp_path: Path, capsys: pytest.Cap
     base = write(tmp_path / "base.json", solved(250))
     (tmp_path / "bad.json").write_text("{not json", encoding="utf-8")
     code = cli.main(["compare", str(base), str(tmp_path / "bad.json"), "--format", "json"])
-    assert code == cli.EXIT_INVALID_INPUT
+    assert code == common.EXIT_INVALID_INPUT
     captured = capsys.readouterr()
     output = json.loads(captured.out)
     assert output["status"] == "invalid_input" and output["problems"][0]["source"].endswith("bad.json")
-    assert cli.main(["compare", str(base), str(tmp_path / "missing.json")]) == cli.EXIT_INVALID_INPUT
+    assert cli.main(["compare", str(base), str(tmp_path / "missing.json")]) == common.EXIT_INVALID_INPUT
     assert "missing.json" in capsys.readouterr().err

@@ -15,8 +15,10 @@ from rows import project
 
 from models import ActualEntry, Actuals, AdoptedPlan, Result
 from models.project import ProjectList
-from optimizer.errors import InputError
-from optimizer.followup import (
+from optimizer.io.problems import InputError
+from optimizer.io.readers import read_projects, read_scenario
+from optimizer.model.solve import solve
+from optimizer.planning.followup import (
     adopt,
     load_plan,
     plan_difference,
@@ -26,8 +28,6 @@ from optimizer.followup import (
     replan,
     replan_inputs,
 )
-from optimizer.io import read_projects, read_scenario
-from optimizer.solve import solve
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 M = 1e6

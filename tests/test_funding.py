@@ -13,9 +13,9 @@ from scipy.optimize import linprog
 
 from models import Scenario, Status
 from optimizer import read_projects, solve
-from optimizer.check import check_portfolio
-from optimizer.errors import InputError
-from optimizer.validate import check_fits
+from optimizer.io.problems import InputError
+from optimizer.model.check import check_portfolio
+from optimizer.model.fit import check_fits
 
 SOLVERS = ["highs", "cbc"]
 
@@ -185,7 +185,7 @@ def test_solver_noise_on_a_start_year_not_chosen_is_not_pool_money() -> None:
     """A phased project starting in 2028 with a pool that has money only in 2027: the solver may leave
     8e-8 on the pool column of the 2027 start it did not choose. That is not funding; read as such, the
     settled plan of the example 2030 plan failed its check in 1 draw of 10 (regression)."""
-    from optimizer.build import build_model
+    from optimizer.model.build import build_model
 
     rows = [project("A", 100, 10, year=2027, earliest_start=2027, latest_start=2028)]
     scenario = Scenario.model_validate(
@@ -217,7 +217,7 @@ def test_solver_noise_on_the_pool_column_of_a_project_not_funded_is_not_pool_mon
     """2e-7 of pool money on a project left out, read as funding, made the checker say that "grants and
     pools pay more than project P0's cost" and `solve` call a valid optimum an error (regression: found
     by the why-not property test at a budget met exactly)."""
-    from optimizer.build import build_model
+    from optimizer.model.build import build_model
 
     rows = [project("P0", 100, 10, sector="transport"), project("P1", 50, 4, sector="transport")]
     scenario = Scenario.model_validate({"budget_sek": 60, "funding": [pool("F", 30, max_share=0.5)]})

@@ -14,8 +14,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from models import ProjectList, Scenario
-from optimizer.errors import InputError, Problem
-from optimizer.io import normalise_header, parse_numbers, read_projects, read_projects_bytes, read_scenario
+from optimizer.io.problems import InputError, Problem
+from optimizer.io.readers import (
+    normalise_header,
+    parse_numbers,
+    read_projects,
+    read_projects_bytes,
+    read_scenario,
+)
 
 HEADER = "id;name;sector;cost_sek;abatement_t_per_year;lifetime_years"
 YES_NO_HINT = "(use true/false, yes/no, ja/nej, sant/falskt, 1/0 or x; empty means no)"
@@ -1165,8 +1171,10 @@ def test_scenario_from_a_dict() -> None:
         (
             {"budget_sek": 1, "objective": 5},
             [
-                'objective: an objective is "lifetime", "annual", {"cumulative_to": YEAR}, {"min_cost_for_t": TONNES} '
-                'or {"net_benefit": {"carbon_value_sek_per_t": SEK}}'
+                (
+                    'objective: an objective is "lifetime", "annual", {"cumulative_to": YEAR}, '
+                    '{"min_cost_for_t": TONNES} or {"net_benefit": {"carbon_value_sek_per_t": SEK}}'
+                )
             ],
         ),
         (

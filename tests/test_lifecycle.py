@@ -18,12 +18,12 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from models import Scenario, Status
-from optimizer.analysis import macc
-from optimizer.check import check_portfolio
-from optimizer.errors import InputError
-from optimizer.io import read_projects, read_scenario
-from optimizer.lifecycle import annuity_factor, project_lifecycle
-from optimizer.solve import solve
+from optimizer.analysis.curves import macc
+from optimizer.io.problems import InputError
+from optimizer.io.readers import read_projects, read_scenario
+from optimizer.model.check import check_portfolio
+from optimizer.model.lifecycle import annuity_factor, project_lifecycle
+from optimizer.model.solve import solve
 from tests.rows import project
 
 YEARS = {"2026": 1000.0, "2027": 800.0, "2028": 600.0}
@@ -571,7 +571,7 @@ def test_macc_lifecycle_basis_on_the_command_line(tmp_path) -> None:
 
 
 def test_budget_frontier_is_in_tonnes_and_refuses_net_budgets() -> None:
-    from optimizer.analysis import frontier
+    from optimizer.analysis.curves import frontier
 
     projects = _savings_list()
     net = read_scenario({"budget_sek": YEARS, "budget_basis": "net"})

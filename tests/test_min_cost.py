@@ -17,8 +17,8 @@ from rows import project
 
 from models import Scenario, Status
 from optimizer import read_projects, solve
-from optimizer.analysis import cost_frontier
-from optimizer.check import check_portfolio
+from optimizer.analysis.curves import cost_frontier
+from optimizer.model.check import check_portfolio
 
 ROWS = [project("A", 100, 10), project("B", 60, 6), project("C", 50, 5)]
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"

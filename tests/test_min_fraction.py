@@ -5,7 +5,7 @@ analysis, frontier, robust mode, the core-problem backend); the independent chec
 portfolios; and, on random instances, the optimum against exhaustive search: every divisible project
 out or in at a fraction in [min_fraction, 1], every whole project 0 or 1, and for each such choice the
 remaining continuous problem solved exactly as a linear programme (scipy's linprog) whose rows are
-read off the independent checker (`optimizer.check.check_portfolio`).
+read off the independent checker (`optimizer.model.check.check_portfolio`).
 """
 
 from __future__ import annotations
@@ -30,12 +30,12 @@ from strategies import Instance, instances_with_min_fraction
 
 from models import ProjectList, Result, Scenario, Status
 from optimizer import read_projects, solve
-from optimizer.analysis import frontier
-from optimizer.backends import core
-from optimizer.build import STRUCTURAL_KINDS, build_model
-from optimizer.check import check_portfolio
-from optimizer.robust import robust_portfolio
-from optimizer.whynot import rule_prices, why_in, why_not
+from optimizer.analysis.curves import frontier
+from optimizer.analysis.robust import robust_portfolio
+from optimizer.analysis.whynot import rule_prices, why_in, why_not
+from optimizer.model.backends import core
+from optimizer.model.build import STRUCTURAL_KINDS, build_model
+from optimizer.model.check import check_portfolio
 
 SOLVERS = ("highs", "cbc")
 COMMON = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large]}

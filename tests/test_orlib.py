@@ -14,7 +14,7 @@ from benchmarks.instances import orlib
 from benchmarks.instances.orlib import KnapsackInstance
 from models import Result, Scenario, Status
 from optimizer import solve
-from optimizer.io import read_projects
+from optimizer.io.readers import read_projects
 
 PETERSEN = orlib.petersen()
 CB_5 = {inst.name: inst for inst in orlib.chu_beasley("mknapcb1.txt")}

@@ -1,4 +1,4 @@
-"""The target pathway (models.pathway, optimizer.pathway, optimizer.charts.pathway_chart): known answers
+"""The target pathway (models.pathway, optimizer.model.pathway, optimizer.reporting.charts.pathway_chart): known answers
 on hand-made cases, the exact validation messages, the chart, and properties on random cases."""
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ from rows import project
 
 from models import Pathway, PathwaySpec, ProjectList, Scenario, Selection
 from optimizer import read_projects, read_scenario, solve
-from optimizer.charts import describe, pathway_chart, save
-from optimizer.errors import InputError
-from optimizer.pathway import emissions_pathway, yearly_abatement
+from optimizer.io.problems import InputError
+from optimizer.model.pathway import emissions_pathway, yearly_abatement
+from optimizer.reporting.charts import describe, pathway_chart, save
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "scenario_pathway.toml"

@@ -12,9 +12,9 @@ from rows import project
 
 from models import Scenario, Status
 from optimizer import read_projects, solve
-from optimizer.check import RELATIVE_TOLERANCE, check_portfolio
-from optimizer.errors import InputError
-from optimizer.validate import check_fits
+from optimizer.io.problems import InputError
+from optimizer.model.check import RELATIVE_TOLERANCE, check_portfolio
+from optimizer.model.fit import check_fits
 
 SOLVERS = ["highs", "cbc"]
 

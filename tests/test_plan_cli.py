@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from optimizer.followup import read_actuals, read_plan
+from optimizer.planning.followup import read_actuals, read_plan
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 PROJECTS = EXAMPLES / "kristinehamn_projects.csv"

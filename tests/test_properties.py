@@ -1,7 +1,7 @@
 """Properties of the optimiser on random small instances that use every kind of rule.
 
 The reference is exhaustive search: every 0/1 portfolio is judged by the independent checker
-(`optimizer.check.check_portfolio`), which shares no code with the model builder or the solvers.
+(`optimizer.model.check.check_portfolio`), which shares no code with the model builder or the solvers.
 Instances come from `tests/strategies.py`; all numbers are whole so that ties are exact.
 """
 
@@ -22,8 +22,8 @@ from strategies import Instance, instances
 
 from models import ProjectList, Result, Scenario, Status
 from optimizer import InputError, read_projects, solve
-from optimizer.backends import core
-from optimizer.check import check_portfolio
+from optimizer.model.backends import core
+from optimizer.model.check import check_portfolio
 
 COMMON = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large]}
 SCALE = float(os.environ.get("PROPERTY_EXAMPLES_SCALE", "1"))
@@ -451,8 +451,10 @@ def test_a_rule_named_like_a_for_each_group_is_rejected() -> None:
     with pytest.raises(InputError) as raised:
         solve(read_projects(rows), scenario)
     assert [p.message for p in raised.value.problems] == [
-        "scenario constraints[1] 'r[N]': the name is also that of a group of constraints[0] 'r' "
-        "(for_each district); rename one of them"
+        (
+            "scenario constraints[1] 'r[N]': the name is also that of a group of constraints[0] 'r' "
+            "(for_each district); rename one of them"
+        )
     ]
 
 

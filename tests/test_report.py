@@ -18,11 +18,11 @@ import pytest
 
 from models import Result, Status
 from optimizer import read_projects, read_scenario, solve
-from optimizer.fingerprint import canonical_json, input_sha256
-from optimizer.report import SECTIONS, build_report, format_number
-from optimizer.report_texts import EN, SV, TEXTS
-from optimizer.uncertainty import study
-from optimizer.whynot import why_not
+from optimizer.analysis.uncertainty import study
+from optimizer.analysis.whynot import why_not
+from optimizer.io.fingerprint import canonical_json, input_sha256
+from optimizer.reporting.report import SECTIONS, build_report, format_number
+from optimizer.reporting.report_texts import EN, SV, TEXTS
 
 # A 100 SEK (2026) 10 t/yr, B 150 SEK (2026) 12 t/yr, C 120 SEK (2027) 9 t/yr, ten years each; budgets
 # 250 SEK in 2026 and 100 in 2027: A and B are funded (220 t lifetime), C would be at a cost of 100 SEK.

@@ -18,10 +18,10 @@ import pytest
 
 from models import Status
 from optimizer import read_projects, read_scenario, solve
-from optimizer.report import build_report
-from optimizer.report_texts import EN, SV
-from optimizer.uncertainty import study
-from optimizer.whynot import why_not
+from optimizer.analysis.uncertainty import study
+from optimizer.analysis.whynot import why_not
+from optimizer.reporting.report import build_report
+from optimizer.reporting.report_texts import EN, SV
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -100,8 +100,8 @@ class Reader(HTMLParser):
 
 def chart_words(svg: str) -> list[str]:
     """The words a chart shows: its <text> elements (charts keep text as text), title and description."""
-    found = re.findall(r"<text\b[^>]*>(.*?)</text>", svg, flags=re.S)
-    found += re.findall(r"<(?:title|dc:title|dc:description)>(.*?)</", svg, flags=re.S)
+    found = re.findall(r"<text\b[^>]*>(.*?)</text>", svg, flags=re.DOTALL)
+    found += re.findall(r"<(?:title|dc:title|dc:description)>(.*?)</", svg, flags=re.DOTALL)
     return [re.sub(r"<[^>]+>", " ", f) for f in found]
 
 
@@ -111,7 +111,7 @@ def words(text: str) -> set[str]:
 
 
 def chart_texts(lang: str) -> list[str]:
-    from optimizer import chart_texts
+    from optimizer.reporting import chart_texts
 
     return list(chart_texts.TEXTS[lang].values())
 

@@ -21,9 +21,9 @@ from strategies import Instance, instances
 
 from models import ProjectList, Result, RobustPortfolio, Scenario, Status
 from optimizer import InputError, read_projects, solve
-from optimizer.check import check_portfolio
-from optimizer.robust import cvar, robust_portfolio
-from optimizer.validate import resolve_first_year
+from optimizer.analysis.robust import cvar, robust_portfolio
+from optimizer.model.check import check_portfolio
+from optimizer.model.fit import resolve_first_year
 
 COMMON = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large]}
 ALPHAS = (0.1, 0.25, 0.5, 0.7, 1.0)

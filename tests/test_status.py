@@ -14,12 +14,12 @@ import pytest
 
 from models import Scenario, Status
 from optimizer import read_projects, solve
-from optimizer.backends import Backend, Incumbents, Outcome, Stop
-from optimizer.backends.cbc import STATUS_MAP as CBC_STATUS_MAP
-from optimizer.backends.highs import STATUS_MAP as HIGHS_STATUS_MAP
-from optimizer.build import MilpModel
+from optimizer.model.backends import Backend, Incumbents, Outcome, Stop
+from optimizer.model.backends.cbc import STATUS_MAP as CBC_STATUS_MAP
+from optimizer.model.backends.highs import STATUS_MAP as HIGHS_STATUS_MAP
+from optimizer.model.build import MilpModel
 
-solve_module = importlib.import_module("optimizer.solve")
+solve_module = importlib.import_module("optimizer.model.solve")
 
 ROWS = [
     {
@@ -306,7 +306,7 @@ def test_core_problem_calls_an_optimum_optimal_when_its_bound_differs_by_roundin
     while the result reported a gap of 0. Both now use `relative_gap`'s floating-point tolerance."""
     from unittest.mock import patch
 
-    from optimizer.backends import core
+    from optimizer.model.backends import core
 
     rows = [
         {"id": "P0", "name": "0", "sector": "transport", "cost_sek": 3, "abatement_t_per_year": 1, "lifetime_years": 6},

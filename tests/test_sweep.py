@@ -17,8 +17,8 @@ import pytest
 
 from models import Scenario, Status
 from optimizer import read_projects, solve
-from optimizer.analysis import cost_frontier, frontier
-from optimizer.sweep import EXECUTORS, SweepCancelled, default_batch_size, run_tasks, solve_many
+from optimizer.analysis.curves import cost_frontier, frontier
+from optimizer.analysis.sweep import EXECUTORS, SweepCancelled, default_batch_size, run_tasks, solve_many
 
 MSEK = 1e6
 
@@ -100,9 +100,9 @@ def warn_on_odd(context: object, task: int) -> int:
     import logging
 
     if task % 2:
-        logging.getLogger("optimizer.solve").warning("kept the first plan")
+        logging.getLogger("optimizer.model.solve").warning("kept the first plan")
     if task == 4:
-        logging.getLogger("optimizer.check").error("something else")
+        logging.getLogger("optimizer.model.check").error("something else")
     return task
 
 
@@ -250,8 +250,8 @@ def test_a_repeated_warning_is_said_once_with_its_count(
             (r.name, r.levelname, r.getMessage()) for r in caplog.records if r.name.startswith("optimizer")
         )
         assert said == [
-            ("optimizer.check", "ERROR", "something else (in 1 task of a sweep of 10)"),
-            ("optimizer.solve", "WARNING", "kept the first plan (5 times of a sweep of 10)"),
+            ("optimizer.model.check", "ERROR", "something else (in 1 task of a sweep of 10)"),
+            ("optimizer.model.solve", "WARNING", "kept the first plan (5 times of a sweep of 10)"),
         ], settings
 
 

@@ -16,7 +16,14 @@ from strategies import instances
 
 from models import Scenario, UncertaintySpec
 from optimizer import InputError, read_projects, read_scenario, solve
-from optimizer.uncertainty import NO_RANGES_NOTE, draw, evaluate, projects_for_draw, reoptimise, study
+from optimizer.analysis.uncertainty import (
+    NO_RANGES_NOTE,
+    draw,
+    evaluate,
+    projects_for_draw,
+    reoptimise,
+    study,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
@@ -506,7 +513,7 @@ def test_study_settings_are_checked_all_at_once() -> None:
 
 
 def test_study_with_a_robust_portfolio(example: tuple[Any, Scenario]) -> None:
-    pytest.importorskip("optimizer.robust")
+    pytest.importorskip("optimizer.analysis.robust")
     projects, scenario = example
     found = study(projects, scenario, draws=20, reoptimise=False, robust=True)
     assert found.robust is not None

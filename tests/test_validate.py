@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from models import ProjectList, Scenario
-from optimizer.errors import InputError
-from optimizer.io import read_projects
-from optimizer.validate import check_fits, resolve_first_year
+from optimizer.io.problems import InputError
+from optimizer.io.readers import read_projects
+from optimizer.model.fit import check_fits, resolve_first_year
 
 COLUMNS = "id, name, sector, district, exclusive_group, mandatory, divisible, priority_area"
 

@@ -13,8 +13,16 @@ from hypothesis import strategies as st
 from rows import project
 
 from models import ProjectList, Scenario, Status
-from optimizer import read_projects, solve, whynot
-from optimizer.whynot import RELATIVE_TOLERANCE, reduced_costs, rule_prices, scaled_project, why_in, why_not
+from optimizer import read_projects, solve
+from optimizer.analysis import whynot
+from optimizer.analysis.whynot import (
+    RELATIVE_TOLERANCE,
+    reduced_costs,
+    rule_prices,
+    scaled_project,
+    why_in,
+    why_not,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"

@@ -12,7 +12,7 @@ take seconds):
   on the reduction reached in the north), dependencies and alternatives.
 
 Each returns a `GeneratedList`: the raw table (as a person would upload it) and a scenario dict;
-`project_list()` validates it with `optimizer.io.read_projects`, as any list is. Same seed, same list.
+`project_list()` validates it with `optimizer.io.readers.read_projects`, as any list is. Same seed, same list.
 """
 
 from __future__ import annotations

@@ -33,7 +33,7 @@ from pathlib import Path
 import pandas as pd
 
 import optimizer
-from optimizer.charts import budget_chart, district_chart, macc_chart
+from optimizer.reporting.charts import budget_chart, district_chart, macc_chart
 
 pd.set_option("display.max_rows", 100)
 # large figures without decimals, small ones (fractions, prices per SEK) to three significant digits

@@ -38,7 +38,7 @@ from pathlib import Path
 import pandas as pd
 
 import optimizer
-from optimizer.charts import frontier_chart, funding_chart, pathway_chart
+from optimizer.reporting.charts import frontier_chart, funding_chart, pathway_chart
 
 pd.set_option("display.max_rows", 100)
 # large figures without decimals, small ones (fractions, prices per SEK) to three significant digits
@@ -112,7 +112,7 @@ prices
 
 # %% [markdown]
 # The same for the equity rule by hand: solve without it and compare the two portfolios.
-# `optimizer.compare` lists the measures that enter and leave, and the difference in every total.
+# `optimizer.analysis.compare` lists the measures that enter and leave, and the difference in every total.
 
 # %%
 equity_rule = "minst 40 % till prioriterade områden"

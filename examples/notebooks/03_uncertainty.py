@@ -38,8 +38,8 @@ from pathlib import Path
 import pandas as pd
 
 import optimizer
-from optimizer.charts import robustness_chart, uncertainty_chart
-from optimizer.uncertainty import study
+from optimizer.analysis.uncertainty import study
+from optimizer.reporting.charts import robustness_chart, uncertainty_chart
 
 pd.set_option("display.max_rows", 100)
 # large figures without decimals, small ones (shares, probabilities) to three significant digits
