@@ -53,7 +53,7 @@ def prepare(settings: Settings) -> str | None:
     Returns the demo admin key when it was made now, else None.
     """
     # imported here: reading the example needs the optimizer, not the other commands
-    from optimizer.io import read_projects_bytes
+    from optimizer.io.readers import read_projects_bytes
 
     engine = make_engine(settings.database_url)
     try:

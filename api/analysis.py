@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from models import ProjectList, Result, Scenario
-    from optimizer.analysis import FrontierPoint
+    from optimizer.analysis.curves import FrontierPoint
 
 __all__ = ["analyse", "frontier_points", "macc_rows", "merge", "request_of", "requested"]
 
@@ -99,9 +99,9 @@ def analyse(
     (the frontier per solve, the others in all: what is not done by then is null with a note), and a
     step is not started with less than `MIN_ANALYSIS_S` left.
     """
-    from optimizer.analysis import frontier, knee
-    from optimizer.errors import InputError
-    from optimizer.whynot import rule_prices, why_in, why_not
+    from optimizer.analysis.curves import frontier, knee
+    from optimizer.analysis.whynot import rule_prices, why_in, why_not
+    from optimizer.io.problems import InputError
 
     budgets = request.get("frontier_budgets_sek")
     if budgets:
@@ -167,9 +167,9 @@ def _uncertainty(
     sweep: Mapping[str, Any],
 ) -> dict[str, Any]:
     """The study as the CLI writes it; stopped (with a note) when the run's time limit is up."""
-    from optimizer.errors import InputError
-    from optimizer.sweep import SchedulerUnreachable, SweepCancelled
-    from optimizer.uncertainty import study
+    from optimizer.analysis.sweep import SchedulerUnreachable, SweepCancelled
+    from optimizer.analysis.uncertainty import study
+    from optimizer.io.problems import InputError
 
     stop = threading.Event()
     timer = threading.Timer(max(deadline - time.monotonic(), 0.0), stop.set)
@@ -203,7 +203,7 @@ def _uncertainty(
 
 def frontier_points(stored: Sequence[Mapping[str, Any]]) -> list[FrontierPoint]:
     """The stored frontier (the CLI's JSON points) as `FrontierPoint`s, for `frontier_chart`."""
-    from optimizer.analysis import FrontierPoint
+    from optimizer.analysis.curves import FrontierPoint
 
     return [
         FrontierPoint(

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -56,7 +57,7 @@ def new_id() -> str:
 
 
 class Base(DeclarativeBase):
-    type_annotation_map = {datetime: DateTime(timezone=True), dict: JSON, list: JSON}
+    type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: DateTime(timezone=True), dict: JSON, list: JSON}
 
 
 class Organisation(Base):
@@ -97,7 +98,7 @@ class ProjectListRecord(Base):
     name: Mapped[str] = mapped_column(String(200))
     version: Mapped[int] = mapped_column(Integer)
     file_type: Mapped[str] = mapped_column(String(8))
-    """".json", ".csv" or ".xlsx": how `content` is read (optimizer.io)."""
+    """".json", ".csv" or ".xlsx": how `content` is read (optimizer.io.readers)."""
     content: Mapped[bytes] = mapped_column(LargeBinary)
     content_sha256: Mapped[str] = mapped_column(String(64))
     project_count: Mapped[int] = mapped_column(Integer)
@@ -144,7 +145,7 @@ class Run(Base):
     )
     """The adopted plan this run re-plans; None for an ordinary run."""
     replan_basis: Mapped[dict | None] = mapped_column(JSON, default=None)
-    """For a re-plan: what it was derived from (`optimizer.followup.ReplanBasis` JSON), frozen when it was
+    """For a re-plan: what it was derived from (`optimizer.planning.followup.ReplanBasis` JSON), frozen when it was
     submitted so that its difference from the plan does not move with actuals recorded later."""
 
 

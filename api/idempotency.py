@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from api.db import IdempotencyRecord
 from api.problems import ProblemError
-from optimizer.fingerprint import canonical_json
+from optimizer.io.fingerprint import canonical_json
 
 
 def fingerprint(*parts: bytes | str | Any) -> str:

@@ -14,7 +14,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
 
-from optimizer.errors import InputError
+from optimizer.io.problems import InputError
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 TYPE_BASE = "urn:klimatportfolj:problem:"  # no public page documents them yet, so no URL

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from optimizer.compare import Comparison
+from optimizer.analysis.compare import Comparison
 
 Role = Literal["viewer", "editor", "admin"]
 RunState = Literal["queued", "running", "succeeded", "failed", "canceled"]
@@ -381,7 +381,7 @@ class ReplanCreate(_Request):
 
 
 class PlanStatusOut(BaseModel):
-    """Planned against actual per year, per project and per district (`optimizer.followup.plan_status`)."""
+    """Planned against actual per year, per project and per district (`optimizer.planning.followup.plan_status`)."""
 
     model_config = ConfigDict(extra="allow")
 
@@ -399,7 +399,7 @@ class PlanStatusOut(BaseModel):
 
 
 class PlanDifferenceOut(BaseModel):
-    """How a run (usually a re-plan) differs from the plan (`optimizer.followup.plan_difference`):
+    """How a run (usually a re-plan) differs from the plan (`optimizer.planning.followup.plan_difference`):
     every change is run − plan."""
 
     model_config = ConfigDict(extra="allow")

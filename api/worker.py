@@ -253,7 +253,7 @@ def _die_with_parent() -> None:
 
 
 def _read_project_list(data: bytes, file_type: str, source_name: str) -> ProjectList:
-    from optimizer.io import read_projects_bytes
+    from optimizer.io.readers import read_projects_bytes
 
     return read_projects_bytes(data, file_type=file_type, source_name=source_name)
 

@@ -4,7 +4,7 @@ The follow-up cycle of a finance officer: `POST /v1/runs/{id}/adopt` freezes a f
 scenario and result) as a plan; actual spend and reductions per project and year are recorded against
 it (JSON or CSV; a newer figure for the same project and year replaces the older one); the status
 sets planned against actual; a re-plan is an ordinary run, queued for the workers, of the list and
-scenario derived from the plan and the actuals (`optimizer.followup.replan_inputs`), and its difference
+scenario derived from the plan and the actuals (`optimizer.planning.followup.replan_inputs`), and its difference
 from the plan says what changed.
 """
 
@@ -48,8 +48,9 @@ from api.schemas import (
 from api.uploads import json_body, media_type, multipart_form, unusable_upload, uploaded_file
 from models.plan import ActualEntry, Actuals, AdoptedPlan, ReplanBasis
 from models.result import Result
-from optimizer.errors import InputError
-from optimizer.followup import (
+from optimizer.io.problems import InputError
+from optimizer.io.readers import read_projects_bytes, read_scenario
+from optimizer.planning.followup import (
     ACTUAL_FILE_TYPES,
     adopt,
     plan_difference,
@@ -57,7 +58,6 @@ from optimizer.followup import (
     read_actuals,
     replan_inputs,
 )
-from optimizer.io import read_projects_bytes, read_scenario
 
 router = APIRouter(tags=["plans"])
 ADOPT_ENDPOINT = "POST /v1/runs/adopt"
@@ -431,7 +431,7 @@ AsOf = Annotated[
     responses=problem_responses(401, 403, 404, 422),
 )
 def get_status(plan_id: str, principal: Viewer, session: SessionDep, as_of: AsOf = None) -> Any:
-    """As `optimizer.followup.plan_status`; 422 (located) if `as_of` does not fit the actuals."""
+    """As `optimizer.planning.followup.plan_status`; 422 (located) if `as_of` does not fit the actuals."""
     plan = own_plan(session, principal, plan_id)
     rows = stored_actuals(session, plan.id)
     if as_of is not None:
@@ -484,7 +484,7 @@ def replan(
 ) -> JSONResponse:
     """A run of the plan's rest: started projects are mandatory, recorded spend comes off the budgets,
     recorded reductions replace estimates, and everything not started is optimised again
-    (`optimizer.followup.replan_inputs`; 422 with located problems, e.g. actuals in or after `as_of`).
+    (`optimizer.planning.followup.replan_inputs`; 422 with located problems, e.g. actuals in or after `as_of`).
 
     The derived list is stored as a new version of "<plan's list> – re-plan <as_of>" and the run is
     queued like `POST /v1/runs`, with `plan_id` set; what it was derived from is kept with it for its
@@ -568,7 +568,7 @@ def get_difference(
     session: SessionDep,
     run_id: Annotated[str, Query(max_length=36, description="a finished run, usually a re-plan of the plan")],
 ) -> Any:
-    """As `optimizer.followup.plan_difference`, for a run that succeeded with a portfolio (409 otherwise).
+    """As `optimizer.planning.followup.plan_difference`, for a run that succeeded with a portfolio (409 otherwise).
     A re-plan of this plan is compared with the basis stored when it was submitted."""
     plan = own_plan(session, principal, plan_id)
     run = own_run(session, principal, run_id)

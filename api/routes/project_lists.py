@@ -24,8 +24,8 @@ from api.problems import ProblemError, invalid_input, problem_responses
 from api.schemas import TEXT_PATTERN, Page, ProjectListCreate, ProjectListDetail, ProjectListOut
 from api.uploads import json_body, media_type, multipart_form, unusable_upload, uploaded_file
 from models.project import ProjectList
-from optimizer.errors import InputError
-from optimizer.io import PROJECT_FILE_TYPES, read_projects_bytes
+from optimizer.io.problems import InputError
+from optimizer.io.readers import PROJECT_FILE_TYPES, read_projects_bytes
 
 router = APIRouter(prefix="/v1/project-lists", tags=["project lists"])
 ENDPOINT = "POST /v1/project-lists"

@@ -20,8 +20,11 @@ from api.routes.project_lists import parse_list
 from api.routes.runs import own_run
 from api.schemas import MaccRow, RunComparison
 from models import Pathway, ProjectList, Result, Scenario
-from optimizer.analysis import FrontierPoint, macc
-from optimizer.charts import (
+from optimizer.analysis.compare import compare, load_result
+from optimizer.analysis.curves import FrontierPoint, macc
+from optimizer.io.problems import InputError
+from optimizer.io.readers import read_scenario
+from optimizer.reporting.charts import (
     budget_chart,
     district_chart,
     frontier_chart,
@@ -32,9 +35,6 @@ from optimizer.charts import (
     robustness_chart,
     uncertainty_chart,
 )
-from optimizer.compare import compare, load_result
-from optimizer.errors import InputError
-from optimizer.io import read_scenario
 
 router = APIRouter(prefix="/v1/runs", tags=["analysis"])
 
@@ -284,7 +284,7 @@ def get_report(
     tonne, districts and equity rules, what was left out and what it would take (with the run's
     `why_not` when it was submitted with `explain`), how sure the figures are (with its `uncertainty`
     study), and the data and solver behind it (input SHA-256, versions). Needs a succeeded run (409)."""
-    from optimizer.report import build_report
+    from optimizer.reporting.report import build_report
 
     run = succeeded(own_run(session, principal, run_id))
     data = RunData(session, run)

@@ -21,10 +21,10 @@ from api.routes.project_lists import own_list, parse_list
 from api.schemas import Page, RunCreate, RunOut, RunState, RunSummary
 from api.settings import Settings
 from models import ProjectList, Scenario
-from optimizer.errors import InputError
-from optimizer.fingerprint import input_sha256
-from optimizer.io import read_scenario
-from optimizer.validate import check_fits
+from optimizer.io.fingerprint import input_sha256
+from optimizer.io.problems import InputError
+from optimizer.io.readers import read_scenario
+from optimizer.model.fit import check_fits
 
 router = APIRouter(prefix="/v1/runs", tags=["runs"])
 ENDPOINT = "POST /v1/runs"

@@ -32,7 +32,7 @@ from api.routes.plans import plain_json
 from api.settings import Settings
 from models.plan import ActualEntry, Actuals, AdoptedPlan, ReplanBasis
 from models.result import Result
-from optimizer.followup import plan_difference, plan_status
+from optimizer.planning.followup import plan_difference, plan_status
 
 AS_OF = 2027
 

@@ -197,7 +197,7 @@ def test_a_stored_run_is_an_audit_record_that_reproduces_its_portfolio(
     from api.db import ProjectListRecord
     from api.idempotency import canonical_json
     from optimizer import read_scenario, solve
-    from optimizer.io import read_projects_bytes
+    from optimizer.io.readers import read_projects_bytes
 
     listed = upload_list(client, org)
     run = submit_run(client, org, listed["id"])

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 
 from api.settings import Settings
 from optimizer import read_projects, read_scenario
-from optimizer.uncertainty import study
+from optimizer.analysis.uncertainty import study
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 # A's cost is uniform on [100, 200]; A and B (150) fit the 300 SEK budget of 2026 only when A costs at most

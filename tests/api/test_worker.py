@@ -383,11 +383,11 @@ def _claim_concurrently(db: Db, threads: int, until_empty: bool) -> list[list[st
 def test_concurrent_workers_never_claim_the_same_run(db: Db) -> None:
     only = db.add_run(equity_scenario())
     claimed = _claim_concurrently(db, 6, until_empty=False)
-    assert sorted(sum(claimed, [])) == [only]  # exactly one of six simultaneous claims wins
+    assert sorted(run for runs in claimed for run in runs) == [only]  # exactly one of six simultaneous claims wins
 
     runs = {db.add_run(equity_scenario()) for _ in range(24)}
     claimed = _claim_concurrently(db, 4, until_empty=True)
-    everything = sum(claimed, [])
+    everything = [run for worker_runs in claimed for run in worker_runs]
     assert sorted(everything) == sorted(runs)  # every run claimed exactly once
     assert all(db.get(run_id).attempts == 1 for run_id in runs)
 
