@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+"""The repository's root, wherever a test file sits under tests/."""
+
 
 def project(pid: str, cost: float, abatement: float, **extra: object) -> dict[str, object]:
     """A one-year, single-cost energy project; `extra` adds or overrides columns."""

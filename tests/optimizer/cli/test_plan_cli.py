@@ -8,10 +8,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from rows import REPO
 
 from optimizer.planning.followup import read_actuals, read_plan
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+EXAMPLES = REPO / "examples"
 PROJECTS = EXAMPLES / "kristinehamn_projects.csv"
 EQUITY = EXAMPLES / "scenario_equity.toml"
 ACTUALS = EXAMPLES / "kristinehamn_actuals_2026.csv"

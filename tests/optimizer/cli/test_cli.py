@@ -12,12 +12,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from rows import REPO
 
 from optimizer.cli import commands as cli
 from optimizer.cli import common
 from optimizer.model.backends import Outcome, Stop
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+EXAMPLES = REPO / "examples"
 PROJECTS = EXAMPLES / "kristinehamn_projects.csv"
 EQUITY = EXAMPLES / "scenario_equity.toml"
 BASE = EXAMPLES / "scenario_base.toml"

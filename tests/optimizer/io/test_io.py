@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from rows import REPO
 
 from models import ProjectList, Scenario
 from optimizer.io.problems import InputError, Problem
@@ -1260,7 +1261,7 @@ def test_a_scenario_passes_through() -> None:
     ],
 )
 def test_bytes_read_like_the_file(path: str, file_type: str) -> None:
-    root = Path(__file__).resolve().parents[1]
+    root = REPO
     from_file = read_projects(root / path)
     from_bytes = read_projects_bytes((root / path).read_bytes(), file_type=file_type, source_name="upload")
     assert from_bytes.source == "upload"

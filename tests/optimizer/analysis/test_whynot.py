@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
-from rows import project
+from rows import REPO, project
 
 from models import ProjectList, Scenario, Status
 from optimizer import read_projects, solve
@@ -24,7 +24,7 @@ from optimizer.analysis.whynot import (
     why_not,
 )
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = REPO
 EXAMPLES = ROOT / "examples"
 
 

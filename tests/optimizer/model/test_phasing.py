@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from rows import project
+from rows import REPO, project
 
 from models import Scenario, Status
 from optimizer import read_projects, solve
@@ -319,9 +319,8 @@ def test_the_example_plan_phases_funds_and_reaches_a_pathway() -> None:
     import json
     import subprocess
     import sys
-    from pathlib import Path
 
-    examples = Path(__file__).resolve().parent.parent / "examples"
+    examples = REPO / "examples"
     done = subprocess.run(
         [sys.executable, "-m", "optimizer", "solve", "--projects", examples / "kristinehamn_projects.csv",
          "--scenario", examples / "scenario_plan_2030.toml", "--format", "json"],

@@ -21,10 +21,11 @@ import jupytext
 import nbformat
 import pytest
 from nbclient import NotebookClient
+from rows import REPO
 
 import optimizer
 
-NOTEBOOKS = Path(__file__).resolve().parents[1] / "examples" / "notebooks"
+NOTEBOOKS = REPO / "examples" / "notebooks"
 NAMES = ("01_quick_start", "02_what_if", "03_uncertainty")
 CELL_TIMEOUT_S = 600  # generous: the machine may be loaded; the notebooks take well under a minute
 PROBE = "NOTEBOOK-PROBE "

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import json
 import math
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
-from rows import project
+from rows import REPO, project
 from strategies import instances
 
 from models import Scenario, UncertaintySpec
@@ -25,7 +24,7 @@ from optimizer.analysis.uncertainty import (
     study,
 )
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = REPO
 EXAMPLES = ROOT / "examples"
 QUICK = settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

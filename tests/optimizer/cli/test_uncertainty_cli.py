@@ -8,8 +8,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from rows import REPO
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+EXAMPLES = REPO / "examples"
 PROJECTS = EXAMPLES / "kristinehamn_projects.csv"
 BASE = EXAMPLES / "scenario_base.toml"
 COMMAND = ("uncertainty", "--projects", PROJECTS, "--scenario", BASE, "--executor", "serial")

@@ -15,6 +15,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from rows import REPO
 
 from models import Status
 from optimizer import read_projects, read_scenario, solve
@@ -23,7 +24,7 @@ from optimizer.analysis.whynot import why_not
 from optimizer.reporting.report import build_report
 from optimizer.reporting.report_texts import EN, SV
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = REPO
 EXAMPLES = ROOT / "examples"
 SCENARIOS = sorted([*EXAMPLES.glob("scenario_*.toml"), *EXAMPLES.glob("scenario_*.json")])
 EXPLAIN_S = 20.0

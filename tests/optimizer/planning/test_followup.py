@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from rows import project
+from rows import REPO, project
 
 from models import ActualEntry, Actuals, AdoptedPlan, Result
 from models.project import ProjectList
@@ -29,7 +29,7 @@ from optimizer.planning.followup import (
     replan_inputs,
 )
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+EXAMPLES = REPO / "examples"
 M = 1e6
 PER_YEAR = {"2026": 80 * M, "2027": 100 * M, "2028": 100 * M, "2029": 60 * M}
 

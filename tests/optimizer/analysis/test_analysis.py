@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from rows import REPO
 from strategies import Instance, instances
 
 from models import Scenario, Status
@@ -22,7 +23,7 @@ from optimizer.analysis.whynot import rule_prices
 from optimizer.model.backends.highs import HighsBackend
 from optimizer.model.check import check_portfolio
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+EXAMPLES = REPO / "examples"
 PROJECTS = EXAMPLES / "kristinehamn_projects.csv"
 EQUITY = EXAMPLES / "scenario_equity.toml"
 MSEK = 1e6

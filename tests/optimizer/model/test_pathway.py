@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, reject, settings
 from hypothesis import strategies as st
 from matplotlib.figure import Figure
 from pydantic import ValidationError
-from rows import project
+from rows import REPO, project
 
 from models import Pathway, PathwaySpec, ProjectList, Scenario, Selection
 from optimizer import read_projects, read_scenario, solve
@@ -22,7 +22,7 @@ from optimizer.io.problems import InputError
 from optimizer.model.pathway import emissions_pathway, yearly_abatement
 from optimizer.reporting.charts import describe, pathway_chart, save
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = REPO
 EXAMPLE = ROOT / "examples" / "scenario_pathway.toml"
 
 

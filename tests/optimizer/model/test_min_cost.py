@@ -6,14 +6,13 @@ import itertools
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
-from rows import project
+from rows import REPO, project
 
 from models import Scenario, Status
 from optimizer import read_projects, solve
@@ -21,7 +20,7 @@ from optimizer.analysis.curves import cost_frontier
 from optimizer.model.check import check_portfolio
 
 ROWS = [project("A", 100, 10), project("B", 60, 6), project("C", 50, 5)]
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+EXAMPLES = REPO / "examples"
 
 
 @pytest.fixture(params=["highs", "cbc"])

@@ -16,13 +16,12 @@ import re
 import string
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
 from matplotlib.figure import Figure
 from matplotlib.text import Text
-from rows import project
+from rows import REPO, project
 
 from models import PathwaySpec, Result
 from optimizer import read_projects, read_scenario, solve
@@ -44,7 +43,7 @@ from optimizer.reporting.charts import (
 )
 from optimizer.reporting.language import MINUS, NBSP, SECTORS, check_language
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = REPO
 EXAMPLES = ROOT / "examples"
 SVG = "{http://www.w3.org/2000/svg}"
 BUDGETS = [50e6, 100e6, 150e6, 200e6]

@@ -40,7 +40,7 @@ from optimizer.model.check import check_portfolio
 SOLVERS = ("highs", "cbc")
 COMMON = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large]}
 SCALE = float(os.environ.get("PROPERTY_EXAMPLES_SCALE", "1"))
-"""Multiplies the property tests' number of examples, as in tests/test_properties.py."""
+"""Multiplies the property tests' number of examples, as in tests/optimizer/model/test_properties.py."""
 NOISE = 1e-6
 """A divisible project's fraction may fall short of min_fraction by this much (solver tolerance)."""
 

@@ -14,6 +14,7 @@ import matplotlib
 import pytest
 from matplotlib.container import BarContainer
 from matplotlib.figure import Figure
+from rows import REPO
 
 from models import Result
 from optimizer import read_projects, solve
@@ -32,7 +33,7 @@ from optimizer.reporting.charts import (
     uncertainty_chart,
 )
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = REPO
 PROJECTS = ROOT / "examples" / "kristinehamn_projects.csv"
 EQUITY = ROOT / "examples" / "scenario_equity.toml"
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
