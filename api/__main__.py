@@ -103,9 +103,9 @@ def serve(settings: Settings, host: str, port: int) -> None:
     processes = []
     if settings.workers:
         try:
-            from api.worker import start_workers
+            from api.jobs.worker import start_workers
         except ImportError as error:
-            print(f"no workers started (api.worker is not available: {error})", file=sys.stderr)
+            print(f"no workers started (api.jobs.worker is not available: {error})", file=sys.stderr)
         else:
             processes = start_workers(settings)
     print(f"API on http://{host}:{port} (OpenAPI at http://{host}:{port}/docs)", flush=True)
@@ -124,9 +124,9 @@ def serve(settings: Settings, host: str, port: int) -> None:
 
 def worker(settings: Settings) -> None:
     try:
-        from api.worker import run_worker
+        from api.jobs.worker import run_worker
     except ImportError as error:
-        raise SystemExit(f"api.worker is not available: {error}") from None
+        raise SystemExit(f"api.jobs.worker is not available: {error}") from None
     run_worker(settings)
 
 

@@ -1,4 +1,4 @@
-"""API keys: random bearer tokens stored only as SHA-256, looked up by hash; organisations.
+"""API keys: random bearer tokens stored only as SHA-256, looked up by hash; organisations; who is calling.
 
 A key is `kp_` + `secrets.token_urlsafe(32)` (256 random bits), so a fast hash is enough: there is
 nothing to brute-force. The plain key is returned once, when it is made, and never logged.
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -16,6 +17,18 @@ from api.db import ROLES, ApiKey, Organisation
 
 KEY_PREFIX = "kp_"
 SHOWN_PREFIX_LENGTH = 10
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """Who is calling: the key (by id, never its text), its organisation and role."""
+
+    key_id: str
+    organisation_id: str
+    role: str
+
+    def may(self, role: str) -> bool:
+        return ROLES.index(self.role) >= ROLES.index(role)
 
 
 def generate_key() -> str:

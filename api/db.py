@@ -2,8 +2,8 @@
 
 The schema is created and changed only by Alembic migrations (`api/migrations`); `migrate()`
 brings a database up to date. Rows are never updated in place except a run's state machine
-(queued → running → succeeded | failed | canceled) and its lease, and a plan's recorded actuals (a
-newer figure for the same project and year replaces the older one).
+(`api.jobs.states`: queued → running → succeeded | failed | canceled) and its lease, and a plan's
+recorded actuals (a newer figure for the same project and year replaces the older one).
 """
 
 from __future__ import annotations
@@ -32,11 +32,13 @@ from sqlalchemy import (
     func,
     select,
 )
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+from sqlalchemy.types import TypeDecorator
+
+from api.jobs.states import RunState
 
 ROLES = ("viewer", "editor", "admin")
-RUN_STATES = ("queued", "running", "succeeded", "failed", "canceled")
-ACTIVE_RUN_STATES = ("queued", "running")
 
 
 def is_id(text: str) -> bool:
@@ -54,6 +56,19 @@ def now() -> datetime:
 
 def new_id() -> str:
     return str(uuid.uuid4())
+
+
+class RunStateType(TypeDecorator[RunState]):
+    """A run's state: stored as its text in a VARCHAR(16) (the column of the migrations), read as `RunState`."""
+
+    impl = String(16)
+    cache_ok = True
+
+    def process_bind_param(self, value: RunState | str | None, dialect: Dialect) -> str | None:
+        return None if value is None else RunState(value).value
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> RunState | None:
+        return None if value is None else RunState(value)
 
 
 class Base(DeclarativeBase):
@@ -120,7 +135,7 @@ class Run(Base):
     """The scenario as validated, with the time limit actually applied."""
     input_sha256: Mapped[str] = mapped_column(String(64))
     """SHA-256 over the project list's bytes and the canonical scenario JSON."""
-    state: Mapped[str] = mapped_column(String(16), default="queued", index=True)
+    state: Mapped[RunState] = mapped_column(RunStateType(), default=RunState.QUEUED, index=True)
     cancel_requested: Mapped[bool] = mapped_column(Boolean, default=False)
     result: Mapped[dict | None] = mapped_column(JSON, default=None)
     """The CLI's JSON of the result, once succeeded."""

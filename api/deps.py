@@ -1,10 +1,10 @@
-"""Every request dependency, as `Annotated` types: settings, database session, principal, role guards."""
+"""Every request dependency, as `Annotated` types: settings, database session, principal, role guards,
+paging and the other shared query parameters, the Idempotency-Key header and the uploaded bodies."""
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
 from typing import Annotated
 
 from fastapi import Depends, Header, Query, Request
@@ -12,10 +12,12 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.auth import lookup_key
-from api.db import ROLES, make_engine, session_factory
+from api.auth import Principal, lookup_key
+from api.db import make_engine, session_factory
 from api.problems import ProblemError
+from api.schemas import Year
 from api.settings import Settings
+from api.uploads import ActualsUpload, Upload, read_actuals_upload, read_upload
 
 
 class Database:
@@ -69,18 +71,6 @@ SessionDep = Annotated[Session, Depends(get_session)]
 bearer = HTTPBearer(auto_error=False, description="An API key: `Authorization: Bearer kp_...`")
 
 
-@dataclass(frozen=True, slots=True)
-class Principal:
-    """Who is calling: the key (by id, never its text), its organisation and role."""
-
-    key_id: str
-    organisation_id: str
-    role: str
-
-    def may(self, role: str) -> bool:
-        return ROLES.index(self.role) >= ROLES.index(role)
-
-
 def unauthorized(detail: str) -> ProblemError:
     return ProblemError(401, detail, type_="unauthorized", headers={"WWW-Authenticate": "Bearer"})
 
@@ -97,7 +87,7 @@ def get_principal(
     return Principal(key_id=record.id, organisation_id=record.organisation_id, role=record.role)
 
 
-def require(role: str):
+def require(role: str) -> Callable[[Principal], Principal]:
     def guard(principal: Annotated[Principal, Depends(get_principal)]) -> Principal:
         if not principal.may(role):
             raise ProblemError(
@@ -122,6 +112,10 @@ Wait = Annotated[
     float,
     Query(ge=0, le=3600, description="seconds to wait for the result (capped by the server's max_wait_s)"),
 ]
+AsOf = Annotated[
+    Year | None,
+    Query(description="The first year still open (default: the year after the latest year with actuals)"),
+]
 
 IdempotencyKey = Annotated[
     str | None,
@@ -133,6 +127,11 @@ IdempotencyKey = Annotated[
         description="Retries with the same key and body get the first response again; nothing new is made.",
     ),
 ]
+
+UploadDep = Annotated[Upload, Depends(read_upload)]
+"""A project list sent as JSON or as a multipart file."""
+ActualsUploadDep = Annotated[ActualsUpload, Depends(read_actuals_upload)]
+"""A plan's actuals sent as JSON, CSV or a multipart file."""
 
 
 def reject_unknown_query_parameters(request: Request) -> None:

@@ -1,4 +1,11 @@
-"""Request and response bodies. Requests forbid unknown fields; times are UTC (ISO 8601)."""
+"""Request and response bodies. Requests forbid unknown fields; times are UTC (ISO 8601).
+
+Every response has a schema of its own: the optimiser's domain models where the service sends them
+as they are (`models.Result`, `models.Scenario`, `models.RobustPortfolio`, a result's `Selection`,
+`SpendLine` and `YearSpend`), and the `...Out` models below for the JSON the optimiser writes as plain
+dicts (an uncertainty study, a plan's status and difference) and for the project rows; those let keys
+they do not name through, so that nothing the optimiser writes is ever dropped.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +14,11 @@ from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from api.jobs.states import RunState
+from models import Result, RobustPortfolio, Scenario, Selection, SpendLine, Status, YearSpend
 from optimizer.analysis.compare import Comparison
 
 Role = Literal["viewer", "editor", "admin"]
-RunState = Literal["queued", "running", "succeeded", "failed", "canceled"]
 
 T = TypeVar("T")
 
@@ -37,6 +45,13 @@ class _Response(BaseModel):
     @classmethod
     def _utc(cls, value: Any) -> Any:
         return utc(value) if isinstance(value, datetime) else value
+
+
+class _Written(BaseModel):
+    """JSON the optimiser or the service writes as a plain dict: the keys named here, and any other key
+    it writes, passed through as it is."""
+
+    model_config = ConfigDict(extra="allow")
 
 
 class Page(BaseModel, Generic[T]):
@@ -68,8 +83,37 @@ class ProjectListOut(_Response):
     created_at: datetime
 
 
+class ProjectRow(_Written):
+    """One project as read and validated (`models.ProjectList.table`, one row)."""
+
+    row: int = Field(description="Where it stood in the source: the spreadsheet row, or 1-based in JSON")
+    id: str
+    name: str
+    sector: str
+    district: str | None
+    grant_sek: float
+    abatement_t_per_year: float
+    lifetime_years: float
+    opex_sek_per_year: float
+    requires: list[str]
+    exclusive_group: str | None
+    mandatory: bool
+    divisible: bool
+    earliest_start: float | None = Field(description="A whole year; null when not given")
+    latest_start: float | None = Field(description="A whole year; null when not given")
+    abatement_low_t_per_year: float | None
+    abatement_high_t_per_year: float | None
+    cost_low_sek: float | None
+    cost_high_sek: float | None
+    cost_sek: float = Field(description="The total cost")
+    cost_by_year: dict[str, float] = Field(
+        description="Scheduled costs by year; a cost without a year falls in the scenario's first year"
+    )
+    tags: dict[str, str | None] = Field(description="Every other column, as text (null where empty)")
+
+
 class ProjectListDetail(ProjectListOut):
-    projects: list[dict[str, Any]] = Field(
+    projects: list[ProjectRow] = Field(
         description="The projects as read and validated: `row` (where it stood in the source), the core "
         "columns, `cost_sek` (total), `cost_by_year` (scheduled costs; a cost without a year falls in the "
         "scenario's first year) and `tags` (every other column)."
@@ -199,6 +243,84 @@ class FrontierPointOut(BaseModel):
     marginal_t_per_msek: float | None
 
 
+class Quantiles(_Written):
+    """P10, P50 and P90; null when there is nothing to take them of."""
+
+    p10: float | None
+    p50: float | None
+    p90: float | None
+
+
+class StudyPoint(_Written):
+    """The point-estimate portfolio the study evaluates."""
+
+    status: Status
+    objective: str
+    objective_value_t: float | None
+    abatement_t: float
+    municipal_cost_sek: float
+    selected: list[FrontierSelection]
+
+
+class StudyEvaluation(_Written):
+    """The point portfolio under every draw (tonnes in the objective's measure, municipal costs)."""
+
+    objective: str
+    abatement_t: Quantiles
+    abatement_mean_t: float | None
+    cost_sek: Quantiles
+    cost_mean_sek: float | None
+    probability_within_budget: float
+    probability_within_budget_by_year: dict[str, float] = Field(
+        description='Per budget row ("2026", …, or "total" for one budget over all years)'
+    )
+    overrun_sek: Quantiles = Field(description="The money the budgets lack per draw")
+    probability_target_met: float | None
+    target_t: float | None
+    target_kind: Literal["min_cost_for_t", "pathway"] | None
+    target_year: int | None
+    draws: int
+
+
+class StudyReoptimisation(_Written):
+    """The best portfolio of every draw, solved afresh."""
+
+    selection_frequency: dict[str, float] = Field(description="Per project: share of draws funding it")
+    abatement_t: Quantiles = Field(description="The best achievable tonnes")
+    status_counts: dict[str, int]
+    draws: int
+
+
+class StudyHistogram(_Written):
+    """Counts of the point portfolio's and of the best achievable tonnes over the draws, on shared bins."""
+
+    edges_t: list[float]
+    point_portfolio: list[int]
+    best_achievable: list[int] | None
+
+
+class UncertaintyStudyOut(_Written):
+    """An uncertainty study, as `python -m optimizer uncertainty --format json` writes it
+    (`models.UncertaintyStudy.to_dict`)."""
+
+    abatement_t: Quantiles = Field(description="The point portfolio's tonnes in the objective's measure")
+    probability_within_budget: float | None
+    probability_target_met: float | None = Field(description="null without a target")
+    selection_frequency: dict[str, float] | None = Field(description="null without re-optimisation")
+    point: StudyPoint
+    evaluation: StudyEvaluation | None = Field(description="null when the point scenario has no portfolio")
+    reoptimisation: StudyReoptimisation | None
+    robust: RobustPortfolio | None
+    histogram: StudyHistogram | None
+    draws: int
+    seed: int
+    distribution: Literal["pert", "triangular", "uniform"]
+    sector_correlation: float | dict[str, float]
+    executor: str | None
+    timings: dict[str, float]
+    notes: list[str]
+
+
 class RunAnalysis(BaseModel):
     """What was asked for, and (once the run succeeded) the outputs; null outputs were not asked for,
     not possible (see `notes`) or not finished within the run's time limit (see `notes`)."""
@@ -215,7 +337,7 @@ class RunAnalysis(BaseModel):
     uncertainty_request: UncertaintyRequest | None = Field(
         default=None, description="The uncertainty study asked for (null: none)"
     )
-    uncertainty: dict[str, Any] | None = Field(
+    uncertainty: UncertaintyStudyOut | None = Field(
         default=None,
         description="The study, as `python -m optimizer uncertainty --format json` writes it",
     )
@@ -236,7 +358,7 @@ class RunOut(_Response):
     state: RunState
     cancel_requested: bool
     project_list_id: str
-    scenario: dict[str, Any]
+    scenario: Scenario = Field(description="The scenario as validated, with the time limit actually applied")
     input_sha256: str
     submitted_by: str
     created_at: datetime
@@ -244,7 +366,7 @@ class RunOut(_Response):
     finished_at: datetime | None
     solver: str | None
     solver_version: str | None
-    result: dict[str, Any] | None = Field(
+    result: Result | None = Field(
         description="The CLI's JSON result (`python -m optimizer solve --format json`) once succeeded"
     )
     analysis: RunAnalysis | None = Field(
@@ -322,14 +444,12 @@ class PlanOut(_Response):
 
 
 class PlanDetail(PlanOut):
-    scenario: dict[str, Any] = Field(description="The scenario of the adopted run")
-    selected: list[dict[str, Any]] = Field(
-        description="The funded projects, as in the run's `result.selected`"
-    )
-    spend_plan: list[dict[str, Any]] = Field(
+    scenario: Scenario = Field(description="The scenario of the adopted run")
+    selected: list[Selection] = Field(description="The funded projects, as in the run's `result.selected`")
+    spend_plan: list[SpendLine] = Field(
         description="Per funded project and year: cost and who pays it, as in the run's `result.spend_plan`"
     )
-    budget: list[dict[str, Any]] = Field(description="Budget and planned spend per year (`result.budget`)")
+    budget: list[YearSpend] = Field(description="Budget and planned spend per year (`result.budget`)")
 
 
 class ActualIn(_Request):
@@ -380,22 +500,103 @@ class ReplanCreate(_Request):
     )
 
 
+class PlanYearStatus(_Written):
+    year: int
+    closed: bool = Field(description="Before `as_of`: its actuals are final")
+    budget_sek: float | None = Field(description="null without a budget of its own that year")
+    planned_sek: float
+    actual_sek: float
+    variance_sek: float | None = Field(description="actual − planned, for closed years; null for open ones")
+    planned_t: float
+    actual_t: float
+
+
+class _PlanSums(_Written):
+    planned_to_date_sek: float
+    actual_to_date_sek: float
+    planned_total_sek: float
+    planned_t_to_date: float
+    actual_t_to_date: float
+    variance_sek: float = Field(description="actual − planned to date")
+
+
+class PlanProjectStatus(_Written):
+    id: str
+    name: str
+    district: str | None
+    in_plan: bool
+    state: Literal["not_started", "in_progress", "in_operation", "not_in_plan"]
+    fraction: float
+    start_year: int | None
+    operating_from: int | None
+    planned_to_date_sek: float
+    actual_to_date_sek: float
+    planned_total_sek: float
+    planned_t_to_date: float
+    actual_t_to_date: float
+    variance_sek: float = Field(description="actual − planned to date")
+
+
+class PlanDistrictStatus(_PlanSums):
+    district: str | None
+    projects: int
+
+
+class PlanStatusTotals(_PlanSums):
+    projects: int
+    budget_sek: float
+    planned_sek: float
+    actual_sek: float
+    planned_t: float
+    actual_t: float
+
+
 class PlanStatusOut(BaseModel):
     """Planned against actual per year, per project and per district (`optimizer.planning.followup.plan_status`)."""
 
     model_config = ConfigDict(extra="allow")
 
     as_of: int = Field(description='The first open year: the years before it are closed ("to date")')
-    years: list[dict[str, Any]] = Field(
+    years: list[PlanYearStatus] = Field(
         description="Per year: budget_sek, planned_sek, actual_sek, variance_sek (closed years), planned_t, "
         "actual_t, closed"
     )
-    projects: list[dict[str, Any]] = Field(
+    projects: list[PlanProjectStatus] = Field(
         description="Per project of the plan or with actuals: state (not_started, in_progress, in_operation, "
         "not_in_plan), planned and actual to date, variance"
     )
-    districts: list[dict[str, Any]] = Field(description="The projects' figures summed per district")
-    totals: dict[str, Any]
+    districts: list[PlanDistrictStatus] = Field(description="The projects' figures summed per district")
+    totals: PlanStatusTotals
+
+
+class PlanMove(_Written):
+    """A project kept with another start year."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    id: str
+    from_: int = Field(alias="from")
+    to: int
+
+
+class PlanChange(_Written):
+    plan: float
+    replan: float
+    change: float = Field(description="replan − plan")
+
+
+class PlanProjectDifference(_Written):
+    id: str
+    name: str
+    change: Literal["added", "removed", "kept", "finished"]
+    plan_fraction: float
+    replan_fraction: float
+    plan_start_year: int | None
+    replan_start_year: int | None
+    plan_municipal_cost_sek: float
+    replan_municipal_cost_sek: float
+    plan_abatement_t: float
+    replan_abatement_t: float
 
 
 class PlanDifferenceOut(BaseModel):
@@ -410,10 +611,10 @@ class PlanDifferenceOut(BaseModel):
     removed: list[str]
     kept: list[str]
     finished: list[str] = Field(description="Started projects with nothing left to spend (re-plans only)")
-    moved: list[dict[str, Any]] = Field(description="Projects kept with another start year: {id, from, to}")
-    abatement_t: dict[str, float] = Field(description="{plan, replan, change}")
-    municipal_cost_sek: dict[str, float] = Field(description="{plan, replan, change}")
-    projects: list[dict[str, Any]]
+    moved: list[PlanMove] = Field(description="Projects kept with another start year: {id, from, to}")
+    abatement_t: PlanChange = Field(description="{plan, replan, change}")
+    municipal_cost_sek: PlanChange = Field(description="{plan, replan, change}")
+    projects: list[PlanProjectDifference]
 
 
 # --- API keys ---------------------------------------------------------------------------------

@@ -6,22 +6,15 @@ from fastapi import APIRouter, Response
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from api.auth import create_api_key
-from api.db import ApiKey, is_id, now
-from api.deps import Admin, Principal, SessionDep
-from api.problems import ProblemError, problem_responses
+from api.data import own_key
+from api.db import ApiKey, now
+from api.deps import Admin, SessionDep
+from api.problems import problem_responses
 from api.schemas import ApiKeyCreate, ApiKeyCreated, ApiKeyOut
 
 router = APIRouter(prefix="/v1/api-keys", tags=["API keys"])
-
-
-def own_key(session: Session, principal: Principal, key_id: str) -> ApiKey:
-    record = session.get(ApiKey, key_id) if is_id(key_id) else None
-    if record is None or record.organisation_id != principal.organisation_id:
-        raise ProblemError(404, f"no API key {key_id}", type_="not-found")
-    return record
 
 
 @router.post(

@@ -13,25 +13,43 @@ from __future__ import annotations
 import csv
 import io
 import json
-from dataclasses import dataclass
-from pathlib import PurePath
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from api import idempotency
-from api.db import Plan, PlanActual, ProjectListRecord, Run, fetch_page, is_id, now
-from api.deps import Editor, IdempotencyKey, Limit, Offset, Principal, SessionDep, SettingsDep, Viewer, Wait
+from api.data import (
+    new_run,
+    own_plan,
+    own_run,
+    parse_list,
+    plain_json,
+    remember_created,
+    store_list,
+    stored_result,
+    time_limited,
+    wait_or_respond,
+)
+from api.db import Plan, PlanActual, ProjectListRecord, Run, fetch_page, now
+from api.deps import (
+    ActualsUploadDep,
+    AsOf,
+    Editor,
+    IdempotencyKey,
+    Limit,
+    Offset,
+    SessionDep,
+    SettingsDep,
+    Viewer,
+    Wait,
+)
+from api.jobs.states import RunState
 from api.problems import ProblemError, invalid_input, problem_responses
-from api.routes.project_lists import Upload, parse_list, plain_json, store_list
-from api.routes.run_analysis import stored_result
-from api.routes.runs import new_run, own_run, remember_created, time_limited, wait_or_respond
 from api.schemas import (
     ActualOut,
     ActualsOut,
@@ -43,15 +61,13 @@ from api.schemas import (
     ReplanCreate,
     RunOut,
     RunSummary,
-    Year,
 )
-from api.uploads import json_body, media_type, multipart_form, unusable_upload, uploaded_file
+from api.uploads import Upload
 from models.plan import ActualEntry, Actuals, AdoptedPlan, ReplanBasis
 from models.result import Result
 from optimizer.io.problems import InputError
 from optimizer.io.readers import read_projects_bytes, read_scenario
 from optimizer.planning.followup import (
-    ACTUAL_FILE_TYPES,
     adopt,
     plan_difference,
     plan_status,
@@ -92,7 +108,7 @@ ACTUALS_SCHEMA = {
         },
     }
 }
-CSV_RESPONSE = {
+CSV_RESPONSE: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "The actuals (`?format=csv`: columns id, year, spend_sek, abatement_t)",
         "content": {"text/csv": {"schema": {"type": "string"}}},
@@ -103,13 +119,6 @@ CSV_RESPONSE = {
 # --------------------------------------------------------------------------------------------
 # Reading and storing
 # --------------------------------------------------------------------------------------------
-
-
-def own_plan(session: Session, principal: Principal, plan_id: str) -> Plan:
-    plan = session.get(Plan, plan_id) if is_id(plan_id) else None
-    if plan is None or plan.organisation_id != principal.organisation_id:
-        raise ProblemError(404, f"no plan {plan_id}", type_="not-found")
-    return plan
 
 
 def adopted(plan: Plan) -> AdoptedPlan:
@@ -157,7 +166,7 @@ def plan_out(plan: Plan, content: AdoptedPlan | None = None) -> PlanOut:
 
 def with_portfolio(run: Run, action: str) -> Result:
     """The run's result, if the run succeeded with a portfolio (409 otherwise)."""
-    if run.state != "succeeded":
+    if run.state != RunState.SUCCEEDED:
         raise ProblemError(
             409, f"run {run.id} is {run.state}: only a finished run can be {action}", type_="not-finished"
         )
@@ -267,49 +276,6 @@ def get_plan(plan_id: str, principal: Viewer, session: SessionDep) -> PlanDetail
 # --------------------------------------------------------------------------------------------
 
 
-class _LenientActuals(BaseModel):
-    """The envelope of JSON actuals; the rows are left to `read_actuals`, which locates every problem."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    actuals: list[Any]
-
-
-@dataclass(frozen=True, slots=True)
-class ActualsUpload:
-    """Actuals as sent, for `read_actuals`: records (JSON) or the bytes of a file and its type."""
-
-    source: list[Any] | bytes
-    file_type: str | None
-
-
-async def read_actuals_upload(request: Request) -> ActualsUpload:
-    """The actuals sent: JSON `{"actuals": [...]}`, a text/csv body or a multipart `file` (parsed here,
-    validated against the plan in the route, which may then use the database without blocking)."""
-    media = media_type(request)
-    if media == "application/json":
-        body, _ = await json_body(request, _LenientActuals)
-        return ActualsUpload(body.actuals, None)
-    if media in ("text/csv", "application/csv"):
-        return ActualsUpload(await request.body(), ".csv")
-    if media == "multipart/form-data":
-        upload, problem = uploaded_file(
-            await multipart_form(request), what="actuals", suffixes=ACTUAL_FILE_TYPES
-        )
-        if problem is not None:
-            raise unusable_upload([problem])
-        assert upload is not None
-        return ActualsUpload(await upload.read(), PurePath(upload.filename or "").suffix.lower())
-    raise ProblemError(
-        415,
-        "send the actuals as application/json, text/csv or multipart/form-data with a field `file`",
-        type_="unsupported-media-type",
-    )
-
-
-ActualsUploadDep = Annotated[ActualsUpload, Depends(read_actuals_upload)]
-
-
 def actuals_body(plan_id: str, rows: list[PlanActual]) -> ActualsOut:
     return ActualsOut(
         plan_id=plan_id,
@@ -417,11 +383,6 @@ def actuals_csv(rows: list[PlanActual]) -> str:
 # --------------------------------------------------------------------------------------------
 # Status, re-plan, difference
 # --------------------------------------------------------------------------------------------
-
-AsOf = Annotated[
-    Year | None,
-    Query(description="The first year still open (default: the year after the latest year with actuals)"),
-]
 
 
 @router.get(

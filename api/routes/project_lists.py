@@ -2,30 +2,23 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
-import math
-from dataclasses import dataclass
-from pathlib import PurePath
 from typing import Annotated, Any
 
-import numpy as np
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
-from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
 from api import idempotency
-from api.db import ProjectListRecord, fetch_page, is_id
-from api.deps import Editor, IdempotencyKey, Limit, Offset, Principal, SessionDep, SettingsDep, Viewer
+from api.data import own_list, parse_list, plain_json, store_list
+from api.db import ProjectListRecord, fetch_page
+from api.deps import Editor, IdempotencyKey, Limit, Offset, SessionDep, SettingsDep, UploadDep, Viewer
 from api.problems import ProblemError, invalid_input, problem_responses
-from api.schemas import TEXT_PATTERN, Page, ProjectListCreate, ProjectListDetail, ProjectListOut
-from api.uploads import json_body, media_type, multipart_form, unusable_upload, uploaded_file
+from api.schemas import TEXT_PATTERN, Page, ProjectListDetail, ProjectListOut
+from api.uploads import Upload
 from models.project import ProjectList
 from optimizer.io.problems import InputError
-from optimizer.io.readers import PROJECT_FILE_TYPES, read_projects_bytes
+from optimizer.io.readers import read_projects_bytes
 
 router = APIRouter(prefix="/v1/project-lists", tags=["project lists"])
 ENDPOINT = "POST /v1/project-lists"
@@ -57,92 +50,6 @@ UPLOAD_SCHEMA = {
         },
     }
 }
-
-
-class _LenientProjectList(ProjectListCreate):
-    """As documented, but rows that are not objects are left to the core reader, which reports them
-    with every other problem of the list."""
-
-    projects: list[Any]
-
-
-@dataclass(frozen=True, slots=True)
-class Upload:
-    name: str
-    file_type: str
-    content: bytes
-    source_name: str
-    expected_count: int | None = None
-
-
-async def read_upload(request: Request) -> Upload:
-    """The submitted list, from a JSON body or a multipart upload (parsed here, validated later)."""
-    media = media_type(request)
-    if media == "application/json":
-        body, _ = await json_body(request, _LenientProjectList)
-        content = json.dumps(body.projects, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        return Upload(body.name, ".json", content, body.name, len(body.projects))
-    if media == "multipart/form-data":
-        form = await multipart_form(request)
-        upload, problem = uploaded_file(form, what="project list", suffixes=PROJECT_FILE_TYPES)
-        problems = [problem] if problem else []
-        name = form.get("name")
-        if name is not None and (
-            not isinstance(name, str) or not 1 <= len(name.strip()) <= 200 or "\x00" in name
-        ):
-            problems.append({"row": None, "column": "name", "message": "a name of 1 to 200 characters"})
-        if problems:
-            raise unusable_upload(problems)
-        assert upload is not None
-        path = PurePath(upload.filename or "")
-        content = await upload.read()
-        list_name = (
-            name.strip() if isinstance(name, str) else (path.stem.replace("\x00", "").strip() or "projects")
-        )
-        return Upload(list_name[:200], path.suffix.lower(), content, path.name)
-    raise ProblemError(
-        415,
-        "send the list as application/json or as multipart/form-data with a field `file`",
-        type_="unsupported-media-type",
-    )
-
-
-UploadDep = Annotated[Upload, Depends(read_upload)]
-
-
-def own_list(session: Session, principal: Principal, list_id: str) -> ProjectListRecord:
-    record = session.get(ProjectListRecord, list_id) if is_id(list_id) else None
-    if record is None or record.organisation_id != principal.organisation_id:
-        raise ProblemError(404, f"no project list {list_id}", type_="not-found")
-    return record
-
-
-def parse_list(record: ProjectListRecord) -> ProjectList:
-    return read_projects_bytes(record.content, file_type=record.file_type, source_name=record.name)
-
-
-def store_list(
-    session: Session, organisation_id: str, created_by: str, upload: Upload, project_count: int
-) -> ProjectListRecord:
-    """A new version of the list called `upload.name` (flushed); versions count up from 1."""
-    latest = session.scalar(
-        select(func.max(ProjectListRecord.version)).where(
-            ProjectListRecord.organisation_id == organisation_id, ProjectListRecord.name == upload.name
-        )
-    )
-    record = ProjectListRecord(
-        organisation_id=organisation_id,
-        name=upload.name,
-        version=(latest or 0) + 1,
-        file_type=upload.file_type,
-        content=upload.content,
-        content_sha256=hashlib.sha256(upload.content).hexdigest(),
-        project_count=project_count,
-        created_by=created_by,
-    )
-    session.add(record)
-    session.flush()
-    return record
 
 
 def validate_upload(upload: Upload, max_projects: int) -> ProjectList:
@@ -249,20 +156,6 @@ def get_project_list(list_id: str, principal: Viewer, session: SessionDep) -> Pr
     return ProjectListDetail.model_validate(
         {**ProjectListOut.model_validate(record).model_dump(), "projects": rows}
     )
-
-
-def plain_json(value: Any) -> Any:
-    """`value` as strict JSON values: numpy scalars as Python ones, tuples as lists, NaN and infinities
-    as null (PostgreSQL's JSON refuses them)."""
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, dict):
-        return {str(k): plain_json(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [plain_json(v) for v in value]
-    return value
 
 
 def project_rows(projects: ProjectList) -> list[dict[str, Any]]:

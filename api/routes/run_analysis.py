@@ -13,16 +13,15 @@ from matplotlib.figure import Figure
 from sqlalchemy.orm import Session
 
 from api.analysis import frontier_points, macc_rows
+from api.data import own_run, parse_list, stored_result
 from api.db import ProjectListRecord, Run
 from api.deps import SessionDep, Viewer
+from api.jobs.states import RunState
 from api.problems import ProblemError, problem_responses
-from api.routes.project_lists import parse_list
-from api.routes.runs import own_run
 from api.schemas import MaccRow, RunComparison
 from models import Pathway, ProjectList, Result, Scenario
-from optimizer.analysis.compare import compare, load_result
+from optimizer.analysis.compare import compare
 from optimizer.analysis.curves import FrontierPoint, macc
-from optimizer.io.problems import InputError
 from optimizer.io.readers import read_scenario
 from optimizer.reporting.charts import (
     budget_chart,
@@ -154,20 +153,9 @@ CHARTS: dict[str, Callable[[RunData], Figure]] = {
 """Chart name → how it is drawn from a run; a new chart is one line here."""
 
 
-def stored_result(run: Run) -> Result:
-    try:
-        return load_result(run.result)
-    except InputError as error:
-        raise ProblemError(
-            409,
-            f"the stored result of run {run.id} cannot be read by this version of the service: {error}",
-            type_="unreadable-result",
-        ) from None
-
-
 def succeeded(run: Run) -> Run:
     """The run, if it has succeeded (409 otherwise)."""
-    if run.state != "succeeded":
+    if run.state != RunState.SUCCEEDED:
         raise ProblemError(
             409,
             f"run {run.id} is {run.state}: only a succeeded run has a result to chart or compare",

@@ -194,7 +194,7 @@ def submit_run(
 
 def process_queue(settings: Settings) -> int:
     """Run queued runs with the real worker, in this process, until none is left."""
-    from api.worker import run_worker
+    from api.jobs.worker import run_worker
 
     done = 0
     while run_worker(settings, once=True, poll_s=0.05):

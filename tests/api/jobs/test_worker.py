@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from rows import REPO as ROOT
 from sqlalchemy import Engine, text, update
 
 from api.db import (
@@ -36,19 +37,13 @@ from api.db import (
     session_factory,
     transaction,
 )
+from api.jobs.protocol import MSG_SOLVING
+from api.jobs.queue import MAX_ATTEMPTS, claim_next
+from api.jobs.supervisor import OVERRUN_ERROR, run_job
+from api.jobs.worker import run_worker, start_workers
 from api.settings import Settings
-from api.worker import (
-    MAX_ATTEMPTS,
-    MSG_SOLVING,
-    OVERRUN_ERROR,
-    claim_next,
-    run_job,
-    run_worker,
-    start_workers,
-)
 from optimizer import read_projects, read_scenario, solve
 
-ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE_LIST = ROOT / "examples" / "kristinehamn_projects.csv"
 EQUITY = tomllib.loads((ROOT / "examples" / "scenario_equity.toml").read_text(encoding="utf-8"))
 PG_ADMIN_URL = os.environ.get("DATABASE_URL_PG", "postgresql://postgres@127.0.0.1:5432/test")

@@ -40,7 +40,7 @@ def test_run_is_queued_then_solved_by_the_worker(client: TestClient, org: Org, s
 def test_wait_returns_the_finished_run(client: TestClient, org: Org, settings: Settings) -> None:
     listed = upload_list(client, org)
     stop = threading.Event()
-    from api.worker import run_worker
+    from api.jobs.worker import run_worker
 
     worker = threading.Thread(target=run_worker, args=(settings,), kwargs={"stop": stop, "poll_s": 0.05})
     worker.start()

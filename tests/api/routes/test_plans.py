@@ -15,6 +15,7 @@ import pytest
 from conftest import (
     EXAMPLES,
     PG_URL,
+    ROOT,
     SCENARIO,
     Org,
     _pg_engine,
@@ -27,8 +28,8 @@ from sqlalchemy import Engine, inspect, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
+from api.data import plain_json
 from api.db import Plan, PlanActual, Run, make_engine
-from api.routes.plans import plain_json
 from api.settings import Settings
 from models.plan import ActualEntry, Actuals, AdoptedPlan, ReplanBasis
 from models.result import Result
@@ -408,7 +409,7 @@ def _alembic(engine: Engine, action: str, revision: str) -> None:
     from alembic import command
     from alembic.config import Config
 
-    config = Config(str(Path(__file__).resolve().parents[2] / "api" / "alembic.ini"))
+    config = Config(str(ROOT / "api" / "alembic.ini"))
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         getattr(command, action)(config, revision)

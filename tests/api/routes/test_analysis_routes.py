@@ -12,8 +12,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from api.db import session_factory
+from api.jobs.protocol import MSG_ANALYSIS, MSG_SOLVED, MSG_SOLVING
+from api.jobs.queue import claim_next
+from api.jobs.supervisor import run_job
 from api.settings import Settings
-from api.worker import MSG_ANALYSIS, MSG_SOLVED, MSG_SOLVING, claim_next, run_job
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 FRONTIER = [100, 250, 370]
@@ -128,7 +130,7 @@ def test_invalid_analysis_requests_are_located(client: TestClient, org: Org, bod
 
 def _solves_then_hangs(conn: Any, payload: dict[str, Any]) -> None:
     """A solve process whose analysis never finishes: one part done, then it hangs."""
-    from api.worker import _read_project_list
+    from api.jobs.solve import read_project_list as _read_project_list
     from optimizer import read_scenario, solve
 
     projects = _read_project_list(payload["content"], payload["file_type"], payload["source_name"])
