@@ -3,7 +3,7 @@
 `PathwaySpec` is part of a scenario (`Scenario.pathway`): the emissions the municipality would have
 without the portfolio (the *baseline*) and the target it has set, e.g. net zero by 2030 or a carbon
 budget expressed as a yearly reduction rate (Swedish municipal carbon budgets imply 11–16 % a year;
-Klimatkollen uses 11.72 %). `Pathway` is the computed outcome (`optimizer.pathway.emissions_pathway`):
+Klimatkollen uses 11.72 %). `Pathway` is the computed outcome (`optimizer.model.pathway.emissions_pathway`):
 per year the baseline, the portfolio's abatement, the resulting emissions, the target and the gap.
 
 All amounts are tonnes CO2e per year (t), except the cumulative sums over the period (t).

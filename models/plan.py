@@ -31,8 +31,8 @@ class AdoptedPlan(_Frozen):
     scenario: dict[str, Any]
     """`Scenario.model_dump(mode="json")`."""
     projects: list[dict[str, Any]]
-    """The project list as records that `optimizer.io.read_projects` reads back to an equal list
-    (`optimizer.followup.plan_projects`)."""
+    """The project list as records that `optimizer.io.readers.read_projects` reads back to an equal list
+    (`optimizer.planning.followup.plan_projects`)."""
     result: dict[str, Any]
     """`Result.model_dump(mode="json")`: the adopted portfolio."""
     input_sha256: str

@@ -1,7 +1,7 @@
 """The outcome of one optimisation: an immutable record, separate from the inputs.
 
 Every figure in it except the solver's bound was recomputed from the project list by the
-independent checker (`optimizer.check`), not copied from the solver.
+independent checker (`optimizer.model.check`), not copied from the solver.
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ class Selection(_Record):
     """Yearly operating cost while in operation, times the fraction funded (negative: a saving)."""
     net_present_cost_sek: float = 0.0
     """Investment plus operating costs over the life, discounted to the first budget year (see
-    optimizer.lifecycle), times the fraction funded."""
+    optimizer.model.lifecycle), times the fraction funded."""
     equivalent_annual_cost_sek: float = 0.0
     """The net present cost as a yearly annuity over the lifetime."""
     payback_years: float | None = None

@@ -1,6 +1,6 @@
 """A robust portfolio: the one with the largest CVaR of its tonnes over drawn reductions.
 
-Pure data, separate from the inputs: `optimizer.robust.robust_portfolio` computes it. Every tonnes
+Pure data, separate from the inputs: `optimizer.analysis.robust.robust_portfolio` computes it. Every tonnes
 figure here was recomputed from the returned portfolios (fractions and start years) and the draws,
 not copied from the solver.
 """

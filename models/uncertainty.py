@@ -3,7 +3,7 @@
 A project list may give ranges around its point estimates (`abatement_low_t_per_year`,
 `abatement_high_t_per_year`, `cost_low_sek`, `cost_high_sek`). An uncertainty study draws reductions
 and costs from those ranges, evaluates the point portfolio under every draw, re-optimises per draw
-and, if asked, chooses a robust portfolio. The computation is in `optimizer.uncertainty`; this module
+and, if asked, chooses a robust portfolio. The computation is in `optimizer.analysis.uncertainty`; this module
 holds only what it is told and what it returns.
 """
 
