@@ -6,11 +6,13 @@ import logging
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
+from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -21,11 +23,12 @@ from api.problems import (
     problem_response,
     request_validation_errors,
 )
-from api.routes import api_keys, health, plans, project_lists, run_analysis, runs
+from api.routes import api_keys, docs, health, plans, project_lists, run_analysis, runs
 from api.schemas import ActualsCreate, ProjectListCreate
 from api.settings import Settings
 
 log = logging.getLogger(__name__)
+STATIC = Path(__file__).resolve().parent / "static"
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 
@@ -148,6 +151,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             "in `errors`."
         ),
         lifespan=lifespan,
+        docs_url=None,  # served by api.routes.docs from the vendored files, not from a CDN
+        redoc_url=None,  # ReDoc fetches from its CDN whatever it is told
     )
     app.state.settings = settings
     app.state.database = database
@@ -159,6 +164,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in (project_lists, runs, run_analysis, plans, api_keys):
         app.include_router(module.router, dependencies=[Depends(reject_unknown_query_parameters)])
     app.include_router(health.router)  # lenient: probes may add query strings
+    app.include_router(docs.router)
+    app.mount("/static", StaticFiles(directory=STATIC, check_dir=True), name="static")
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:

@@ -1,0 +1,103 @@
+"""The API's documentation page works on a closed network: /docs loads only files the app serves
+itself, and Chromium, with every request off this host refused, shows the operations."""
+
+from __future__ import annotations
+
+import re
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+from conftest import make_settings
+from fastapi.testclient import TestClient
+
+from api.main import create_app
+
+CHROMIUM = Path("/usr/bin/chromium")
+SCREENSHOT = Path("/tmp/klimatportfolj-docs.png")
+BROWSER_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def assets_of(html: str) -> list[str]:
+    return re.findall(r"""(?:src|href)=["']([^"']+)["']""", html) + re.findall(r"url: ?'([^']+)'", html)
+
+
+def test_the_page_loads_only_files_the_app_serves(client: TestClient) -> None:
+    answer = client.get("/docs")
+    assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/html")
+    assets = assets_of(answer.text)
+    assert assets, answer.text
+    assert not re.search(r"https?://", answer.text), "a documentation page refers to another host"
+    for asset in assets:
+        served = client.get(asset)
+        assert served.status_code == 200, asset
+        assert served.content, asset
+
+
+def test_the_vendored_files_have_their_licences_and_types(client: TestClient) -> None:
+    js = client.get("/static/vendor/swagger-ui/swagger-ui-bundle.js")
+    css = client.get("/static/vendor/swagger-ui/swagger-ui.css")
+    assert "javascript" in js.headers["content-type"] and css.headers["content-type"].startswith("text/css")
+    for licence in ("swagger-ui/LICENSE", "swagger-ui/NOTICE", "README.md"):
+        assert client.get(f"/static/vendor/{licence}").status_code == 200
+    assert client.get("/redoc").status_code == 404  # not served: it would fetch from its CDN
+    missing = client.get("/static/vendor/nothing.js")
+    assert missing.status_code == 404
+    assert missing.headers["content-type"] == "application/problem+json"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    database = tmp_path_factory.mktemp("docs") / "docs.db"
+    app = create_app(make_settings(f"sqlite:///{database}"))
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    running = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=running.run, daemon=True)
+    thread.start()
+    for _ in range(200):
+        if running.started:
+            break
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    running.should_exit = True
+    thread.join(timeout=10)
+
+
+def test_chromium_shows_the_operations_with_no_other_host_reachable(server: str) -> None:
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed at /usr/bin/chromium")
+    playwright = pytest.importorskip("playwright.sync_api")
+    refused: list[str] = []
+    with playwright.sync_playwright() as driver:
+        browser = driver.chromium.launch(executable_path=str(CHROMIUM), args=BROWSER_ARGS)
+        try:
+            tab = browser.new_page()
+
+            def only_this_host(route) -> None:
+                if route.request.url.startswith(server):
+                    route.continue_()
+                else:
+                    refused.append(route.request.url)
+                    route.abort()
+
+            tab.route("**/*", only_this_host)
+            tab.goto(server + "/docs")
+            tab.wait_for_selector(".opblock-summary-path", timeout=20_000)
+            tab.screenshot(path=str(SCREENSHOT))
+            text = tab.inner_text("body")
+        finally:
+            browser.close()
+    assert refused == []
+    assert "/v1/project-lists" in text
