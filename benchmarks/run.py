@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict, cast
 
 import numpy as np
 
@@ -187,6 +187,7 @@ def run_frontier(size: int, time_limit_s: float) -> dict[str, Any]:
 
     made = generate.municipal(size, seed=7)
     projects, scenario = made.project_list(), made.scenario_model()
+    assert isinstance(scenario.budget_sek, dict), "a generated list has a budget per year"
     total = sum(scenario.budget_sek.values())
     budgets = [float(round(total * f, -3)) for f in np.linspace(0.4, 1.3, FRONTIER_POINTS)]
     started = time.perf_counter()
@@ -290,7 +291,8 @@ def run_lifecycle(size: int, time_limit_s: float) -> dict[str, Any]:
     plain_s = runs["plain"]["total_s"]
     for run in runs.values():
         run["time_vs_plain"] = run["total_s"] / plain_s if plain_s else None
-    return {"projects": size, "overlapping_pairs": len(rich.scenario["interactions"]), "runs": runs}
+    pairs = cast(list[dict[str, Any]], rich.scenario["interactions"])  # `with_lifecycle` lists the pairs
+    return {"projects": size, "overlapping_pairs": len(pairs), "runs": runs}
 
 
 def run_chu_beasley_file(file: str, time_limit_s: float) -> list[dict[str, Any]]:
@@ -381,9 +383,19 @@ class Options:
     draws: int | None = None
 
 
+class _Limits(TypedDict):
+    """The time limits every case of a run gets."""
+
+    time_limit_s: float
+    baseline_time_limit_s: float
+
+
 def case_specs(options: Options) -> Iterator[CaseSpec]:
     """The cases of a run: generated lists, Petersen, a sample (quick) of Chu–Beasley side by side."""
-    limits = {"time_limit_s": options.time_limit_s, "baseline_time_limit_s": options.baseline_time_limit_s}
+    limits: _Limits = {
+        "time_limit_s": options.time_limit_s,
+        "baseline_time_limit_s": options.baseline_time_limit_s,
+    }
     for n in (50, 100, 200, 500):
         yield CaseSpec(f"municipal-{n}", "municipal", n, seed=n, **limits)
     for n in (1_000, 10_000) if options.quick else (1_000, 10_000, 100_000, 1_000_000):
@@ -538,7 +550,7 @@ def _throughput(options: Options) -> dict[str, Any]:
             {**value, "peak_memory_mib": peak} if outcome == "ok" else {"status": outcome, "reason": value}
         )
     ours, pulp_run = methods["ours"].get("solves_per_s"), methods["pulp_cbc"].get("solves_per_s")
-    result = {
+    result: dict[str, Any] = {
         "projects": THROUGHPUT_PROJECTS,
         "methods": methods,
         "ratio_vs_pulp": ours / pulp_run if ours and pulp_run else None,
@@ -733,7 +745,7 @@ def run_report_phases(scenario: str) -> dict[str, Any]:
 def _report(options: Options) -> dict[str, Any]:
     """The report command end to end, the why-not analysis on a pool of 2 against the same in one
     process (side by side), and a breakdown by phase."""
-    runs = []
+    runs: list[dict[str, Any]] = []
     for scenario in REPORT_SCENARIOS[:1] if options.quick else REPORT_SCENARIOS:
         for executor in ("process", "serial"):
             log.info("report: %s, why-not on %s", scenario, executor)
@@ -793,7 +805,7 @@ def _chu_beasley_sweep() -> dict[str, Any]:
         else:
             records.append({"case": file, "status": outcome, "reason": value})
     gaps = [r["gap_to_best_known"] for r in records if r.get("gap_to_best_known") is not None]
-    result = {
+    result: dict[str, Any] = {
         "problems": len(records),
         "time_limit_s": CHU_BEASLEY_LIMIT_S,
         "mean_gap_to_best_known": statistics.fmean(gaps) if gaps else None,

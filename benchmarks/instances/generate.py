@@ -70,7 +70,7 @@ def municipal(n: int, seed: int = 0) -> GeneratedList:
     mandatory[rng.choice(pool, size=min(len(pool), max(1, n // 50)), replace=False)] = True
     table["mandatory"] = mandatory
     table["divisible"] = free & ~mandatory & (rng.random(n) < 0.05)
-    scenario = {
+    scenario: dict[str, object] = {
         "name": f"municipal {n}",
         "budget_sek": _budgets(municipal_by_year),
         "objective": "lifetime",
@@ -96,7 +96,7 @@ def national(n: int, seed: int = 0) -> GeneratedList:
     table["exclusive_group"] = _exclusive_groups(rng, n, share=0.06, blocked=table["requires"].notna())
     north = table["district"].isin(NORTH_REGIONS).to_numpy()
     tonnes = (table["abatement_t_per_year"] * table["lifetime_years"]).to_numpy()
-    scenario = {
+    scenario: dict[str, object] = {
         "name": f"national {n}",
         "budget_sek": _budgets(municipal_by_year),
         "objective": "lifetime",

@@ -18,6 +18,7 @@ import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import TypedDict, cast
 
 import numpy as np
 import pandas as pd
@@ -165,9 +166,9 @@ def frontier(
         result = results[budget]
         marginal = None
         if previous is not None and result.has_portfolio and previous[1].has_portfolio:
-            marginal = (result.objective_value_t - previous[1].objective_value_t) / (
-                (budget - previous[0]) / 1e6
-            )
+            now_t, before_t = result.objective_value_t, previous[1].objective_value_t
+            assert now_t is not None and before_t is not None, "a result with a portfolio has its objective"
+            marginal = (now_t - before_t) / ((budget - previous[0]) / 1e6)
         points[budget] = FrontierPoint(
             budget_sek=budget,
             objective_value_t=result.objective_value_t,
@@ -190,15 +191,16 @@ def knee(points: Sequence[FrontierPoint]) -> FrontierPoint | None:
     smallest budget wins a tie). None when there are fewer than three such points or the slope
     never falls (no diminishing returns in the range).
     """
-    usable = {}
+    usable: dict[float, FrontierPoint] = {}
     for p in points:
         if p.has_portfolio and p.objective_value_t is not None:
             usable.setdefault(p.budget_sek, p)
     ordered = [usable[b] for b in sorted(usable)]
     if len(ordered) < 3:
         return None
-    slopes = [
-        (b.objective_value_t - a.objective_value_t) / ((b.budget_sek - a.budget_sek) / 1e6)
+    slopes = [  # every usable point has an objective (above)
+        (cast(float, b.objective_value_t) - cast(float, a.objective_value_t))
+        / ((b.budget_sek - a.budget_sek) / 1e6)
         for a, b in itertools.pairwise(ordered)
     ]
     best, best_drop = None, 0.0
@@ -281,7 +283,9 @@ def cost_frontier(
         result = results[target]
         marginal = None
         if previous is not None and result.has_portfolio and previous[1].has_portfolio:
-            marginal = (result.cost_objective_sek - previous[1].cost_objective_sek) / (target - previous[0])
+            now_sek, before_sek = result.cost_objective_sek, previous[1].cost_objective_sek
+            assert now_sek is not None and before_sek is not None, "a min-cost portfolio has its cost"
+            marginal = (now_sek - before_sek) / (target - previous[0])
         points[target] = CostPoint(
             target_t=target,
             cost_sek=result.cost_objective_sek,
@@ -433,7 +437,7 @@ def _solve_points(
     values: Sequence[float],
     *,
     kind: str,
-    sweep: dict[str, object] | None,
+    sweep: _SweepArguments | None,
 ) -> dict[float, Result]:
     """Each value of the budget row (`kind` "budget") or the target row ("target") solved: on an executor
     (`sweep`, cold and independent), else with HiGHS by one warm-started model, else cold one by one."""
@@ -448,13 +452,23 @@ def _solve_points(
     return {value: solve(projects, with_value(scenario, value)) for value in values}
 
 
+class _SweepArguments(TypedDict):
+    """The `run_tasks` keywords of a frontier on an executor."""
+
+    executor: str
+    workers: int | None
+    scheduler: str | None
+    progress: Progress | bool | None
+    cancel: threading.Event | None
+
+
 def _executor_arguments(
     executor: str | None,
     workers: int | None,
     scheduler: str | None,
     progress: Progress | bool | None,
     cancel: threading.Event | None,
-) -> dict[str, object] | None:
+) -> _SweepArguments | None:
     """`run_tasks` keywords for a frontier on an executor (a scheduler alone means Dask); None for none."""
     if executor is None and scheduler is None:
         return None

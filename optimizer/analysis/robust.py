@@ -150,7 +150,9 @@ def robust_portfolio(
             result = point
         elif not result.has_portfolio:
             status, what = Status.ERROR, f"the chosen portfolio failed its check ({result.message})"
-        elif point.has_portfolio and tally.cvar_of(point) > tally.cvar_of(result):
+        elif point.has_portfolio and tally.cvar(*_decision_of(projects, point)) > tally.cvar(
+            *_decision_of(projects, result)
+        ):
             # the check's re-solve may settle divisible shares a rounding error lower: never worse than the point
             result = point
     cvar_t = tally.cvar_of(result)

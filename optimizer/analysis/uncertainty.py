@@ -20,7 +20,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -290,7 +290,7 @@ def _target(
     tonnes: np.ndarray,
     *,
     overlaps: Sequence[Any] = (),
-) -> tuple[float | None, str | None, int | None, np.ndarray | None]:
+) -> tuple[float | None, Literal["min_cost_for_t", "pathway"] | None, int | None, np.ndarray | None]:
     """(target, kind, year, met per draw): the tonnes of min_cost_for_t, else the pathway's target
     emissions in its target year (met when baseline − the portfolio's reduction then is at most it)."""
     if isinstance(scenario.objective, MinCostObjective):

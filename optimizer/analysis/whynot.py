@@ -262,7 +262,7 @@ def _milp_optimum(
     return outcome.stop, None, None
 
 
-RESOLVE_OPTIONS: dict[str, object] = {"mip_lp_age_limit": 0, "mip_pool_soft_limit": 1}
+RESOLVE_OPTIONS: dict[str, int] = {"mip_lp_age_limit": 0, "mip_pool_soft_limit": 1}
 """On top of HiGHS's small-model options, for an analysis's re-solves: cuts are dropped from the LP as
 soon as they stop binding. With a start (below) the root heuristics are off as well. Together they
 take the 2030 plan's 42 cost thresholds from 15.0 s to 10.9 s in one process, the equity scenario's

@@ -15,9 +15,9 @@ import math
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from rich.console import Console
+from rich.console import Console, JustifyMethod
 from rich.markup import escape
 from rich.table import Table
 
@@ -40,6 +40,9 @@ from optimizer.cli.plan import add_plan_commands, plan_command
 from optimizer.io.problems import InputError, Problem
 from optimizer.io.readers import read_projects, read_scenario
 from optimizer.model.solve import solve
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 REPORT_EXPLAIN_S = 120.0
 """The report's why-not analysis gets at most this long in all by default (the 88-measure example plan
@@ -121,7 +124,7 @@ def _plot_dir(args: argparse.Namespace) -> Path | None:
     return directory
 
 
-def _save_charts(directory: Path, figures: dict[str, object]) -> None:
+def _save_charts(directory: Path, figures: dict[str, Figure]) -> None:
     from optimizer.reporting.charts import save
 
     for name, figure in figures.items():
@@ -180,7 +183,7 @@ def _plot_solve(projects: ProjectList, scenario: Scenario, result: Result, direc
         pathway_chart,
     )
 
-    figures: dict[str, object] = {}
+    figures: dict[str, Figure] = {}
     if result.has_portfolio:
         figures["budget"] = budget_chart(result)
         figures["funding"] = funding_chart(result)
@@ -224,7 +227,12 @@ def write_explain_table(analysis: dict, out: TextIO) -> None:
         title="Why not: highest cost at which each unfunded project would be funded (exact)",
         title_justify="left",
     )
-    for header, justify in (("id", "left"), ("max cost MSEK", "right"), ("or min t/year", "right")):
+    why_columns: tuple[tuple[str, JustifyMethod], ...] = (
+        ("id", "left"),
+        ("max cost MSEK", "right"),
+        ("or min t/year", "right"),
+    )
+    for header, justify in why_columns:
         why.add_column(header, justify=justify)
     for w in analysis["why_not"]:
         needed = w["min_abatement_t_per_year"]
@@ -238,12 +246,13 @@ def write_explain_table(analysis: dict, out: TextIO) -> None:
         title="Why in: how much dearer, or how much less effective, each funded project could be (exact)",
         title_justify="left",
     )
-    for header, justify in (
+    kept_columns: tuple[tuple[str, JustifyMethod], ...] = (
         ("id", "left"),
         ("max cost MSEK", "right"),
         ("min t/year", "right"),
         ("note", "left"),
-    ):
+    )
+    for header, justify in kept_columns:
         kept.add_column(header, justify=justify)
     for w in analysis["why_in"]:
         kept.add_row(

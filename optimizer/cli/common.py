@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from rich.console import Console
+from rich.console import Console, JustifyMethod
 from rich.markup import escape
 from rich.table import Table
 
@@ -188,7 +188,7 @@ def write_table(result: Result, out: TextIO) -> None:
 
     if result.rules:
         rules = Table(title="Rules", title_justify="left")
-        for header, justify in (
+        columns: tuple[tuple[str, JustifyMethod], ...] = (
             ("rule", "left"),
             ("measure", "left"),
             ("value", "right"),
@@ -196,7 +196,8 @@ def write_table(result: Result, out: TextIO) -> None:
             ("bound", "left"),
             ("slack", "right"),
             ("binding", "left"),
-        ):
+        )
+        for header, justify in columns:
             rules.add_column(header, justify=justify)
         for r in result.rules:
             rules.add_row(
@@ -220,13 +221,14 @@ def _write_funding(result: Result, console: Console) -> None:
     if not result.funding:
         return
     table = Table(title="Funding pools (MSEK)", title_justify="left")
-    for header, justify in (
+    columns: tuple[tuple[str, JustifyMethod], ...] = (
         ("pool", "left"),
         ("capacity", "right"),
         ("allocated", "right"),
         ("unused", "right"),
         ("projects", "right"),
-    ):
+    )
+    for header, justify in columns:
         table.add_column(header, justify=justify)
     for use in result.funding:
         table.add_row(

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from io import BytesIO, StringIO
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -669,7 +669,8 @@ def parse_texts(column: pd.Series) -> _Parsed:
     """Text cells; typed cells (numbers, dates) are turned into the text they show."""
     cells = column.to_numpy(dtype=object)
     empty = pd.isna(cells)
-    values = np.where(empty, None, cells).astype(object)
+    # numpy's stubs read a None second argument as the one-argument form of np.where
+    values = np.where(empty, None, cells).astype(object)  # type: ignore[attr-defined]
     bad: dict[int, str] = {}
     if _all_text(cells):
         return _Parsed(values, empty, bad)
@@ -1111,7 +1112,7 @@ class _ProjectValidator:
         matrix[positions, np.searchsorted(years, year.values[positions].astype(int))] = single.values[
             positions
         ]
-        spent = matrix.any(axis=0)
+        spent = cast(np.ndarray, matrix.any(axis=0))  # a 2-D matrix reduced over one axis: an array
         kept = [y for y, used in zip(years, spent, strict=True) if used]
         return pd.DataFrame(matrix[:, spent], columns=pd.Index(kept, dtype=int), index=pd.RangeIndex(self.n))
 

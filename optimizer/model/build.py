@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -287,7 +288,8 @@ def municipal_cost_by_year(projects: ProjectList, scenario: Scenario, years: Bud
     if years.years == (None,):
         return (projects.total_cost[:, None] * share).reshape(-1, 1)
     first_year = resolve_first_year(projects, scenario)
-    return projects.cost_by_year([int(y) for y in years.years], first_year) * share
+    year_rows = cast(tuple[int, ...], years.years)  # a row per year: the single row (None) is handled above
+    return projects.cost_by_year([int(y) for y in year_rows], first_year) * share
 
 
 def members_where(projects: ProjectList, where: Mapping[str, list]) -> np.ndarray:
@@ -393,6 +395,7 @@ def build_model(projects: ProjectList, scenario: Scenario) -> MilpModel:
     if layout.n_interactions:
         blocks.append(("interactions", "interaction", *_interaction_block(overlaps, layout)))
     if len(layout.indicator_project):
+        assert scenario.min_fraction is not None, "projects get indicators only with a min_fraction"
         blocks.append(("min_fraction", "min fraction", *_min_fraction_block(scenario.min_fraction, layout)))
     if isinstance(scenario.objective, MinCostObjective):
         target = np.zeros(width)
@@ -684,6 +687,7 @@ def _pool_capacity_blocks(
         if years is None:
             limits, rows = np.array([spec.capacity_sek], dtype=float), np.zeros(int(mine.sum()), dtype=int)
         else:
+            assert isinstance(spec.capacity_sek, dict), "capacity years are the keys of a capacity per year"
             limits = np.array(list(spec.capacity_sek.values()), dtype=float)
             rows = pd.Index(years).get_indexer(entries.year[entry[mine]])
         matrix = sp.csr_array(

@@ -195,10 +195,11 @@ def check_portfolio(
 
 
 def _none_where_nan(values: np.ndarray) -> list[float | None]:
-    return np.where(np.isnan(values), None, values).tolist()
+    # numpy's stubs read a None second argument as the one-argument form of np.where
+    return np.where(np.isnan(values), None, values).tolist()  # type: ignore[call-overload]
 
 
-def _discounted(rate: float, years_after_first: np.ndarray) -> np.ndarray:
+def _discounted(rate: float, years_after_first: np.ndarray | int) -> np.ndarray:
     return 1.0 / (1.0 + rate) ** np.asarray(years_after_first, dtype=float)
 
 
@@ -459,7 +460,9 @@ def _check_pools(
                 f"max_share {pool.max_share:g} of the {x[i]:.6g} funded"
             )
         by_year = cost_by_year.mul(shares[p], axis=0).sum(axis=0)
-        if pool.capacity_years is None:
+        limits: dict[int | None, float]
+        used: dict[int | None, float]
+        if not isinstance(pool.capacity_sek, dict):  # capacity_years is None: one capacity over all years
             limits = {None: float(pool.capacity_sek)}
             used = {None: float(by_year.sum())}
         else:
@@ -487,7 +490,9 @@ def _members(projects: ProjectList, where: dict) -> np.ndarray:
 def _pool_use(scenario: Scenario, shares: np.ndarray, total_cost: np.ndarray) -> list[PoolUse]:
     uses = []
     for p, pool in enumerate(scenario.funding):
-        capacity = float(sum(pool.capacity_sek.values()) if pool.capacity_years else pool.capacity_sek)
+        capacity = float(
+            sum(pool.capacity_sek.values()) if isinstance(pool.capacity_sek, dict) else pool.capacity_sek
+        )
         allocated = float(shares[p] @ total_cost)
         uses.append(
             PoolUse(
@@ -585,6 +590,7 @@ def _check_budgets(
     spend, cost, grant, pool = (f.sum(axis=0) for f in (municipal, funded, grants, pools))
     if scenario.budget_basis == "net":
         spend = spend.add(opex, fill_value=0.0)
+    rows: list[tuple[int | None, float, *tuple[float, ...]]]
     if isinstance(scenario.budget_sek, dict):
         limits = {int(y): float(b) for y, b in scenario.budget_sek.items()}
         outside = [y for y in spend.index if int(y) not in limits and cost[y] > 0]
@@ -603,7 +609,8 @@ def _check_budgets(
             )
         ]
     budget = []
-    for year, limit, spent, year_cost, year_grant, year_pool, year_opex in rows:
+    for year, limit, *amounts in rows:
+        spent, year_cost, year_grant, year_pool, year_opex = amounts
         if spent > limit + _tolerance(limit):
             label = f"the {year} budget" if year is not None else "the budget"
             violations.append(f"{label} of {limit:,.0f} SEK is exceeded: {spent:,.0f} SEK spent")

@@ -99,6 +99,7 @@ def solve_model(
 
     report = _check(projects, scenario, model, run.outcome.x) if run.outcome.x is not None else None
     if report is not None and report.passed:
+        assert run.outcome.x is not None, "a report is only made of a portfolio"
         report = _leave_out_what_adds_nothing(projects, scenario, model, run.outcome.x, report)
     if report is not None and report.passed and _has_choices_beyond_projects(model):
         report = _settle_schedule_and_funding(projects, scenario, model, backend, report, deadline)
@@ -288,7 +289,7 @@ def _result(
     objective = portfolio.objective_t if portfolio else None
     bound = None
     if portfolio is not None and outcome.bound is not None:
-        bound = max(outcome.bound, objective)
+        bound = max(outcome.bound, portfolio.objective_t)
     elif outcome.bound is not None and status is Status.NO_SOLUTION:
         bound = outcome.bound
     gap = relative_gap(objective, bound) if objective is not None else None

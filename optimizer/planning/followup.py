@@ -727,7 +727,7 @@ def replan_inputs(plan: AdoptedPlan, actuals: Actuals, *, as_of: int | None = No
     if parts.scenario.budget_basis == "net" and isinstance(budget, dict):
         budget = _net_of_finished(parts, work.finished, budget, notes)
         scenario["budget_sek"] = budget
-    derived, scenario = _settle(work, scenario, as_of)
+    derived, settled = _settle(work, scenario, as_of)
     basis = ReplanBasis(
         as_of=as_of,
         mandatory=work.started,
@@ -739,7 +739,7 @@ def replan_inputs(plan: AdoptedPlan, actuals: Actuals, *, as_of: int | None = No
         actual_spend_sek=float(frame["spend_sek"].sum()),
         notes=notes,
     )
-    return ReplanInputs(records=derived[0], projects=derived[1], scenario=scenario, basis=basis)
+    return ReplanInputs(records=derived[0], projects=derived[1], scenario=settled, basis=basis)
 
 
 def _check_actuals(projects: ProjectList, actuals: Actuals, as_of: int) -> None:

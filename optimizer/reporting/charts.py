@@ -26,7 +26,7 @@ import re
 import textwrap
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import matplotlib
 import numpy as np
@@ -117,7 +117,7 @@ class _Ticks(FuncFormatter):
         self._percent = percent
         self._decimals: int | None = None
 
-    def format_ticks(self, values: Sequence[float]) -> list[str]:
+    def format_ticks(self, values: list[float]) -> list[str]:
         self._decimals = _decimals(values)
         try:
             return super().format_ticks(values)
@@ -181,7 +181,7 @@ def _bar_label(pid: str, names: Mapping[str, str] | None) -> str:
 
 def describe(figure: Figure) -> str:
     """The figure's alt text: what the chart shows, in a sentence or two, for a report's `alt`."""
-    return figure.get_label()
+    return cast(str, figure.get_label())  # the alt text `_figure` sets as the label
 
 
 def save(figure: Figure, path: str | Path) -> Path:
@@ -338,14 +338,14 @@ def frontier_chart(points: Sequence[FrontierPoint], *, title: str | None = None,
     if usable:
         alt += w(
             "frontier_alt_range",
-            low_t=w.tonnes(usable[0].objective_value_t),
+            low_t=w.tonnes(_objective_t(usable[0])),
             low_msek=w.msek(usable[0].budget_sek),
-            high_t=w.tonnes(usable[-1].objective_value_t),
+            high_t=w.tonnes(_objective_t(usable[-1])),
             high_msek=w.msek(usable[-1].budget_sek),
         )
     alt += "."
     if bend is not None:
-        alt += w("frontier_alt_knee", msek=w.msek(bend.budget_sek), t=w.tonnes(bend.objective_value_t))
+        alt += w("frontier_alt_knee", msek=w.msek(bend.budget_sek), t=w.tonnes(_objective_t(bend)))
     missing = len(points) - len(usable)
     if missing:
         alt += w("frontier_alt_missing", count=w.number(missing))
@@ -356,12 +356,12 @@ def frontier_chart(points: Sequence[FrontierPoint], *, title: str | None = None,
         _empty(axes, w("frontier_empty"))
         return figure
     x = [p.budget_sek / 1e6 for p in usable]
-    y = [p.objective_value_t for p in usable]
+    y = [_objective_t(p) for p in usable]
     axes.plot(x, y, marker="o", color=SPEND, linewidth=1.8, markersize=5, label=w("frontier_line"))
     if bend is not None:
         axes.plot(
             [bend.budget_sek / 1e6],
-            [bend.objective_value_t],
+            [_objective_t(bend)],
             marker="o",
             markersize=12,
             markerfacecolor="none",
@@ -386,6 +386,13 @@ def frontier_chart(points: Sequence[FrontierPoint], *, title: str | None = None,
     axes.grid(linewidth=0.4, alpha=0.5)
     axes.legend(loc="lower right", fontsize=9, frameon=False)
     return figure
+
+
+def _objective_t(point: FrontierPoint) -> float:
+    """The tonnes of a frontier point drawn: only points with a portfolio and an objective are (the knee
+    is one of them)."""
+    assert point.objective_value_t is not None, "only points with an objective are drawn"
+    return point.objective_value_t
 
 
 def budget_chart(result: Result, *, title: str | None = None, lang: str = "en") -> Figure:
@@ -727,7 +734,7 @@ def uncertainty_chart(study: Mapping[str, Any], *, title: str | None = None, lan
             ha="left" if side > 0 else "right",
             fontsize=9,
         )
-    if same_axis:
+    if target is not None and same_axis:  # same_axis implies a target
         label = (
             w("uncertainty_target")
             if chance is None

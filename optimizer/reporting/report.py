@@ -31,7 +31,7 @@ import math
 import platform
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -39,7 +39,9 @@ from models import (
     CumulativeObjective,
     MinCostObjective,
     NetBenefitObjective,
+    NetZeroTarget,
     ProjectList,
+    ReductionRateTarget,
     Result,
     Scenario,
     Status,
@@ -543,7 +545,7 @@ class _Report:
         parts.append(self._budget_table())
         return "\n".join(part for part in parts if part)
 
-    def _lifecycle_items(self) -> list[str]:
+    def _lifecycle_items(self) -> list[_Html]:
         """The portfolio's life: net present cost, equivalent annual cost, lifecycle cost per tonne, yearly
         operating costs or savings and payback; net budgets; the net benefit and its bound."""
         w, r = self.w, self.result
@@ -930,13 +932,13 @@ class _Report:
         target = spec.target if spec is not None else None
         if target is None:
             return ""
-        if hasattr(target, "net_zero_year"):
+        if isinstance(target, NetZeroTarget):
             if target.residual_share:
                 return w(
                     "target_net_zero_residual", year=target.net_zero_year, share=w.pct(target.residual_share)
                 )
             return w("target_net_zero", year=target.net_zero_year)
-        if hasattr(target, "reduction_rate"):
+        if isinstance(target, ReductionRateTarget):
             rate = w.pct(target.reduction_rate, 2)
             if target.from_year is not None:
                 return w("target_rate_from", rate=rate, year=target.from_year)
@@ -1269,7 +1271,7 @@ class _Report:
             return w("why_budget", left=w.sek(left), cost=w.sek(own)) if own > left + 0.5 else None
         from optimizer.model.fit import resolve_first_year
 
-        years = [b.year for b in rows]
+        years = [cast(int, b.year) for b in rows]  # a row per year: the single budget row is handled above
         spend = self.projects.cost_by_year(years, resolve_first_year(self.projects, self.scenario))[i] * share
         for b, own in zip(rows, spend, strict=True):
             left = max(b.budget_sek - self._used(b), 0.0)

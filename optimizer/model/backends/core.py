@@ -101,8 +101,10 @@ class CoreHighsBackend(Backend):
                 model, core, fixed_at, best, absolute_gap, deadline, incumbents, cancel
             )
             native = f"{outcome.native_status} (core of {int(core.sum()):,} of {model.shape[1]:,} columns)"
-            if outcome.x is not None and (best is None or outcome.objective > best[0]):
-                best = (float(outcome.objective), outcome.x)
+            if outcome.x is not None:
+                assert outcome.objective is not None, "every backend reports an objective with a portfolio"
+                if best is None or outcome.objective > best[0]:
+                    best = (float(outcome.objective), outcome.x)
             if outcome.stop in (Stop.ERROR, Stop.UNBOUNDED):
                 return Outcome(outcome.stop, None, None, None, native)
             core_bound = outcome.bound if outcome.bound is not None else bound
@@ -111,7 +113,7 @@ class CoreHighsBackend(Backend):
             if best is not None:
                 global_bound = max(global_bound, best[0])
             gap = None if best is None else relative_gap(best[0], global_bound)
-            if gap is not None and gap <= mip_gap:
+            if best is not None and gap is not None and gap <= mip_gap:  # gap is None exactly when best is
                 return Outcome(Stop.OPTIMAL, best[1], best[0], global_bound, native)
             if outcome.stop is Stop.INFEASIBLE and core.all():
                 return Outcome(Stop.INFEASIBLE, None, None, None, native)

@@ -40,7 +40,7 @@ STATUS_MAP: dict[highspy.HighsModelStatus, Stop] = {
     _MS.kSolutionLimit: Stop.LIMIT,
     _MS.kInterrupt: Stop.LIMIT,
     _MS.kMemoryLimit: Stop.LIMIT,
-    _MS.kHighsInterrupt: Stop.LIMIT,
+    _MS.kHighsInterrupt: Stop.LIMIT,  # type: ignore[attr-defined]  # in highspy, missing from its stubs
 }
 
 _libc = ctypes.CDLL(None)
@@ -101,7 +101,8 @@ def to_highs_lp(model: MilpModel) -> highspy.HighsLp:
     lp.a_matrix_.num_col_ = n_cols
     lp.a_matrix_.num_row_ = n_rows
     if model.integer.any():
-        lp.integrality_ = np.where(
+        # numpy's stubs take no enum members as array-like; np.where gives an object array of them
+        lp.integrality_ = np.where(  # type: ignore[call-overload]
             model.integer, highspy.HighsVarType.kInteger, highspy.HighsVarType.kContinuous
         ).tolist()
     return lp
@@ -112,7 +113,7 @@ PRESOLVE_FROM_COLUMNS = 600
 with every rule kind it then solves 1.5–2.7× faster without presolve (presolve costs more than it
 saves); on a hard national list of 1,000 presolve is needed (12.9 s with it against no proof in 25 s
 without)."""
-SMALL_MODEL_OPTIONS: dict[str, object] = {
+SMALL_MODEL_OPTIONS: dict[str, bool | int | str] = {
     "presolve": "off",
     "threads": 1,
     "mip_heuristic_run_rins": False,
