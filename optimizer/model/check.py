@@ -572,7 +572,7 @@ def _check_requires(
 def _check_alternatives(table: pd.DataFrame, x: np.ndarray, violations: list[str]) -> None:
     groups = pd.Series(x, index=table.index).groupby(table["exclusive_group"].to_numpy(), dropna=True).sum()
     for group, total in groups.items():
-        if total > 1 + 1e-9:
+        if total > 1 + RELATIVE_TOLERANCE:  # divisible alternatives may sum to 1 within the solver's tolerance
             violations.append(f"exclusive group {group}: {total:.6g} projects funded, at most 1 allowed")
 
 

@@ -143,6 +143,26 @@ def test_the_core_problem_backend_honours_it() -> None:
     assert portfolio(result) == {"A": 1.0, "B": 0.5}
 
 
+def test_divisible_alternatives_that_share_their_group_to_the_full_pass_the_check() -> None:
+    # Found by hypothesis: the optimum funds half of each of two divisible alternatives (B requires A),
+    # the core problem's LP returns halves a hair above 0.5, and the checker must read their sum, 1 within
+    # the solver's tolerance, as the one allowed.
+    rows = [
+        project("A", 1, 1, lifetime_years=2, exclusive_group="g", divisible=True),
+        project("B", 1, 2, lifetime_years=7, exclusive_group="g", divisible=True, requires="A"),
+        project("C", 1, 0),
+    ]
+    projects = read_projects(rows)
+    scenario = Scenario(budget_sek=1, objective="lifetime", min_fraction=0.5, mip_gap=0)
+    assert check_portfolio(projects, scenario, np.array([0.5, 0.5 + 2e-7, 0])).violations == []
+    broken = check_portfolio(projects, scenario, np.array([0.5, 0.6, 0])).violations
+    assert "exclusive group g: 1.1 projects funded, at most 1 allowed" in broken
+    with core_problem_always():
+        result = solve(projects, scenario)
+    assert result.status is Status.OPTIMAL, result.message
+    assert result.objective_value_t == pytest.approx(8.0)
+
+
 @pytest.mark.parametrize("solver", SOLVERS)
 def test_min_fraction_one_makes_divisible_projects_whole(solver: str) -> None:
     # All of B (100 SEK, 8 t) or none: A + C = 13.3 t beats A + B (160 SEK) and B alone.
