@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import heapq
 import itertools
-import logging
 import math
 import threading
 import time
@@ -27,10 +26,9 @@ from pydantic import BaseModel
 from models import ProjectList, Result, Scenario, Status
 from optimizer.analysis.sweep import Progress, run_tasks
 from optimizer.io.problems import InputError, Problem
-from optimizer.model.backends import Backend, Incumbents, Outcome, get_backend
+from optimizer.model.backends import get_backend
 from optimizer.model.build import (
     InteractionTerms,
-    MilpModel,
     build_model,
     interaction_terms,
     objective_coefficients,
@@ -38,8 +36,6 @@ from optimizer.model.build import (
 from optimizer.model.fit import check_fits, resolve_first_year
 from optimizer.model.lifecycle import project_lifecycle
 from optimizer.model.solve import solve, solve_model
-
-log = logging.getLogger(__name__)
 
 __all__ = [
     "CostPoint",
@@ -440,12 +436,13 @@ def _solve_points(
     sweep: _SweepArguments | None,
 ) -> dict[float, Result]:
     """Each value of the budget row (`kind` "budget") or the target row ("target") solved: on an executor
-    (`sweep`, cold and independent), else with HiGHS by one warm-started model, else cold one by one."""
+    (`sweep`, cold and independent), else by one warm-started model where the solver's backend can, else
+    cold one by one."""
     if sweep is not None:
         work = _solve_budget_point if kind == "budget" else _solve_target_point
         solved = run_tasks(work, values, context=(projects, scenario), **sweep)
         return dict(zip(values, solved, strict=True))
-    if scenario.solver == "highs":
+    if get_backend(scenario.solver).features.warm_row_resolve:
         rows = _RowSweep(projects, scenario, kind=kind)
         return {value: rows.solve(value) for value in values}
     with_value = _with_budget if kind == "budget" else _with_target
@@ -517,7 +514,7 @@ class _RowSweep:
         if len(rows) != 1 or rows[0].stop - rows[0].start != 1:
             raise AssertionError(f"a sweep needs exactly one {kind} row, not {rows}")
         self.row = rows[0].start
-        self.backend = _WarmHighs(self.model, self.row)
+        self.backend = get_backend(scenario.solver).warm_for_row(self.model, self.row)
 
     def solve(self, value: float) -> Result:
         started = time.perf_counter()
@@ -540,107 +537,11 @@ class _RowSweep:
             model,
             self.backend,
             started=started,
-            explain_backend=get_backend("highs"),
+            explain_backend=get_backend(self.scenario.solver),
         )
-        self.backend.after(result, self.projects)
-        return result
-
-
-class _WarmHighs(Backend):
-    """A HiGHS backend that keeps one instance and re-solves it after a change of the budget row.
-
-    A model that differs from the one it holds in anything but that row's bounds is solved cold
-    by a fresh `HighsBackend` (this is how the explanation of an infeasible point is computed)."""
-
-    name = "highs"
-
-    def __init__(self, model: MilpModel, row: int) -> None:
-        from optimizer.model.backends.highs import HighsBackend, new_highs, to_highs_lp
-
-        self.cold = HighsBackend()
-        self.base = model
-        self.row = row
-        self.is_mip = bool(model.integer.any())
-        self.highs = new_highs()
-        self.highs.passModel(to_highs_lp(model))
-        self.bound = (float(model.row_lower[row]), float(model.row_upper[row]))
-        self.start: tuple[np.ndarray, np.ndarray] | None = None
-        """The columns and values of the next start: the projects' fractions and their indicators."""
-        self.incumbents = Incumbents()
-        self.broken = False
-        if self.is_mip:
-            self.highs.cbMipImprovingSolution += lambda event: self.incumbents.offer(
-                np.asarray(event.data_out.mip_solution), event.data_out.objective_function_value
-            )
-
-    def version(self) -> str:
-        return self.cold.version()
-
-    def _same_but_budget(self, model: MilpModel) -> bool:
-        base = self.base
-        if model.matrix is not base.matrix:
-            return False
-        others = np.ones(len(base.row_upper), dtype=bool)
-        others[self.row] = False
-        return bool(
-            np.array_equal(model.objective, base.objective)
-            and np.array_equal(model.col_lower, base.col_lower)
-            and np.array_equal(model.col_upper, base.col_upper)
-            and np.array_equal(model.row_lower, base.row_lower)
-            and np.array_equal(model.row_upper[others], base.row_upper[others])
-        )
-
-    def solve(
-        self,
-        model: MilpModel,
-        *,
-        time_limit_s: float | None,
-        mip_gap: float,
-        incumbents: Incumbents,
-        cancel: threading.Event,
-    ) -> Outcome:
-        if self.broken or not self._same_but_budget(model):
-            return self.cold.solve(
-                model, time_limit_s=time_limit_s, mip_gap=mip_gap, incumbents=incumbents, cancel=cancel
-            )
-        from optimizer.model.backends.highs import run_highs
-
-        bound = (float(model.row_lower[self.row]), float(model.row_upper[self.row]))
-        if bound != self.bound:
-            self.highs.changeRowBounds(self.row, *bound)
-            self.bound = bound
-        if self.start is not None and self.is_mip:
-            columns, values = self.start
-            self.highs.setSolution(len(columns), columns, values)
-        self.incumbents = incumbents
-        outcome = run_highs(
-            self.highs, self.is_mip, time_limit_s=time_limit_s, mip_gap=mip_gap, cancel=cancel
-        )
-        if outcome.x is not None and outcome.objective is not None:
-            value = float(model.objective @ outcome.x)
-            if abs(value - outcome.objective) > 1e-6 * max(1.0, abs(outcome.objective)):
-                # seen with HiGHS 1.16: a warm re-solve reporting the new optimum with the old start as its
-                # solution; the instance is not trusted again and this point is solved cold
-                log.warning(
-                    "warm re-solve returned a solution worth %g for an objective of %g; solving cold",
-                    value,
-                    outcome.objective,
-                )
-                self.broken = True
-                return self.cold.solve(
-                    model, time_limit_s=time_limit_s, mip_gap=mip_gap, incumbents=incumbents, cancel=cancel
-                )
-        return outcome
-
-    def after(self, result: Result, projects: ProjectList) -> None:
-        """Keep the checked portfolio as the next start; stop reusing an instance that overran."""
-        if result.solver.time_limit_reached:
-            self.broken = True  # the solve may have been cancelled while running: go cold from here
+        fractions = None
         if result.has_portfolio:
-            fraction = {s.id: s.fraction for s in result.selected}
-            values = np.array([fraction.get(i, 0.0) for i in projects.ids.tolist()], dtype=float)
-            layout = self.base.layout
-            self.start = (
-                np.concatenate([np.arange(len(values)), layout.indicator_columns]).astype(np.int32),
-                np.concatenate([values, (values[layout.indicator_project] > 0).astype(float)]),
-            )
+            funded = {s.id: s.fraction for s in result.selected}
+            fractions = np.array([funded.get(i, 0.0) for i in self.projects.ids.tolist()], dtype=float)
+        self.backend.remember(fractions, overran=result.solver.time_limit_reached)
+        return result

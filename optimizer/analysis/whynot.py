@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -34,7 +33,7 @@ import scipy.sparse as sp
 
 from models import ProjectList, Result, Scenario, Status
 from optimizer.analysis.sweep import run_tasks
-from optimizer.model.backends import Backend, Incumbents, Outcome, Stop, get_backend
+from optimizer.model.backends import Backend, Stop, get_backend
 from optimizer.model.build import ColumnLayout, MilpModel, build_model, expand_rules, scale_rows
 from optimizer.model.check import check_portfolio
 
@@ -50,8 +49,6 @@ MAX_FACTOR = 2.0**MAX_DOUBLINGS
 MAX_ABATEMENT_T_PER_YEAR = 1e9
 """Reductions are searched up to this (beyond: no reduction would do)."""
 COST_MEASURES = ("cost", "municipal_cost")
-SMALL_MODEL_COLUMNS = 1000
-"""Up to this many columns, re-solves run HiGHS with presolve off (faster on small models)."""
 RELATIVE_TOLERANCE = 1e-6
 """How close a reported threshold is to the exact one (the solver's feasibility tolerance)."""
 
@@ -243,49 +240,13 @@ class _Undecided(Exception):
 def _milp_optimum(
     backend: Backend, model: MilpModel, limits: _Limits, *, start: np.ndarray | None = None
 ) -> tuple[Stop, float | None, np.ndarray | None]:
-    """An exact (gap 0) re-solve: (how it stopped, the optimum and a portfolio when proven optimal).
-
-    With HiGHS and a small model, HiGHS is run directly with its small-model options (presolve off and
-    fewer root heuristics: the many small re-solves of an analysis are then two to three times faster),
-    up to `SMALL_MODEL_COLUMNS` columns where the backend itself uses them up to fewer. Otherwise the
-    backend's own `solve`. `start`: values for some columns (NaN elsewhere) of a solution to complete
-    and start from (HiGHS only)."""
-    time_limit_s = limits.next_solve_s()
-    if backend.name == "highs" and model.shape[1] <= SMALL_MODEL_COLUMNS:
-        outcome = _highs_without_presolve(model, time_limit_s, start)
-    else:
-        outcome = backend.solve(
-            model, time_limit_s=time_limit_s, mip_gap=0.0, incumbents=Incumbents(), cancel=threading.Event()
-        )
+    """An exact (gap 0) re-solve by the backend's `resolve` (tuned for many small re-solves where its
+    features say so): how it stopped, and the optimum and a portfolio when proven optimal. `start`:
+    values for some columns (NaN elsewhere) of a solution to complete and start from."""
+    outcome = backend.resolve(model, time_limit_s=limits.next_solve_s(), start=start)
     if outcome.stop is Stop.OPTIMAL and outcome.x is not None:
         return Stop.OPTIMAL, outcome.objective, outcome.x
     return outcome.stop, None, None
-
-
-RESOLVE_OPTIONS: dict[str, int] = {"mip_lp_age_limit": 0, "mip_pool_soft_limit": 1}
-"""On top of HiGHS's small-model options, for an analysis's re-solves: cuts are dropped from the LP as
-soon as they stop binding. With a start (below) the root heuristics are off as well. Together they
-take the 2030 plan's 42 cost thresholds from 15.0 s to 10.9 s in one process, the equity scenario's
-57 from 19.1 s to 12.1 s, with the same thresholds (measured side by side)."""
-
-
-def _highs_without_presolve(
-    model: MilpModel, time_limit_s: float | None, start: np.ndarray | None
-) -> Outcome:
-    from optimizer.model.backends.highs import new_highs, run_highs, small_model_options, to_highs_lp
-
-    highs = new_highs()
-    small_model_options(highs)
-    for option, value in RESOLVE_OPTIONS.items():
-        highs.setOptionValue(option, value)
-    highs.passModel(to_highs_lp(model))
-    if start is not None:
-        given = np.flatnonzero(~np.isnan(start))
-        highs.setSolution(len(given), given.astype(np.int32), start[given].astype(float))
-        highs.setOptionValue("mip_heuristic_effort", 0.0)
-    return run_highs(
-        highs, bool(model.integer.any()), time_limit_s=time_limit_s, mip_gap=0.0, cancel=threading.Event()
-    )
 
 
 # --------------------------------------------------------------------------------------------------
@@ -882,24 +843,12 @@ class _Relaxation:
 
 
 def _relaxation(projects: ProjectList, scenario: Scenario) -> _Relaxation | None:
-    import highspy
-
-    from optimizer.model.backends.highs import new_highs, to_highs_lp
-
+    """The LP relaxation with its duals, from HiGHS whichever solver the scenario names."""
     model = build_model(projects, scenario)
-    lp = dataclasses.replace(model, integer=np.zeros_like(model.integer))
-    highs = new_highs()
-    highs.passModel(to_highs_lp(lp))
-    highs.run()
-    if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+    solved = get_backend("highs").lp_relaxation(model)
+    if solved is None:
         return None
-    solution = highs.getSolution()
-    return _Relaxation(
-        model=model,
-        x=np.asarray(solution.col_value, dtype=float),
-        row_dual=np.asarray(solution.row_dual, dtype=float),
-        col_dual=np.asarray(solution.col_dual, dtype=float),
-    )
+    return _Relaxation(model=model, x=solved.x, row_dual=solved.row_dual, col_dual=solved.col_dual)
 
 
 def _cost_rows(projects: ProjectList, scenario: Scenario, model: MilpModel) -> np.ndarray:

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from optimizer.model.backends.base import Backend, Incumbents, Outcome, Stop
+from optimizer.model.backends.base import (
+    Backend,
+    Features,
+    Incumbents,
+    Outcome,
+    Relaxation,
+    Stop,
+    WarmBackend,
+)
 
 
 def get_backend(name: str, *, columns: int | None = None) -> Backend:
@@ -22,4 +30,4 @@ def get_backend(name: str, *, columns: int | None = None) -> Backend:
     raise ValueError(f"unknown solver {name!r}: choose 'highs' or 'cbc'")
 
 
-__all__ = ["Backend", "Incumbents", "Outcome", "Stop", "get_backend"]
+__all__ = ["Backend", "Features", "Incumbents", "Outcome", "Relaxation", "Stop", "WarmBackend", "get_backend"]

@@ -55,10 +55,35 @@ class Incumbents:
             return self._best
 
 
+@dataclass(frozen=True, slots=True)
+class Features:
+    """What a backend can do beyond `solve`, declared so that callers ask instead of testing its name."""
+
+    warm_row_resolve: bool = False
+    """`warm_for_row` gives a backend that keeps one solver instance for a series of solves that differ
+    only in one row's bounds, each started from the last portfolio."""
+    tuned_resolve: bool = False
+    """`resolve` is tuned for an analysis's many small exact re-solves and starts from a partial
+    solution (otherwise it is `solve` with gap 0, and the start is not used)."""
+    duals: bool = False
+    """`lp_relaxation` gives the LP relaxation's solution with its row and column duals."""
+
+
+@dataclass(frozen=True, slots=True)
+class Relaxation:
+    """The LP relaxation's optimum of a model, with its duals (maximisation: a row dual is what one
+    more unit of the row's bound is worth in the objective)."""
+
+    x: np.ndarray
+    row_dual: np.ndarray
+    col_dual: np.ndarray
+
+
 class Backend(ABC):
     """Solves `MilpModel`s with one solver."""
 
     name: str
+    features: Features = Features()
 
     @abstractmethod
     def version(self) -> str:
@@ -75,6 +100,32 @@ class Backend(ABC):
         cancel: threading.Event,
     ) -> Outcome:
         """Maximise the model. Report improving solutions to `incumbents`; stop soon after `cancel` is set."""
+
+    def resolve(
+        self, model: MilpModel, *, time_limit_s: float | None, start: np.ndarray | None = None
+    ) -> Outcome:
+        """An exact (gap 0) solve of one of an analysis's many variants of a model; `start`: values for
+        some columns (NaN elsewhere) of a solution to complete and start from, where `features` say so."""
+        return self.solve(
+            model, time_limit_s=time_limit_s, mip_gap=0.0, incumbents=Incumbents(), cancel=threading.Event()
+        )
+
+    def lp_relaxation(self, model: MilpModel) -> Relaxation | None:
+        """The LP relaxation of `model` solved to optimality with its duals; None when it has no optimum."""
+        raise NotImplementedError(f"the {self.name} backend gives no duals")
+
+    def warm_for_row(self, model: MilpModel, row: int) -> WarmBackend:
+        """A backend for re-solving `model` after changes of `row`'s bounds (see `Features`)."""
+        raise NotImplementedError(f"the {self.name} backend has no warm re-solve")
+
+
+class WarmBackend(Backend):
+    """A backend that holds one solver instance between solves of one model (`Backend.warm_for_row`)."""
+
+    @abstractmethod
+    def remember(self, fractions: np.ndarray | None, *, overran: bool) -> None:
+        """After a solve: the checked portfolio's project fractions (list order) start the next solve;
+        a solve that `overran` its time limit may have been interrupted, so the instance is not reused."""
 
 
 def relative_gap(objective: float, bound: float | None) -> float | None:

@@ -5,18 +5,30 @@ from __future__ import annotations
 import ctypes
 import functools
 import importlib.metadata
+import logging
 import os
 import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 
 import highspy
 import numpy as np
 import scipy.sparse as sp
 
-from optimizer.model.backends.base import Backend, Incumbents, Outcome, Stop
+from optimizer.model.backends.base import (
+    Backend,
+    Features,
+    Incumbents,
+    Outcome,
+    Relaxation,
+    Stop,
+    WarmBackend,
+)
 from optimizer.model.build import MilpModel
+
+log = logging.getLogger(__name__)
 
 _MS = highspy.HighsModelStatus
 STATUS_MAP: dict[highspy.HighsModelStatus, Stop] = {
@@ -134,8 +146,20 @@ def small_model_options(highs: highspy.Highs) -> None:
         highs.setOptionValue(option, value)
 
 
+RESOLVE_WITHOUT_PRESOLVE_COLUMNS = 1000
+"""Up to this many columns, `resolve` runs HiGHS with its small-model options (presolve off and fewer
+root heuristics: the many small re-solves of an analysis are then two to three times faster), also
+where `solve` itself uses them only up to fewer (`PRESOLVE_FROM_COLUMNS`)."""
+RESOLVE_OPTIONS: dict[str, int] = {"mip_lp_age_limit": 0, "mip_pool_soft_limit": 1}
+"""On top of the small-model options, for an analysis's re-solves: cuts are dropped from the LP as
+soon as they stop binding. With a start the root heuristics are off as well. Together they take the
+2030 plan's 42 cost thresholds from 15.0 s to 10.9 s in one process, the equity scenario's 57 from
+19.1 s to 12.1 s, with the same thresholds (measured side by side)."""
+
+
 class HighsBackend(Backend):
     name = "highs"
+    features = Features(warm_row_resolve=True, tuned_resolve=True, duals=True)
 
     def version(self) -> str:
         return _highspy_version()
@@ -159,6 +183,138 @@ class HighsBackend(Backend):
                 np.asarray(event.data_out.mip_solution), event.data_out.objective_function_value
             )
         return run_highs(highs, is_mip, time_limit_s=time_limit_s, mip_gap=mip_gap, cancel=cancel)
+
+    def resolve(
+        self, model: MilpModel, *, time_limit_s: float | None, start: np.ndarray | None = None
+    ) -> Outcome:
+        if model.shape[1] > RESOLVE_WITHOUT_PRESOLVE_COLUMNS:
+            return super().resolve(model, time_limit_s=time_limit_s)
+        highs = new_highs()
+        small_model_options(highs)
+        for option, value in RESOLVE_OPTIONS.items():
+            highs.setOptionValue(option, value)
+        highs.passModel(to_highs_lp(model))
+        if start is not None:
+            given = np.flatnonzero(~np.isnan(start))
+            highs.setSolution(len(given), given.astype(np.int32), start[given].astype(float))
+            highs.setOptionValue("mip_heuristic_effort", 0.0)
+        return run_highs(
+            highs, bool(model.integer.any()), time_limit_s=time_limit_s, mip_gap=0.0, cancel=threading.Event()
+        )
+
+    def lp_relaxation(self, model: MilpModel) -> Relaxation | None:
+        highs = new_highs()
+        highs.passModel(to_highs_lp(replace(model, integer=np.zeros_like(model.integer))))
+        highs.run()
+        if highs.getModelStatus() != _MS.kOptimal:  # an empty model too: there is nothing to price
+            return None
+        solution = highs.getSolution()
+        return Relaxation(
+            x=np.asarray(solution.col_value, dtype=float),
+            row_dual=np.asarray(solution.row_dual, dtype=float),
+            col_dual=np.asarray(solution.col_dual, dtype=float),
+        )
+
+    def warm_for_row(self, model: MilpModel, row: int) -> WarmHighsBackend:
+        return WarmHighsBackend(model, row)
+
+
+class WarmHighsBackend(WarmBackend):
+    """One HiGHS instance re-solved after each change of one row's bounds (a total budget, a target),
+    from the last checked portfolio.
+
+    A model that differs from the one it holds in anything but that row's bounds is solved cold by a
+    fresh `HighsBackend` (this is how the explanation of an infeasible point is computed)."""
+
+    name = "highs"
+    features = Features(warm_row_resolve=True)
+
+    def __init__(self, model: MilpModel, row: int) -> None:
+        self.cold = HighsBackend()
+        self.base = model
+        self.row = row
+        self.is_mip = bool(model.integer.any())
+        self.highs = new_highs()
+        self.highs.passModel(to_highs_lp(model))
+        self.bound = (float(model.row_lower[row]), float(model.row_upper[row]))
+        self.start: tuple[np.ndarray, np.ndarray] | None = None
+        """The columns and values of the next start: the projects' fractions and their indicators."""
+        self.incumbents = Incumbents()
+        self.broken = False
+        if self.is_mip:
+            self.highs.cbMipImprovingSolution += lambda event: self.incumbents.offer(
+                np.asarray(event.data_out.mip_solution), event.data_out.objective_function_value
+            )
+
+    def version(self) -> str:
+        return self.cold.version()
+
+    def warm_for_row(self, model: MilpModel, row: int) -> WarmHighsBackend:
+        return WarmHighsBackend(model, row)
+
+    def _same_but_the_row(self, model: MilpModel) -> bool:
+        base = self.base
+        if model.matrix is not base.matrix:
+            return False
+        others = np.ones(len(base.row_upper), dtype=bool)
+        others[self.row] = False
+        return bool(
+            np.array_equal(model.objective, base.objective)
+            and np.array_equal(model.col_lower, base.col_lower)
+            and np.array_equal(model.col_upper, base.col_upper)
+            and np.array_equal(model.row_lower[others], base.row_lower[others])
+            and np.array_equal(model.row_upper[others], base.row_upper[others])
+        )
+
+    def solve(
+        self,
+        model: MilpModel,
+        *,
+        time_limit_s: float | None,
+        mip_gap: float,
+        incumbents: Incumbents,
+        cancel: threading.Event,
+    ) -> Outcome:
+        if self.broken or not self._same_but_the_row(model):
+            return self.cold.solve(
+                model, time_limit_s=time_limit_s, mip_gap=mip_gap, incumbents=incumbents, cancel=cancel
+            )
+        bound = (float(model.row_lower[self.row]), float(model.row_upper[self.row]))
+        if bound != self.bound:
+            self.highs.changeRowBounds(self.row, *bound)
+            self.bound = bound
+        if self.start is not None and self.is_mip:
+            columns, values = self.start
+            self.highs.setSolution(len(columns), columns, values)
+        self.incumbents = incumbents
+        outcome = run_highs(
+            self.highs, self.is_mip, time_limit_s=time_limit_s, mip_gap=mip_gap, cancel=cancel
+        )
+        if outcome.x is not None and outcome.objective is not None:
+            value = float(model.objective @ outcome.x)
+            if abs(value - outcome.objective) > 1e-6 * max(1.0, abs(outcome.objective)):
+                # seen with HiGHS 1.16: a warm re-solve reporting the new optimum with the old start as its
+                # solution; the instance is not trusted again and this point is solved cold
+                log.warning(
+                    "warm re-solve returned a solution worth %g for an objective of %g; solving cold",
+                    value,
+                    outcome.objective,
+                )
+                self.broken = True
+                return self.cold.solve(
+                    model, time_limit_s=time_limit_s, mip_gap=mip_gap, incumbents=incumbents, cancel=cancel
+                )
+        return outcome
+
+    def remember(self, fractions: np.ndarray | None, *, overran: bool) -> None:
+        if overran:
+            self.broken = True  # the solve may have been cancelled while running: go cold from here
+        if fractions is not None:
+            layout = self.base.layout
+            self.start = (
+                np.concatenate([np.arange(len(fractions)), layout.indicator_columns]).astype(np.int32),
+                np.concatenate([fractions, (fractions[layout.indicator_project] > 0).astype(float)]),
+            )
 
 
 def run_highs(
