@@ -10,13 +10,13 @@ still null at the end.
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from models import Status
+from models.options import Deadline
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -68,9 +68,9 @@ def merge(analysis: dict[str, Any], part: Mapping[str, Any]) -> None:
             analysis[key] = value
 
 
-def _time_left(deadline: float, step: str) -> tuple[float | None, dict[str, Any] | None]:
-    left = deadline - time.monotonic()
-    if left < MIN_ANALYSIS_S:
+def _time_left(deadline: Deadline, step: str) -> tuple[float | None, dict[str, Any] | None]:
+    left = deadline.left()
+    if left is not None and left < MIN_ANALYSIS_S:
         return None, {"notes": [f"{step}: not computed, the run's time limit was used up before it"]}
     return left, None
 
@@ -85,7 +85,7 @@ def analyse(
     result: Result,
     request: Mapping[str, Any],
     *,
-    deadline: float,
+    deadline: Deadline,
     progress: Progress | None = None,
     sweep: Mapping[str, Any] | None = None,
 ) -> Iterator[dict[str, Any]]:
@@ -95,7 +95,7 @@ def analyse(
     `progress`), then the rule prices (one re-solve per rule), `why_not` (one or two re-solves per
     project not funded) and `why_in` (two or three per funded project), with the CLI's functions.
 
-    `deadline` (`time.monotonic()`) is when the run's time limit is up: each step gets the time left
+    `deadline` is when the run's time limit is up: each step gets the time left
     (the frontier per solve, the others in all: what is not done by then is null with a note), and a
     step is not started with less than `MIN_ANALYSIS_S` left.
     """
@@ -162,7 +162,7 @@ def _uncertainty(
     result: Result,
     request: Mapping[str, Any],
     *,
-    deadline: float,
+    deadline: Deadline,
     progress: Progress | None,
     sweep: Mapping[str, Any],
 ) -> dict[str, Any]:
@@ -172,9 +172,11 @@ def _uncertainty(
     from optimizer.io.problems import InputError
 
     stop = threading.Event()
-    timer = threading.Timer(max(deadline - time.monotonic(), 0.0), stop.set)
-    timer.daemon = True
-    timer.start()
+    left = deadline.left()
+    timer = threading.Timer(left, stop.set) if left is not None else None
+    if timer is not None:
+        timer.daemon = True
+        timer.start()
     try:
         found = study(
             projects,
@@ -197,7 +199,8 @@ def _uncertainty(
     except (InputError, SchedulerUnreachable) as error:
         return {"notes": [f"uncertainty: {error}"]}
     finally:
-        timer.cancel()
+        if timer is not None:
+            timer.cancel()
     return {"uncertainty": found.to_dict()}
 
 

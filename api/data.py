@@ -27,6 +27,7 @@ from api.schemas import RunOut
 from api.settings import Settings
 from api.uploads import Upload
 from models import ProjectList, Result, Scenario
+from models.options import Deadline
 from optimizer.analysis.compare import load_result
 from optimizer.io.fingerprint import input_sha256
 from optimizer.io.problems import InputError
@@ -128,7 +129,8 @@ def time_limited(scenario: Scenario, settings: Settings, time_limit_s: float | N
     """The scenario with the time limit a run gets: asked for, else the scenario's, else the server's
     default; never above the server's maximum."""
     limit = time_limit_s or scenario.time_limit_s or settings.default_time_limit_s
-    return scenario.model_copy(update={"time_limit_s": min(limit, settings.max_time_limit_s)})
+    capped = scenario.run_options.overridden(time_limit_s=min(limit, settings.max_time_limit_s))
+    return scenario.with_run_options(capped)
 
 
 def new_run(
@@ -200,12 +202,12 @@ def remember_created(
 
 def wait_for(session: Session, run_id: str, seconds: float) -> Run:
     """The run once finished or after `seconds`, read afresh from the database at each poll."""
-    deadline = time.monotonic() + seconds
+    deadline = Deadline.after(seconds)
     while True:
         session.rollback()  # a new snapshot (SQLite WAL keeps one per transaction)
         run = session.get(Run, run_id, populate_existing=True)
         assert run is not None
-        left = deadline - time.monotonic()
+        left = deadline.left() or 0.0
         if run.state.finished or left <= 0:
             return run
         time.sleep(min(POLL_S, left))

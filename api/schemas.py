@@ -1,10 +1,11 @@
 """Request and response bodies. Requests forbid unknown fields; times are UTC (ISO 8601).
 
 Every response has a schema of its own: the optimiser's domain models where the service sends them
-as they are (`models.Result`, `models.Scenario`, `models.RobustPortfolio`, a result's `Selection`,
-`SpendLine` and `YearSpend`), and the `...Out` models below for the JSON the optimiser writes as plain
-dicts (an uncertainty study, a plan's status and difference) and for the project rows; those let keys
-they do not name through, so that nothing the optimiser writes is ever dropped.
+as they are (`models.Result`, `models.Scenario`, a result's `Selection`, `SpendLine` and `YearSpend`,
+the typed rows of an analysis in `models.thresholds` and `models.uncertainty`, under the `...Out`
+names), and the `...Out` models below for the other JSON the optimiser writes as plain dicts (a
+plan's status and difference) and for the project rows. Those of written JSON let keys they do not
+name through, so that nothing the optimiser writes is ever dropped.
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ from typing import Annotated, Any, Generic, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from api.jobs.states import RunState
-from models import Result, RobustPortfolio, Scenario, Selection, SpendLine, Status, YearSpend
+from models import Result, Scenario, Selection, SpendLine, YearSpend
+from models.thresholds import WhyInRow, WhyNotRow
+from models.uncertainty import StudySummary
 from optimizer.analysis.compare import Comparison
 
 Role = Literal["viewer", "editor", "admin"]
@@ -177,48 +180,12 @@ class UncertaintyRequest(_Request):
     )
 
 
-class WhyNotOut(BaseModel):
-    id: str
-    max_cost_sek: float | None = Field(
-        description="Exact; null: no cost of 1 SEK or more would do, or not computed (see reason)"
-    )
-    min_abatement_t_per_year: float | None = Field(
-        default=None,
-        description="Exact: the yearly reduction at which it would enter at its cost; null: see note",
-    )
-    note: str = ""
-    reason: str = Field(
-        default="",
-        description='Why the figures are what they are, as a code: "" (computed), "excluded", '
-        '"not_at_any_cost", "at_least", "out_of_time" and "undecided" (not computed), and for why_in '
-        '"forced", "indispensable", "partly_funded"',
-    )
-    computed: bool = Field(
-        default=True, description="False when the figures were not computed (time ran out, or undecided)"
-    )
-    min_abatement_computed: bool = Field(
-        default=True, description="False when the reduction threshold was not computed"
-    )
+class WhyNotOut(WhyNotRow):
+    """A project left out: the highest cost, or the yearly reduction, at which it would be in."""
 
 
-class WhyInOut(BaseModel):
-    id: str
-    max_cost_sek: float | None = Field(
-        description="Exact: the highest cost at which it stays in; null: see note"
-    )
-    min_abatement_t_per_year: float | None = Field(
-        description="Exact: the lowest yearly reduction at which it stays in; null: see note"
-    )
-    note: str = ""
-    reason: str = Field(
-        default="",
-        description='Why the figures are what they are, as a code: "" (computed), "excluded", '
-        '"not_at_any_cost", "at_least", "out_of_time" and "undecided" (not computed), and for why_in '
-        '"forced", "indispensable", "partly_funded"',
-    )
-    computed: bool = Field(
-        default=True, description="False when the figures were not computed (time ran out, or undecided)"
-    )
+class WhyInOut(WhyInRow):
+    """A funded project: the highest cost, or the lowest yearly reduction, at which it would stay in."""
 
 
 class RulePriceOut(BaseModel):
@@ -243,82 +210,9 @@ class FrontierPointOut(BaseModel):
     marginal_t_per_msek: float | None
 
 
-class Quantiles(_Written):
-    """P10, P50 and P90; null when there is nothing to take them of."""
-
-    p10: float | None
-    p50: float | None
-    p90: float | None
-
-
-class StudyPoint(_Written):
-    """The point-estimate portfolio the study evaluates."""
-
-    status: Status
-    objective: str
-    objective_value_t: float | None
-    abatement_t: float
-    municipal_cost_sek: float
-    selected: list[FrontierSelection]
-
-
-class StudyEvaluation(_Written):
-    """The point portfolio under every draw (tonnes in the objective's measure, municipal costs)."""
-
-    objective: str
-    abatement_t: Quantiles
-    abatement_mean_t: float | None
-    cost_sek: Quantiles
-    cost_mean_sek: float | None
-    probability_within_budget: float
-    probability_within_budget_by_year: dict[str, float] = Field(
-        description='Per budget row ("2026", …, or "total" for one budget over all years)'
-    )
-    overrun_sek: Quantiles = Field(description="The money the budgets lack per draw")
-    probability_target_met: float | None
-    target_t: float | None
-    target_kind: Literal["min_cost_for_t", "pathway"] | None
-    target_year: int | None
-    draws: int
-
-
-class StudyReoptimisation(_Written):
-    """The best portfolio of every draw, solved afresh."""
-
-    selection_frequency: dict[str, float] = Field(description="Per project: share of draws funding it")
-    abatement_t: Quantiles = Field(description="The best achievable tonnes")
-    status_counts: dict[str, int]
-    draws: int
-
-
-class StudyHistogram(_Written):
-    """Counts of the point portfolio's and of the best achievable tonnes over the draws, on shared bins."""
-
-    edges_t: list[float]
-    point_portfolio: list[int]
-    best_achievable: list[int] | None
-
-
-class UncertaintyStudyOut(_Written):
+class UncertaintyStudyOut(StudySummary):
     """An uncertainty study, as `python -m optimizer uncertainty --format json` writes it
     (`models.UncertaintyStudy.to_dict`)."""
-
-    abatement_t: Quantiles = Field(description="The point portfolio's tonnes in the objective's measure")
-    probability_within_budget: float | None
-    probability_target_met: float | None = Field(description="null without a target")
-    selection_frequency: dict[str, float] | None = Field(description="null without re-optimisation")
-    point: StudyPoint
-    evaluation: StudyEvaluation | None = Field(description="null when the point scenario has no portfolio")
-    reoptimisation: StudyReoptimisation | None
-    robust: RobustPortfolio | None
-    histogram: StudyHistogram | None
-    draws: int
-    seed: int
-    distribution: Literal["pert", "triangular", "uniform"]
-    sector_correlation: float | dict[str, float]
-    executor: str | None
-    timings: dict[str, float]
-    notes: list[str]
 
 
 class RunAnalysis(BaseModel):

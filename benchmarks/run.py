@@ -732,7 +732,7 @@ def run_report_phases(scenario: str) -> dict[str, Any]:
     found = study(projects, plan, draws=REPORT_DRAWS, reoptimise=False, executor="serial", point=result)
     phases["study_s"] = time.perf_counter() - mark
     mark = time.perf_counter()
-    build_report(projects, plan, result, why_not=[w.to_dict() for w in thresholds], study=found.to_dict())
+    build_report(projects, plan, result, why_not=thresholds, study=found)
     phases["build_s"] = time.perf_counter() - mark
     return {
         "scenario": scenario,

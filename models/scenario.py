@@ -9,6 +9,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator, model_validator
 
+from models.amounts import PerYear
+from models.options import RunOptions, SolverName
 from models.pathway import PathwaySpec
 from models.uncertainty import UncertaintySpec
 
@@ -21,7 +23,6 @@ Measure = Annotated[
         "or the name of a numeric co-benefit column of the project list (e.g. health, jobs).",
     ),
 ]
-SolverName = Literal["highs", "cbc"]
 WhereValue = str | int | float | bool
 
 
@@ -189,10 +190,13 @@ class FundingPool(_Strict):
         return _sorted_years(capacity, "capacity")
 
     @property
+    def capacity(self) -> PerYear:
+        """`capacity_sek`, typed: years as integers, one amount over all years under `ALL_YEARS`."""
+        return PerYear.of(self.capacity_sek)
+
+    @property
     def capacity_years(self) -> tuple[int, ...] | None:
-        if isinstance(self.capacity_sek, dict):
-            return tuple(int(y) for y in self.capacity_sek)
-        return None
+        return self.capacity.years
 
 
 class Scenario(_Strict):
@@ -283,6 +287,15 @@ class Scenario(_Strict):
         return self
 
     @property
+    def run_options(self) -> RunOptions:
+        """The scenario's solver, time limit and gap, which a call's keywords may override."""
+        return RunOptions(solver=self.solver, time_limit_s=self.time_limit_s, mip_gap=self.mip_gap)
+
+    def with_run_options(self, options: RunOptions) -> Scenario:
+        """This scenario with `options` (validated already) as its solver settings."""
+        return self.model_copy(update=options.model_dump())
+
+    @property
     def minimises_cost(self) -> bool:
         """True for the reverse objective `min_cost_for_t`: the objective is then −municipal cost."""
         return isinstance(self.objective, MinCostObjective)
@@ -309,11 +322,14 @@ class Scenario(_Strict):
         return self.objective
 
     @property
+    def budget(self) -> PerYear:
+        """`budget_sek`, typed: years as integers, one budget over all years under `ALL_YEARS`."""
+        return PerYear.of(self.budget_sek)
+
+    @property
     def budget_years(self) -> tuple[int, ...] | None:
         """The years with a budget of their own, or None for one budget over all years."""
-        if isinstance(self.budget_sek, dict):
-            return tuple(int(y) for y in self.budget_sek)
-        return None
+        return self.budget.years
 
     @property
     def objective_label(self) -> str:

@@ -17,14 +17,15 @@ from typing import Annotated, Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from models.result import Result
+from models.result import Result, Status
+from models.robust import RobustPortfolio
 
 Distribution = Literal["pert", "triangular", "uniform"]
 Share = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
 QUANTILES = {"p10": 0.1, "p50": 0.5, "p90": 0.9}
+"""The quantiles reported, by name."""
 HISTOGRAM_BINS = 30
 """Bins of the study's histogram: enough to show the shape of the distribution in a chart."""
-"""The quantiles reported, by name."""
 
 
 class UncertaintySpec(BaseModel):
@@ -257,6 +258,10 @@ class UncertaintyStudy:
     def distribution(self) -> str:
         return self.draws.distribution
 
+    def summary(self) -> StudySummary:
+        """The study as it is written (`to_dict()`), typed, for the report and the charts."""
+        return StudySummary.model_validate(self.to_dict())
+
     def to_dict(self, *, include_draws: bool = False) -> dict[str, Any]:
         evaluation = self.evaluation
         reopt = self.reoptimisation
@@ -306,3 +311,108 @@ def _histogram(evaluation: Evaluation | None, reopt: Reoptimisation | None) -> d
         "point_portfolio": np.histogram(point, bins=edges)[0].tolist(),
         "best_achievable": None if best is None else np.histogram(best, bins=edges)[0].tolist(),
     }
+
+
+# --------------------------------------------------------------------------------------------------
+# The study as written (`UncertaintyStudy.to_dict`), typed: what the report, the charts and the
+# service read. Each lets keys it does not name through, so that nothing the study writes is dropped.
+
+
+class _Written(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+
+class Quantiles(_Written):
+    """P10, P50 and P90; null when there is nothing to take them of."""
+
+    p10: float | None
+    p50: float | None
+    p90: float | None
+
+
+class PortfolioShare(BaseModel):
+    """A funded project and the share of it funded."""
+
+    id: str
+    fraction: float
+
+
+class StudyPoint(_Written):
+    """The point-estimate portfolio the study evaluates."""
+
+    status: Status
+    objective: str
+    objective_value_t: float | None
+    abatement_t: float
+    municipal_cost_sek: float
+    selected: list[PortfolioShare]
+
+
+class StudyEvaluation(_Written):
+    """The point portfolio under every draw (tonnes in the objective's measure, municipal costs)."""
+
+    objective: str
+    abatement_t: Quantiles
+    abatement_mean_t: float | None
+    cost_sek: Quantiles
+    cost_mean_sek: float | None
+    probability_within_budget: float
+    probability_within_budget_by_year: dict[str, float] = Field(
+        description='Per budget row ("2026", …, or "total" for one budget over all years)'
+    )
+    overrun_sek: Quantiles = Field(description="The money the budgets lack per draw")
+    probability_target_met: float | None
+    target_t: float | None
+    target_kind: Literal["min_cost_for_t", "pathway"] | None
+    target_year: int | None
+    draws: int
+
+
+class StudyReoptimisation(_Written):
+    """The best portfolio of every draw, solved afresh."""
+
+    selection_frequency: dict[str, float] = Field(description="Per project: share of draws funding it")
+    abatement_t: Quantiles = Field(description="The best achievable tonnes")
+    status_counts: dict[str, int]
+    draws: int
+
+
+class StudyHistogram(_Written):
+    """Counts of the point portfolio's and of the best achievable tonnes over the draws, on shared bins."""
+
+    edges_t: list[float]
+    point_portfolio: list[int]
+    best_achievable: list[int] | None
+
+
+class StudySummary(_Written):
+    """An uncertainty study, as `python -m optimizer uncertainty --format json` writes it
+    (`UncertaintyStudy.to_dict`)."""
+
+    abatement_t: Quantiles = Field(description="The point portfolio's tonnes in the objective's measure")
+    probability_within_budget: float | None
+    probability_target_met: float | None = Field(description="null without a target")
+    selection_frequency: dict[str, float] | None = Field(description="null without re-optimisation")
+    point: StudyPoint
+    evaluation: StudyEvaluation | None = Field(description="null when the point scenario has no portfolio")
+    reoptimisation: StudyReoptimisation | None
+    robust: RobustPortfolio | None
+    histogram: StudyHistogram | None
+    draws: int
+    seed: int
+    distribution: Distribution
+    sector_correlation: float | dict[str, float]
+    executor: str | None
+    timings: dict[str, float]
+    notes: list[str]
+
+    @classmethod
+    def of(cls, study: UncertaintyStudy | StudySummary | Mapping[str, Any]) -> StudySummary:
+        """The typed summary of a study, of its summary, or of its `to_dict()` (as stored or read)."""
+        if isinstance(study, StudySummary):
+            return study
+        if isinstance(study, UncertaintyStudy):
+            return study.summary()
+        if isinstance(study, Mapping):
+            return cls.model_validate(study)
+        raise ValueError("a study is an UncertaintyStudy, its summary() or its to_dict()")

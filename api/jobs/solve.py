@@ -14,7 +14,6 @@ import os
 import signal
 import sys
 import threading
-import time
 import traceback
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING
@@ -69,7 +68,7 @@ def solve_in_child(conn: Connection, payload: Payload) -> None:
             projects = read_project_list(payload["content"], payload["file_type"], payload["source_name"])
             scenario = read_scenario(payload["scenario"])
             protocol.send(conn, Solving())
-            started = time.monotonic()
+            deadline = scenario.run_options.deadline()
             result = solve(projects, scenario)
         except InputError as error:
             protocol.send(conn, InputFailure(str(error)))
@@ -81,7 +80,6 @@ def solve_in_child(conn: Connection, payload: Payload) -> None:
         from api.analysis import analyse
 
         protocol.send(conn, Solved(result.model_dump(mode="json")))
-        deadline = started + (scenario.time_limit_s or 0.0)
 
         def progress(step: str, done: int, total: int) -> None:
             protocol.send(conn, protocol.Progress(step, done, total))

@@ -20,7 +20,6 @@ import logging
 import multiprocessing
 import os
 import signal
-import time
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from multiprocessing.context import ForkServerContext, SpawnContext
@@ -49,6 +48,7 @@ from api.jobs.queue import Factory, Lease, LostLease
 from api.jobs.solve import solve_in_child
 from api.jobs.states import RunState
 from api.settings import Settings
+from models.options import Deadline, clock
 
 log = logging.getLogger("api.worker")
 
@@ -173,14 +173,14 @@ class Job:
     def _progress(self, step: str, done: int, total: int) -> None:
         """Keep the latest progress; write it to the run at most every `PROGRESS_WRITE_S` (and at the end
         of the step), with the time left estimated from the rate since the step began."""
-        clock = time.monotonic()
+        now = clock()
         if self.progress_step != step:
-            self.progress_step, self.progress_started = step, clock
-        elapsed = clock - self.progress_started
+            self.progress_step, self.progress_started = step, now
+        elapsed = now - self.progress_started
         eta = (total - done) * elapsed / done if done and elapsed > 0 else None
-        if clock - self.progress_written < PROGRESS_WRITE_S and done < total:
+        if now - self.progress_written < PROGRESS_WRITE_S and done < total:
             return
-        self.progress_written = clock
+        self.progress_written = now
         value = {"step": step, "done": done, "total": total, "eta_s": None if eta is None else round(eta, 1)}
         try:
             self.lease.write_progress(value)
@@ -234,16 +234,15 @@ class Job:
             reader.close()
 
     def _wait(self, child: BaseProcess, reader: Connection) -> Outcome:
-        started = time.monotonic()
-        deadline = started + self.read_limit_s
+        deadline = Deadline.after(self.read_limit_s)
+        started = deadline.started
         solving = False
         time_limit = self.scenario["time_limit_s"]
         renew_every = self.lease_s / 3
         check_every = min(renew_every, CANCEL_POLL_S)
         last_renewal = last_check = started
         while True:
-            clock = time.monotonic()
-            if reader.poll(max(min(WAKE_S, deadline - clock), 0)):
+            if reader.poll(min(WAKE_S, deadline.left() or 0.0)):
                 try:
                     message = protocol.decode(reader.recv())
                 except EOFError:
@@ -254,7 +253,7 @@ class Job:
                 match message:
                     case Solving():
                         solving = True
-                        deadline = time.monotonic() + time_limit + self.margin_s
+                        deadline = Deadline.after(time_limit + self.margin_s)
                         continue
                     case Solved(result):
                         self.solved = result
@@ -266,8 +265,7 @@ class Job:
                         self._progress(step, done, total)
                         continue
                 return self._outcome(message)
-            clock = time.monotonic()
-            if clock >= deadline:
+            if deadline.passed():
                 kill(child)
                 if self.solved is not None:
                     log.warning("run %s: analysis stopped at the time limit of %g s", self.run_id, time_limit)
@@ -289,16 +287,17 @@ class Job:
             if self.should_stop():
                 kill(child)
                 return self._release()
-            if clock - last_check >= check_every:
-                renew = clock - last_renewal >= renew_every
-                last_check = clock
+            now = clock()
+            if now - last_check >= check_every:
+                renew = now - last_renewal >= renew_every
+                last_check = now
                 try:
                     cancel = self.lease.heartbeat(renew)
                 except SQLAlchemyError:
                     log.warning("run %s: the database did not answer; retrying", self.run_id, exc_info=True)
                 else:
                     if renew:
-                        last_renewal = clock
+                        last_renewal = now
                     if cancel:
                         kill(child)
                         return self._finish(RunState.CANCELED)

@@ -28,6 +28,7 @@ from api.db import make_engine, session_factory
 from api.jobs.queue import claim_next
 from api.jobs.supervisor import run_job
 from api.settings import Settings
+from models.options import Deadline
 
 __all__ = ["new_worker_id", "run_worker", "start_workers"]
 
@@ -109,12 +110,9 @@ def run_worker(
 
 
 def _sleep(seconds: float, should_stop: Callable[[], bool]) -> None:
-    end = time.monotonic() + seconds
-    while not should_stop():
-        left = end - time.monotonic()
-        if left <= 0:
-            return
-        time.sleep(min(left, 0.1))
+    deadline = Deadline.after(seconds)
+    while not should_stop() and not deadline.passed():
+        time.sleep(min(deadline.left() or 0.0, 0.1))
 
 
 def _worker_process(settings: Settings) -> None:

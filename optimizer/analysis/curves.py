@@ -14,8 +14,7 @@ import heapq
 import itertools
 import math
 import threading
-import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import TypedDict, cast
 
@@ -141,41 +140,46 @@ def frontier(
     Raises `InputError` when a budget is not a positive finite number or the inputs do not fit.
     """
     values = _checked_budgets(budgets)
-    order = sorted(set(values))
-    base = single_budget_scenario(projects, scenario, order[0])
-    overrides = {k: v for k, v in (("solver", solver), ("time_limit_s", time_limit_s)) if v is not None}
-    if overrides:
-        base = Scenario.model_validate({**base.model_dump(), **overrides})
-    check_fits(projects, base)
-
-    results = _solve_points(
+    base = single_budget_scenario(projects, scenario, min(values))
+    results = _solve_curve(
         projects,
-        base,
-        order,
+        base.with_run_options(base.run_options.overridden(solver=solver, time_limit_s=time_limit_s)),
+        sorted(set(values)),
         kind="budget",
         sweep=_executor_arguments(executor, workers, scheduler, progress, cancel),
     )
-
-    points: dict[float, FrontierPoint] = {}
-    previous: tuple[float, Result] | None = None
-    for budget in order:
-        result = results[budget]
-        marginal = None
-        if previous is not None and result.has_portfolio and previous[1].has_portfolio:
-            now_t, before_t = result.objective_value_t, previous[1].objective_value_t
-            assert now_t is not None and before_t is not None, "a result with a portfolio has its objective"
-            marginal = (now_t - before_t) / ((budget - previous[0]) / 1e6)
-        points[budget] = FrontierPoint(
+    marginals = _marginals(results, lambda r: r.objective_value_t, per=1e6)
+    points = {
+        budget: FrontierPoint(
             budget_sek=budget,
             objective_value_t=result.objective_value_t,
             status=result.status,
             mip_gap=result.mip_gap,
             selected=[(s.id, s.fraction) for s in result.selected],
-            marginal_t_per_msek=marginal,
+            marginal_t_per_msek=marginals[budget],
             message=result.message,
         )
-        previous = (budget, result)
+        for budget, result in results.items()
+    }
     return [points[b] for b in values]
+
+
+def _marginals(
+    results: dict[float, Result], measure: Callable[[Result], float | None], *, per: float = 1.0
+) -> dict[float, float | None]:
+    """Per value of a curve (budget or target), the change in `measure` from the next smaller value,
+    per `per` units of the value; None for the smallest and where either point has no portfolio."""
+    marginals: dict[float, float | None] = {}
+    previous: tuple[float, Result] | None = None
+    for value in sorted(results):
+        result = results[value]
+        marginals[value] = None
+        if previous is not None and result.has_portfolio and previous[1].has_portfolio:
+            now, before = measure(result), measure(previous[1])
+            assert now is not None and before is not None, "a result with a portfolio has its measure"
+            marginals[value] = (now - before) / ((value - previous[0]) / per)
+        previous = (value, result)
+    return marginals
 
 
 def knee(points: Sequence[FrontierPoint]) -> FrontierPoint | None:
@@ -261,38 +265,27 @@ def cost_frontier(
     a cold `solve` run through `optimizer.analysis.sweep.run_tasks`, as in `frontier`."""
     values = _checked_budgets(targets_t, what="target")
     base = _with_target(scenario, max(values))
-    overrides = {k: v for k, v in (("solver", solver), ("time_limit_s", time_limit_s)) if v is not None}
-    if overrides:
-        base = Scenario.model_validate({**base.model_dump(), **overrides})
-    check_fits(projects, base)
-    order = sorted(set(values), reverse=True)
-    results = _solve_points(
+    results = _solve_curve(
         projects,
-        base,
-        order,
+        base.with_run_options(base.run_options.overridden(solver=solver, time_limit_s=time_limit_s)),
+        sorted(set(values), reverse=True),
         kind="target",
         sweep=_executor_arguments(executor, workers, scheduler, progress, cancel),
     )
-    points: dict[float, CostPoint] = {}
-    previous: tuple[float, Result] | None = None
-    for target in sorted(results):
-        result = results[target]
-        marginal = None
-        if previous is not None and result.has_portfolio and previous[1].has_portfolio:
-            now_sek, before_sek = result.cost_objective_sek, previous[1].cost_objective_sek
-            assert now_sek is not None and before_sek is not None, "a min-cost portfolio has its cost"
-            marginal = (now_sek - before_sek) / (target - previous[0])
-        points[target] = CostPoint(
+    marginals = _marginals(results, lambda r: r.cost_objective_sek)
+    points = {
+        target: CostPoint(
             target_t=target,
             cost_sek=result.cost_objective_sek,
             objective_value_t=result.objective_value_t if result.has_portfolio else None,
             status=result.status,
             mip_gap=result.mip_gap,
             selected=[(s.id, s.fraction) for s in result.selected],
-            marginal_sek_per_t=marginal,
+            marginal_sek_per_t=marginals[target],
             message=result.message,
         )
-        previous = (target, result)
+        for target, result in results.items()
+    }
     return [points[t] for t in values]
 
 
@@ -427,7 +420,7 @@ def _checked_budgets(values: Sequence[float], *, what: str = "budget") -> list[f
     return checked
 
 
-def _solve_points(
+def _solve_curve(
     projects: ProjectList,
     scenario: Scenario,
     values: Sequence[float],
@@ -435,9 +428,10 @@ def _solve_points(
     kind: str,
     sweep: _SweepArguments | None,
 ) -> dict[float, Result]:
-    """Each value of the budget row (`kind` "budget") or the target row ("target") solved: on an executor
-    (`sweep`, cold and independent), else by one warm-started model where the solver's backend can, else
-    cold one by one."""
+    """Each value of the budget row (`kind` "budget") or the target row ("target") solved, in the order
+    given: on an executor (`sweep`, cold and independent), else by one warm-started model where the
+    solver's backend can, else cold one by one. Raises `InputError` when the inputs do not fit."""
+    check_fits(projects, scenario)
     if sweep is not None:
         work = _solve_budget_point if kind == "budget" else _solve_target_point
         solved = run_tasks(work, values, context=(projects, scenario), **sweep)
@@ -517,7 +511,7 @@ class _RowSweep:
         self.backend = get_backend(scenario.solver).warm_for_row(self.model, self.row)
 
     def solve(self, value: float) -> Result:
-        started = time.perf_counter()
+        deadline = self.scenario.run_options.deadline()
         scaled = float(
             value / self.model.row_scale[self.row]
         )  # the row was divided by its largest coefficient
@@ -536,7 +530,7 @@ class _RowSweep:
             scenario,
             model,
             self.backend,
-            started=started,
+            deadline=deadline,
             explain_backend=get_backend(self.scenario.solver),
         )
         fractions = None

@@ -35,6 +35,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from models import MinCostObjective, ProjectList, Result, Scenario, Status
+from models.options import RunOptions
 from models.robust import RobustPortfolio
 from optimizer.io.problems import InputError, Problem
 from optimizer.model.backends import Stop, get_backend
@@ -72,11 +73,10 @@ def robust_portfolio(
     """
     started = time.perf_counter()
     draws = _validated(projects, scenario, abatement_draws, alpha, point)
-    if time_limit_s is not None:
-        scenario = Scenario.model_validate({**scenario.model_dump(), "time_limit_s": time_limit_s})
+    options = scenario.run_options.overridden(time_limit_s=time_limit_s)
     check_fits(projects, scenario)
     if point is None:
-        point = solve(projects, scenario)
+        point = solve(projects, scenario, time_limit_s=options.time_limit_s)
     if point.status is Status.INFEASIBLE:
         return _without_portfolio(point, Status.INFEASIBLE, draws, alpha, started)
 
@@ -94,13 +94,10 @@ def robust_portfolio(
         counts,
         alpha,
     )
-    backend = get_backend(
-        scenario.solver
-    )  # never the core problem: its certificate assumes the point objective
-    solve_started = time.perf_counter()
-    deadline = None if scenario.time_limit_s is None else solve_started + scenario.time_limit_s
-    run = _solve_within(backend, cvar_model, scenario.mip_gap, deadline)
-    solve_s = time.perf_counter() - solve_started
+    backend = get_backend(options.solver)  # never the core problem: its certificate assumes the point objective
+    deadline = options.deadline()
+    run = _solve_within(backend, cvar_model, options.mip_gap, deadline)
+    solve_s = deadline.elapsed()
     outcome = run.outcome
     log.info(
         "CVaR MILP of %d rows x %d columns (%d distinct draws): %s after %.3f s",
@@ -109,9 +106,7 @@ def robust_portfolio(
         outcome.native_status,
         solve_s,
     )
-    time_limit_reached = run.overran or (
-        outcome.stop is Stop.LIMIT and deadline is not None and time.perf_counter() >= deadline - 0.05
-    )
+    time_limit_reached = run.overran or (outcome.stop is Stop.LIMIT and deadline.passed(slack_s=0.05))
 
     candidate = None
     if outcome.x is not None:
@@ -131,12 +126,12 @@ def robust_portfolio(
         return _without_portfolio(point, Status.NO_SOLUTION, draws, alpha, started, solve_s=solve_s)
     else:
         if outcome.stop is Stop.OPTIMAL:
-            status, what = Status.OPTIMAL, f"proven within a relative gap of {scenario.mip_gap:g}"
+            status, what = Status.OPTIMAL, f"proven within a relative gap of {options.mip_gap:g}"
         else:
             status, what = Status.FEASIBLE, f"stopped before optimality was proven ({outcome.native_status})"
             if from_point:
                 what += "; the point-estimate portfolio is the best known"
-        result = _checked(projects, scenario, model, *candidate)
+        result = _checked(projects, scenario, options, model, *candidate)
         if not result.has_portfolio and point.has_portfolio:
             # rare (solver tolerances): the point portfolio satisfies every rule, so it is a robust
             # portfolio too, only not proven the best one
@@ -258,6 +253,7 @@ def _cvar_model(
 def _checked(
     projects: ProjectList,
     scenario: Scenario,
+    options: RunOptions,
     model: MilpModel,
     fractions: np.ndarray,
     start_years: np.ndarray,
@@ -283,17 +279,17 @@ def _checked(
         dtype=bool,
     )
     upper[layout.interaction_columns[completes]] = 0.0
-    backend = get_backend(scenario.solver)
+    backend = get_backend(options.solver)
     extended = replace(model, col_lower=lower, col_upper=upper)
-    result = solve_model(projects, scenario, extended, backend, started=time.perf_counter())
+    result = solve_model(projects, scenario, extended, backend, options=options)
     if result.has_portfolio:
         return result
     log.warning("adding projects to the robust portfolio stopped (%s); taking it as chosen", result.status)
     upper[:n] = np.minimum(upper[:n], fractions)
     exact = replace(model, col_lower=lower, col_upper=upper)
-    if scenario.time_limit_s is not None and scenario.time_limit_s < EXACT_CHECK_S:
-        scenario = Scenario.model_validate({**scenario.model_dump(), "time_limit_s": EXACT_CHECK_S})
-    return solve_model(projects, scenario, exact, backend, started=time.perf_counter())
+    if options.time_limit_s is not None and options.time_limit_s < EXACT_CHECK_S:
+        options = options.overridden(time_limit_s=EXACT_CHECK_S)
+    return solve_model(projects, scenario, exact, backend, options=options)
 
 
 def _decision_of(projects: ProjectList, result: Result) -> tuple[np.ndarray, np.ndarray]:

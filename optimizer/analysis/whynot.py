@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -32,6 +31,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from models import ProjectList, Result, Scenario, Status
+from models.options import Deadline
 from optimizer.analysis.sweep import run_tasks
 from optimizer.model.backends import Backend, Stop, get_backend
 from optimizer.model.build import ColumnLayout, MilpModel, build_model, expand_rules, scale_rows
@@ -209,21 +209,21 @@ def with_abatement(projects: ProjectList, index: int, t_per_year: float) -> Proj
 
 @dataclass(frozen=True, slots=True)
 class _Limits:
-    """Time for the re-solves: at most `per_solve_s` each, and all done by `deadline` (perf_counter,
-    the system's monotonic clock: the same in every process of this machine)."""
+    """Time for the re-solves: at most `per_solve_s` each, and all done by `deadline` (its clock is the
+    system's monotonic one: the same in every process of this machine)."""
 
     per_solve_s: float | None
-    deadline: float | None
+    deadline: Deadline
 
     @classmethod
     def of(cls, time_limit_s: float | None, total_time_s: float | None) -> _Limits:
-        return cls(time_limit_s, None if total_time_s is None else time.perf_counter() + total_time_s)
+        return cls(time_limit_s, Deadline.after(total_time_s))
 
     def next_solve_s(self) -> float | None:
         """The time limit of the next re-solve; `_OutOfTime` when the total is used up."""
-        if self.deadline is None:
+        left = self.deadline.left()
+        if left is None:
             return self.per_solve_s
-        left = self.deadline - time.perf_counter()
         if left <= 0.01:
             raise _OutOfTime
         return left if self.per_solve_s is None else min(left, self.per_solve_s)

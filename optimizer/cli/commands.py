@@ -13,16 +13,17 @@ import json
 import logging
 import math
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO, cast
 
 from rich.console import Console, JustifyMethod
 from rich.markup import escape
 from rich.table import Table
 
-from models import ProjectList, Result, Scenario, Status
+from models import ProjectList, Result, Scenario, Status, UncertaintyStudy
 from optimizer.analysis.compare import Comparison, compare
+from optimizer.analysis.curves import CostPoint, FrontierPoint, cost_frontier, frontier, knee, macc
 from optimizer.analysis.sweep import EXECUTORS, SchedulerUnreachable, check_executor
 from optimizer.cli.common import (
     EXIT_CODES,
@@ -174,7 +175,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _plot_solve(projects: ProjectList, scenario: Scenario, result: Result, directory: Path) -> None:
     """`solve --plot DIR`: the MACC always; budget use and districts only when there is a portfolio."""
-    from optimizer.analysis.curves import macc
     from optimizer.reporting.charts import (
         budget_chart,
         district_chart,
@@ -223,17 +223,10 @@ def _explain(
 
 def write_explain_table(analysis: dict, out: TextIO) -> None:
     console = Console(file=out, width=120, highlight=False, soft_wrap=False)
-    why = Table(
-        title="Why not: highest cost at which each unfunded project would be funded (exact)",
-        title_justify="left",
+    why = _titled_table(
+        "Why not: highest cost at which each unfunded project would be funded (exact)",
+        [("id", "left"), ("max cost MSEK", "right"), ("or min t/year", "right")],
     )
-    why_columns: tuple[tuple[str, JustifyMethod], ...] = (
-        ("id", "left"),
-        ("max cost MSEK", "right"),
-        ("or min t/year", "right"),
-    )
-    for header, justify in why_columns:
-        why.add_column(header, justify=justify)
     for w in analysis["why_not"]:
         needed = w["min_abatement_t_per_year"]
         why.add_row(
@@ -242,18 +235,10 @@ def write_explain_table(analysis: dict, out: TextIO) -> None:
             "-" if needed is None else f"{needed:,.1f}",
         )
     console.print(why)
-    kept = Table(
-        title="Why in: how much dearer, or how much less effective, each funded project could be (exact)",
-        title_justify="left",
+    kept = _titled_table(
+        "Why in: how much dearer, or how much less effective, each funded project could be (exact)",
+        [("id", "left"), ("max cost MSEK", "right"), ("min t/year", "right"), ("note", "left")],
     )
-    kept_columns: tuple[tuple[str, JustifyMethod], ...] = (
-        ("id", "left"),
-        ("max cost MSEK", "right"),
-        ("min t/year", "right"),
-        ("note", "left"),
-    )
-    for header, justify in kept_columns:
-        kept.add_column(header, justify=justify)
     for w in analysis["why_in"]:
         kept.add_row(
             escape(w["id"]),
@@ -262,9 +247,10 @@ def write_explain_table(analysis: dict, out: TextIO) -> None:
             escape(w["note"]),
         )
     console.print(kept)
-    prices = Table(title="Price of each budget and rule", title_justify="left")
-    for header in ("rule", "shadow price (LP estimate)", "optimum without it (exact)"):
-        prices.add_column(header, justify="left" if header == "rule" else "right")
+    prices = _titled_table(
+        "Price of each budget and rule",
+        [("rule", "left"), ("shadow price (LP estimate)", "right"), ("optimum without it (exact)", "right")],
+    )
     for p in analysis["rule_prices"]:
         without = p["objective_without_rule_t"]
         prices.add_row(
@@ -378,18 +364,22 @@ def parse_budgets(text: str, *, option: str = "--budgets", unit: str = "SEK") ->
 
 
 def _frontier_command(args: argparse.Namespace, plot_dir: Path | None = None) -> int:
-    from optimizer.analysis.curves import frontier, knee
-
-    if args.targets is not None:
-        return _cost_frontier_command(args, plot_dir)
+    """`frontier --budgets`: the most tonnes per budget; `frontier --targets`: the least municipal cost
+    per reduction target (the same curve read the other way round)."""
+    by_target = args.targets is not None
     try:
-        budgets = parse_budgets(args.budgets)
+        values = (
+            parse_budgets(args.targets, option="--targets", unit="t")
+            if by_target
+            else parse_budgets(args.budgets)
+        )
         projects = read_projects(args.projects)
         scenario = read_scenario(args.scenario)
-        points = frontier(
+        curve = cost_frontier if by_target else frontier
+        points: Sequence[FrontierPoint | CostPoint] = curve(
             projects,
             scenario,
-            budgets,
+            values,
             solver=args.solver,
             time_limit_s=args.time_limit,
             **_sweep_options(args),
@@ -398,38 +388,80 @@ def _frontier_command(args: argparse.Namespace, plot_dir: Path | None = None) ->
         report_invalid(error, args.format)
         return EXIT_INVALID_INPUT
     if args.format == "json":
-        _write_points_json(points, lambda p: f"budget {p.budget_sek:,.0f} SEK")
+        _write_points_json(points)
     else:
         console = Console(file=sys.stdout, width=120, highlight=False, soft_wrap=False)
-        table = Table(
-            title=f"Budget frontier: {escape(scenario.name or args.scenario)}", title_justify="left"
-        )
-        for header in ("budget MSEK", "status", "t CO2e", "gap", "marginal t/MSEK", "projects"):
-            table.add_column(header, justify="left" if header == "status" else "right")
-        for p in points:
-            table.add_row(
-                msek(p.budget_sek),
-                p.status.value,
-                "-" if p.objective_value_t is None else f"{p.objective_value_t:,.0f}",
-                "-" if p.mip_gap is None else f"{p.mip_gap:.3%}",
-                "-" if p.marginal_t_per_msek is None else f"{p.marginal_t_per_msek:,.0f}",
-                str(len(p.selected)),
-            )
-        console.print(table)
-        bend = knee(points)
-        if bend is not None:
-            console.print(
-                f"Knee: the tonnes per extra MSEK fall the most after {msek(bend.budget_sek)} MSEK."
-            )
+        title = escape(scenario.name or args.scenario)
+        if by_target:
+            _print_cost_frontier(console, title, cast(Sequence[CostPoint], points))
+        else:
+            _print_frontier(console, title, cast(Sequence[FrontierPoint], points))
         for p in points:
             if not p.has_portfolio:
-                console.print(f"  • {msek(p.budget_sek)} MSEK: {escape(p.message)}")
-    if plot_dir is not None:
+                console.print(f"  • {_point_label(p)}: {escape(p.message)}")
+    if plot_dir is not None and by_target:
+        print("--plot: the cost frontier has no chart; use --budgets for the frontier chart", file=sys.stderr)
+    elif plot_dir is not None:
         from optimizer.reporting.charts import frontier_chart
 
-        title = f"Budget frontier: {scenario.name or Path(args.scenario).name}"
-        _save_charts(plot_dir, {"frontier": frontier_chart(points, title=title)})
+        chart_title = f"Budget frontier: {scenario.name or Path(args.scenario).name}"
+        budget_points = cast(list[FrontierPoint], points)
+        _save_charts(plot_dir, {"frontier": frontier_chart(budget_points, title=chart_title)})
     return EXIT_ERROR if any(p.status is Status.ERROR for p in points) else EXIT_OK
+
+
+def _print_frontier(console: Console, title: str, points: Sequence[FrontierPoint]) -> None:
+    headers = ("budget MSEK", "status", "t CO2e", "gap", "marginal t/MSEK", "projects")
+    table = _titled_table(f"Budget frontier: {title}", _status_left(headers))
+    for p in points:
+        table.add_row(
+            msek(p.budget_sek),
+            p.status.value,
+            "-" if p.objective_value_t is None else f"{p.objective_value_t:,.0f}",
+            "-" if p.mip_gap is None else f"{p.mip_gap:.3%}",
+            "-" if p.marginal_t_per_msek is None else f"{p.marginal_t_per_msek:,.0f}",
+            str(len(p.selected)),
+        )
+    console.print(table)
+    bend = knee(points)
+    if bend is not None:
+        console.print(f"Knee: the tonnes per extra MSEK fall the most after {msek(bend.budget_sek)} MSEK.")
+
+
+def _print_cost_frontier(console: Console, title: str, points: Sequence[CostPoint]) -> None:
+    headers = ("target t", "status", "municipal MSEK", "t reached", "gap", "marginal SEK/t", "projects")
+    table = _titled_table(f"Cost frontier: {title}", _status_left(headers))
+    for p in points:
+        table.add_row(
+            f"{p.target_t:,.0f}",
+            p.status.value,
+            "-" if p.cost_sek is None else msek(p.cost_sek),
+            "-" if p.objective_value_t is None else f"{p.objective_value_t:,.0f}",
+            "-" if p.mip_gap is None else f"{p.mip_gap:.3%}",
+            "-" if p.marginal_sek_per_t is None else f"{p.marginal_sek_per_t:,.0f}",
+            str(len(p.selected)),
+        )
+    console.print(table)
+
+
+def _titled_table(title: str, columns: Sequence[tuple[str, JustifyMethod]]) -> Table:
+    """A rich table with its title on the left and these (header, justification) columns."""
+    table = Table(title=title, title_justify="left")
+    for header, justify in columns:
+        table.add_column(header, justify=justify)
+    return table
+
+
+def _status_left(headers: Sequence[str]) -> list[tuple[str, JustifyMethod]]:
+    """Figures on the right, the status in words on the left."""
+    return [(header, "left" if header == "status" else "right") for header in headers]
+
+
+def _point_label(point: FrontierPoint | CostPoint) -> str:
+    """A curve's point as a person names it: its budget, or its target."""
+    if isinstance(point, CostPoint):
+        return f"{point.target_t:,.0f} t"
+    return f"{msek(point.budget_sek)} MSEK"
 
 
 def _sweep_options(args: argparse.Namespace) -> dict[str, Any]:
@@ -444,71 +476,17 @@ def _sweep_options(args: argparse.Namespace) -> dict[str, Any]:
     return {"executor": executor, "workers": args.workers, "scheduler": args.scheduler}
 
 
-def _write_points_json(points: Sequence, label: Callable[[Any], str]) -> None:
+def _write_points_json(points: Sequence[FrontierPoint | CostPoint]) -> None:
     """A frontier's points as one JSON list on stdout; why a point has no portfolio on stderr."""
     json.dump([p.to_dict() for p in points], sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
     for p in points:
         if not p.has_portfolio:
-            print(f"{label(p)}: {p.message}", file=sys.stderr)
-
-
-def _cost_frontier_command(args: argparse.Namespace, plot_dir: Path | None) -> int:
-    """`frontier --targets`: the least municipal cost per reduction target."""
-    from optimizer.analysis.curves import cost_frontier
-
-    try:
-        targets = parse_budgets(args.targets, option="--targets", unit="t")
-        projects = read_projects(args.projects)
-        scenario = read_scenario(args.scenario)
-        points = cost_frontier(
-            projects,
-            scenario,
-            targets,
-            solver=args.solver,
-            time_limit_s=args.time_limit,
-            **_sweep_options(args),
-        )
-    except InputError as error:
-        report_invalid(error, args.format)
-        return EXIT_INVALID_INPUT
-    if args.format == "json":
-        _write_points_json(points, lambda p: f"target {p.target_t:,.0f} t")
-    else:
-        console = Console(file=sys.stdout, width=120, highlight=False, soft_wrap=False)
-        table = Table(title=f"Cost frontier: {escape(scenario.name or args.scenario)}", title_justify="left")
-        for header in (
-            "target t",
-            "status",
-            "municipal MSEK",
-            "t reached",
-            "gap",
-            "marginal SEK/t",
-            "projects",
-        ):
-            table.add_column(header, justify="left" if header == "status" else "right")
-        for p in points:
-            table.add_row(
-                f"{p.target_t:,.0f}",
-                p.status.value,
-                "-" if p.cost_sek is None else msek(p.cost_sek),
-                "-" if p.objective_value_t is None else f"{p.objective_value_t:,.0f}",
-                "-" if p.mip_gap is None else f"{p.mip_gap:.3%}",
-                "-" if p.marginal_sek_per_t is None else f"{p.marginal_sek_per_t:,.0f}",
-                str(len(p.selected)),
-            )
-        console.print(table)
-        for p in points:
-            if not p.has_portfolio:
-                console.print(f"  • {p.target_t:,.0f} t: {escape(p.message)}")
-    if plot_dir is not None:
-        print("--plot: the cost frontier has no chart; use --budgets for the frontier chart", file=sys.stderr)
-    return EXIT_ERROR if any(p.status is Status.ERROR for p in points) else EXIT_OK
+            label = f"target {p.target_t:,.0f} t" if isinstance(p, CostPoint) else f"budget {p.budget_sek:,.0f} SEK"
+            print(f"{label}: {p.message}", file=sys.stderr)
 
 
 def _macc_command(args: argparse.Namespace, plot_dir: Path | None = None) -> int:
-    from optimizer.analysis.curves import macc
-
     try:
         projects = read_projects(args.projects)
         scenario = read_scenario(args.scenario)
@@ -952,9 +930,9 @@ def _report_command(args: argparse.Namespace, plot_dir: Path | None = None) -> i
             source_name=Path(args.projects).name,
         )
         report.prepare()
-        rows = None if thresholds is None else [w.to_dict() for w in thresholds.result()]
+        figures = None if thresholds is None else thresholds.result()
     try:
-        out.write_text(report.html(rows), encoding="utf-8")
+        out.write_text(report.html(figures), encoding="utf-8")
     except OSError as error:
         print(f"--out: cannot write the report to {out}: {error.strerror or error}", file=sys.stderr)
         return EXIT_INVALID_INPUT
@@ -964,7 +942,7 @@ def _report_command(args: argparse.Namespace, plot_dir: Path | None = None) -> i
 
 def _report_study(
     args: argparse.Namespace, projects: ProjectList, scenario: Scenario, result: Result
-) -> dict | None:
+) -> UncertaintyStudy | None:
     """The report's uncertainty study, for a list with ranges and a portfolio (None otherwise)."""
     if not (projects.has_ranges and args.draws > 0 and result.has_portfolio):
         return None
@@ -979,7 +957,7 @@ def _report_study(
             executor=args.executor,
             point=result,
             progress=sys.stderr.isatty() or None,
-        ).to_dict()
+        )
     except InputError as error:
         print(f"report: no uncertainty study: {error}", file=sys.stderr)
         return None

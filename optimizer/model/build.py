@@ -276,10 +276,8 @@ def interaction_terms(projects: ProjectList, scenario: Scenario) -> InteractionT
 
 def budget_years(projects: ProjectList, scenario: Scenario) -> BudgetYears:
     """The years budgets apply to and their limits."""
-    if isinstance(scenario.budget_sek, dict):
-        years = tuple(int(y) for y in scenario.budget_sek)
-        return BudgetYears(years, np.array(list(scenario.budget_sek.values()), dtype=float))
-    return BudgetYears((None,), np.array([scenario.budget_sek], dtype=float))
+    budget = scenario.budget
+    return BudgetYears(tuple(budget.amounts), np.fromiter(budget.amounts.values(), dtype=float))
 
 
 def municipal_cost_by_year(projects: ProjectList, scenario: Scenario, years: BudgetYears) -> np.ndarray:
@@ -683,13 +681,12 @@ def _pool_capacity_blocks(
     blocks = []
     for index, spec in enumerate(scenario.funding):
         mine = layout.pool[pool] == index
-        years = spec.capacity_years
-        if years is None:
-            limits, rows = np.array([spec.capacity_sek], dtype=float), np.zeros(int(mine.sum()), dtype=int)
+        capacity = spec.capacity
+        limits = np.fromiter(capacity.amounts.values(), dtype=float)
+        if capacity.years is None:
+            rows = np.zeros(int(mine.sum()), dtype=int)
         else:
-            assert isinstance(spec.capacity_sek, dict), "capacity years are the keys of a capacity per year"
-            limits = np.array(list(spec.capacity_sek.values()), dtype=float)
-            rows = pd.Index(years).get_indexer(entries.year[entry[mine]])
+            rows = pd.Index(capacity.years).get_indexer(entries.year[entry[mine]])
         matrix = sp.csr_array(
             sp.coo_array(
                 (entries.amount[entry[mine]], (rows, layout.pool_columns[pool[mine]])),

@@ -25,6 +25,7 @@ from models import (
     YearSpend,
     canonical_text,
 )
+from models.amounts import ALL_YEARS
 from optimizer.model.fit import co_benefit_values, resolve_first_year
 
 INTEGRALITY_TOLERANCE = 1e-5
@@ -460,19 +461,12 @@ def _check_pools(
                 f"max_share {pool.max_share:g} of the {x[i]:.6g} funded"
             )
         by_year = cost_by_year.mul(shares[p], axis=0).sum(axis=0)
-        limits: dict[int | None, float]
-        used: dict[int | None, float]
-        if not isinstance(pool.capacity_sek, dict):  # capacity_years is None: one capacity over all years
-            limits = {None: float(pool.capacity_sek)}
-            used = {None: float(by_year.sum())}
-        else:
-            limits = {int(y): float(c) for y, c in pool.capacity_sek.items()}
-            used = {y: float(by_year.get(y, 0.0)) for y in limits}
-        for year, limit in limits.items():
-            if used[year] > limit + _tolerance(limit):
-                when = "" if year is None else f" in {year}"
+        for year, limit in pool.capacity.items():
+            used = float(by_year.sum() if year is ALL_YEARS else by_year.get(year, 0.0))
+            if used > limit + _tolerance(limit):
+                when = "" if year is ALL_YEARS else f" in {year}"
                 violations.append(
-                    f"pool {pool.name} pays {used[year]:,.0f} SEK{when}, over its capacity of {limit:,.0f} SEK"
+                    f"pool {pool.name} pays {used:,.0f} SEK{when}, over its capacity of {limit:,.0f} SEK"
                 )
     over = shares.sum(axis=0) + grant_share * x > x + 1e-7
     for i in np.flatnonzero(over):
@@ -490,9 +484,7 @@ def _members(projects: ProjectList, where: dict) -> np.ndarray:
 def _pool_use(scenario: Scenario, shares: np.ndarray, total_cost: np.ndarray) -> list[PoolUse]:
     uses = []
     for p, pool in enumerate(scenario.funding):
-        capacity = float(
-            sum(pool.capacity_sek.values()) if isinstance(pool.capacity_sek, dict) else pool.capacity_sek
-        )
+        capacity = pool.capacity.total
         allocated = float(shares[p] @ total_cost)
         uses.append(
             PoolUse(
@@ -590,29 +582,19 @@ def _check_budgets(
     spend, cost, grant, pool = (f.sum(axis=0) for f in (municipal, funded, grants, pools))
     if scenario.budget_basis == "net":
         spend = spend.add(opex, fill_value=0.0)
-    rows: list[tuple[int | None, float, *tuple[float, ...]]]
-    if isinstance(scenario.budget_sek, dict):
-        limits = {int(y): float(b) for y, b in scenario.budget_sek.items()}
-        outside = [y for y in spend.index if int(y) not in limits and cost[y] > 0]
+    budget_years = scenario.budget.years
+    if budget_years is not None:
+        outside = [y for y in spend.index if int(y) not in budget_years and cost[y] > 0]
         for year in outside:
             violations.append(f"{cost[year]:,.0f} SEK spent in {year}, a year without a budget")
-        rows = [
-            (year, limit, *(float(series.get(year, 0.0)) for series in (spend, cost, grant, pool, opex)))
-            for year, limit in limits.items()
-        ]
-    else:
-        rows = [
-            (
-                None,
-                float(scenario.budget_sek),
-                *(float(series.sum()) for series in (spend, cost, grant, pool, opex)),
-            )
-        ]
     budget = []
-    for year, limit, *amounts in rows:
-        spent, year_cost, year_grant, year_pool, year_opex = amounts
+    for year, limit in scenario.budget.items():
+        spent, year_cost, year_grant, year_pool, year_opex = (
+            float(series.sum() if year is ALL_YEARS else series.get(year, 0.0))
+            for series in (spend, cost, grant, pool, opex)
+        )
         if spent > limit + _tolerance(limit):
-            label = f"the {year} budget" if year is not None else "the budget"
+            label = f"the {year} budget" if year is not ALL_YEARS else "the budget"
             violations.append(f"{label} of {limit:,.0f} SEK is exceeded: {spent:,.0f} SEK spent")
         budget.append(
             YearSpend(

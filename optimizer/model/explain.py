@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 
 import numpy as np
 
 from models import Conflict, ProjectList, Scenario
+from models.amounts import ALL_YEARS
+from models.options import Deadline
 from optimizer.model.backends import Backend, Incumbents, Stop
 from optimizer.model.build import (
     FORCED_GROUPS,
@@ -51,21 +52,20 @@ def explain_infeasibility(
     model: MilpModel,
     *,
     backend: Backend,
-    time_budget_s: float,
+    deadline: Deadline,
 ) -> list[Conflict]:
-    """An irreducible set of conflicting rules, described; empty if none could be found in time."""
-    deadline = time.perf_counter() + time_budget_s
+    """An irreducible set of conflicting rules, described; empty if none could be found by `deadline`."""
     kinds = {g.name: g.kind for g in model.row_groups} | {name: name for name in FORCED_GROUPS}
     groups = sorted(model.group_names, key=lambda name: _ORDER[kinds[name]])
 
     def infeasible_with(active: list[str]) -> bool | None:
-        remaining = deadline - time.perf_counter()
-        if remaining <= 0:
+        remaining = deadline.left()
+        if remaining is not None and remaining <= 0:
             return None
         candidate = model.without(set(groups) - set(active)).feasibility()
         outcome = backend.solve(
             candidate,
-            time_limit_s=min(remaining, CHECK_LIMIT_S),
+            time_limit_s=CHECK_LIMIT_S if remaining is None else min(remaining, CHECK_LIMIT_S),
             mip_gap=1.0,
             incumbents=Incumbents(),
             cancel=threading.Event(),
@@ -171,10 +171,10 @@ def _describe_budget(
 
 def _describe_pool(name: str, scenario: Scenario) -> str:
     pool = next(p for p in scenario.funding if f"funding {p.name}" == name)
-    if isinstance(pool.capacity_sek, dict):
-        capacity = ", ".join(f"{_msek(amount)} in {year}" for year, amount in pool.capacity_sek.items())
-    else:
-        capacity = _msek(pool.capacity_sek)
+    capacity = ", ".join(
+        _msek(amount) if year is ALL_YEARS else f"{_msek(amount)} in {year}"
+        for year, amount in pool.capacity.items()
+    )
     return f"the capacity of funding pool '{pool.name}' ({capacity}, at most {pool.max_share:.0%} of a project's cost)"
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -16,6 +15,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from models import Result, Scenario, SolverInfo, Status, Timings
+from models.options import Deadline, RunOptions
 from models.project import ProjectList
 from optimizer.model.backends import Backend, Incumbents, Outcome, Stop, get_backend
 from optimizer.model.backends.base import relative_gap
@@ -58,18 +58,12 @@ def solve(
     `time_limit_s` + 1 s; the portfolio it returns has been checked against every rule independently
     of the solver.
     """
-    started = time.perf_counter()
-    overrides = {
-        k: v
-        for k, v in (("solver", solver), ("time_limit_s", time_limit_s), ("mip_gap", mip_gap))
-        if v is not None
-    }
-    if overrides:
-        scenario = Scenario.model_validate({**scenario.model_dump(), **overrides})
+    options = scenario.run_options.overridden(solver=solver, time_limit_s=time_limit_s, mip_gap=mip_gap)
+    deadline = options.deadline()
     check_fits(projects, scenario)
     model = build_model(projects, scenario)
-    backend = get_backend(scenario.solver, columns=model.shape[1])
-    return solve_model(projects, scenario, model, backend, started=started)
+    backend = get_backend(options.solver, columns=model.shape[1])
+    return solve_model(projects, scenario, model, backend, options=options, deadline=deadline)
 
 
 def solve_model(
@@ -78,51 +72,56 @@ def solve_model(
     model: MilpModel,
     backend: Backend,
     *,
-    started: float,
+    options: RunOptions | None = None,
+    deadline: Deadline | None = None,
     explain_backend: Backend | None = None,
 ) -> Result:
     """Solve a model already built for `scenario` (inputs checked with `check_fits`), hold the solver
-    to the scenario's time limit counted from `started` (a `time.perf_counter()` reading), check the
+    to `deadline` (default: the time limit of `options`, or of the scenario, from now), check the
     portfolio independently and say honestly what is known. `explain_backend` (default `backend`)
     explains an infeasible scenario."""
-    built = time.perf_counter()
-    log.info("built a model of %d rows x %d projects in %.3f s", *model.shape, built - started)
+    options = options or scenario.run_options
+    deadline = deadline or options.deadline()
+    build_s = deadline.elapsed()
+    log.info("built a model of %d rows x %d projects in %.3f s", *model.shape, build_s)
 
-    deadline = None
-    if scenario.time_limit_s is not None:
-        # The independent check after the solve must fit in the promised time too: keep time for it.
-        reserve = min(CHECK_S_PER_COLUMN * model.shape[1], 0.5 * scenario.time_limit_s)
-        deadline = started + scenario.time_limit_s - reserve
-    run = _solve_within(backend, model, scenario.mip_gap, deadline)
-    solved = time.perf_counter()
-    log.info("%s stopped (%s) after %.3f s", backend.name, run.outcome.native_status, solved - built)
+    # The independent check after the solve must fit in the promised time too: keep time for it.
+    reserve = min(CHECK_S_PER_COLUMN * model.shape[1], 0.5 * (options.time_limit_s or 0.0))
+    solver_deadline = deadline.shifted(-reserve)
+    run = _solve_within(backend, model, options.mip_gap, solver_deadline)
+    solved_s = deadline.elapsed()
+    out_of_time = run.overran or (run.outcome.stop is Stop.LIMIT and solver_deadline.passed(slack_s=0.05))
+    log.info("%s stopped (%s) after %.3f s", backend.name, run.outcome.native_status, solved_s - build_s)
 
     report = _check(projects, scenario, model, run.outcome.x) if run.outcome.x is not None else None
     if report is not None and report.passed:
         assert run.outcome.x is not None, "a report is only made of a portfolio"
         report = _leave_out_what_adds_nothing(projects, scenario, model, run.outcome.x, report)
     if report is not None and report.passed and _has_choices_beyond_projects(model):
-        report = _settle_schedule_and_funding(projects, scenario, model, backend, report, deadline)
-    checked = time.perf_counter()
+        report = _settle_schedule_and_funding(
+            projects, scenario, model, backend, report, solver_deadline.or_after(POLISH_LIMIT_S)
+        )
+    checked_s = deadline.elapsed()
 
     conflicts = []
     if run.outcome.stop is Stop.INFEASIBLE:
-        budget_s = EXPLAIN_BUDGET_S if deadline is None else max(deadline + HARD_STOP_MARGIN_S - checked, 0.0)
         conflicts = explain_infeasibility(
-            projects, scenario, model, backend=explain_backend or backend, time_budget_s=budget_s
+            projects,
+            scenario,
+            model,
+            backend=explain_backend or backend,
+            deadline=solver_deadline.shifted(HARD_STOP_MARGIN_S).or_after(EXPLAIN_BUDGET_S),
         )
 
-    finished = time.perf_counter()
     timings = Timings(
-        build_s=built - started, solve_s=solved - built, check_s=checked - solved, total_s=finished - started
+        build_s=build_s, solve_s=solved_s - build_s, check_s=checked_s - solved_s, total_s=deadline.elapsed()
     )
     info = SolverInfo(
         name=backend.name,
         version=backend.version(),
-        time_limit_s=scenario.time_limit_s,
-        mip_gap_tolerance=scenario.mip_gap,
-        time_limit_reached=run.overran
-        or (run.outcome.stop is Stop.LIMIT and deadline is not None and solved >= deadline - 0.05),
+        time_limit_s=options.time_limit_s,
+        mip_gap_tolerance=options.mip_gap,
+        time_limit_reached=out_of_time,
         stop_reason=run.outcome.native_status,
     )
     noise_t = _noise_value(model, run.outcome.x) if run.outcome.x is not None else 0.0
@@ -189,7 +188,7 @@ def _settle_schedule_and_funding(
     model: MilpModel,
     backend: Backend,
     report: CheckReport,
-    deadline: float | None,
+    deadline: Deadline,
 ) -> CheckReport:
     """With the funded projects and the objective held, start each phased project as early as the rules
     allow, then let funding pools pay as much as they can (so the municipal budget goes furthest).
@@ -217,8 +216,7 @@ def _settle_schedule_and_funding(
         col_lower=lower,
         col_upper=upper,
     )
-    remaining_deadline = deadline if deadline is not None else time.perf_counter() + POLISH_LIMIT_S
-    run = _solve_within(backend, second, 0.0, remaining_deadline)
+    run = _solve_within(backend, second, 0.0, deadline)
     if run.outcome.x is None or run.outcome.stop not in (Stop.OPTIMAL, Stop.LIMIT):
         log.info(
             "kept the first schedule and funding: the second solve stopped (%s)", run.outcome.native_status
@@ -231,14 +229,14 @@ def _settle_schedule_and_funding(
     return settled
 
 
-def _solve_within(backend: Backend, model: MilpModel, mip_gap: float, deadline: float | None) -> _Run:
+def _solve_within(backend: Backend, model: MilpModel, mip_gap: float, deadline: Deadline) -> _Run:
     """Run the backend in a worker thread and hold it to the deadline, whatever the solver does."""
     incumbents = Incumbents()
     cancel = threading.Event()
     holder: list[Outcome] = []
 
     def work() -> None:
-        remaining = None if deadline is None else max(deadline - time.perf_counter(), 0.01)
+        remaining = deadline.left(at_least=0.01)
         try:
             holder.append(
                 backend.solve(
@@ -251,7 +249,7 @@ def _solve_within(backend: Backend, model: MilpModel, mip_gap: float, deadline: 
 
     worker = threading.Thread(target=work, name=f"{backend.name}-solve", daemon=True)
     worker.start()
-    worker.join(None if deadline is None else max(deadline + HARD_STOP_MARGIN_S - time.perf_counter(), 0.0))
+    worker.join(deadline.shifted(HARD_STOP_MARGIN_S).left())
     if worker.is_alive():
         cancel.set()
         worker.join(CANCEL_GRACE_S)
@@ -284,7 +282,7 @@ def _result(
 ) -> Result:
     outcome = run.outcome
     violations = list(report.violations) if report is not None else []
-    status, message = _status(scenario, outcome, report, conflicts, violations, noise_t=noise_t)
+    status, message = _status(info, outcome, report, conflicts, violations, noise_t=noise_t)
     portfolio = report if report is not None and status in (Status.OPTIMAL, Status.FEASIBLE) else None
     objective = portfolio.objective_t if portfolio else None
     bound = None
@@ -349,7 +347,7 @@ def _result(
 
 
 def _status(
-    scenario: Scenario,
+    info: SolverInfo,
     outcome: Outcome,
     report: CheckReport | None,
     conflicts: list,
@@ -368,7 +366,7 @@ def _status(
     if outcome.stop in (Stop.ERROR, Stop.UNBOUNDED):
         return Status.ERROR, f"The solver failed: {outcome.native_status}"
     if report is None:
-        limit = f" of {scenario.time_limit_s:g} s" if scenario.time_limit_s is not None else ""
+        limit = f" of {info.time_limit_s:g} s" if info.time_limit_s is not None else ""
         return (
             Status.NO_SOLUTION,
             f"No portfolio was found within the time limit{limit} ({outcome.native_status}).",
@@ -387,7 +385,7 @@ def _status(
     if outcome.stop is Stop.OPTIMAL:
         return (
             Status.OPTIMAL,
-            f"Proven optimal within a relative gap of {scenario.mip_gap:g}; checked against every rule.",
+            f"Proven optimal within a relative gap of {info.mip_gap_tolerance:g}; checked against every rule.",
         )
     return (
         Status.FEASIBLE,

@@ -48,6 +48,7 @@ import pandas as pd
 from pydantic import ValidationError
 
 from models import ActualEntry, Actuals, AdoptedPlan, ReplanBasis, Result, Scenario
+from models.amounts import ALL_YEARS, PerYear
 from models.project import PROFILE_PREFIX, ProjectList
 from optimizer.io.fingerprint import canonical_json, input_sha256
 from optimizer.io.problems import InputError, Problem
@@ -554,9 +555,8 @@ def plan_status(plan: AdoptedPlan, actuals: Actuals, *, as_of: int | None = None
     spend = parts.spend_plan()
     tonnes = parts.planned_tonnes()
     frame = actuals.to_frame()
-    budget = parts.scenario.budget_sek
-    budget_years = [int(y) for y in budget] if isinstance(budget, dict) else []
-    years = np.asarray(sorted({*budget_years, *spend["year"].tolist(), *frame["year"].tolist()}), dtype=int)
+    budget = parts.scenario.budget
+    years = np.asarray(sorted({*(budget.years or ()), *spend["year"].tolist(), *frame["year"].tolist()}), dtype=int)
     active = (years[None, :] >= tonnes["from"].to_numpy()[:, None]) & (
         years[None, :] - tonnes["from"].to_numpy()[:, None] < tonnes["years"].to_numpy()[:, None]
     )
@@ -568,7 +568,7 @@ def plan_status(plan: AdoptedPlan, actuals: Actuals, *, as_of: int | None = None
         {
             "year": int(y),
             "closed": bool(y < as_of),
-            "budget_sek": float(budget[str(y)]) if isinstance(budget, dict) and str(y) in budget else None,
+            "budget_sek": budget.in_year(y),
             "planned_sek": float(planned_sek.iat[i]),
             "actual_sek": float(actual_sek.iat[i]),
             "variance_sek": float(actual_sek.iat[i] - planned_sek.iat[i]) if y < as_of else None,
@@ -580,7 +580,7 @@ def plan_status(plan: AdoptedPlan, actuals: Actuals, *, as_of: int | None = None
     project_rows = _status_projects(parts, spend, tonnes, frame, as_of)
     totals = _sums(project_rows)
     totals.update(
-        budget_sek=float(sum(budget.values())) if isinstance(budget, dict) else float(budget),
+        budget_sek=budget.total,
         planned_sek=float(spend["municipal_sek"].sum()),
         actual_sek=float(frame["spend_sek"].sum()),
         planned_t=float(planned_t.sum()),
@@ -724,9 +724,9 @@ def replan_inputs(plan: AdoptedPlan, actuals: Actuals, *, as_of: int | None = No
             record.pop("abatement_low_t_per_year", None)
             record.pop("abatement_high_t_per_year", None)
     scenario, budget, notes = _replan_scenario(parts, spend, frame, as_of)
-    if parts.scenario.budget_basis == "net" and isinstance(budget, dict):
+    if parts.scenario.budget_basis == "net" and budget.years is not None:
         budget = _net_of_finished(parts, work.finished, budget, notes)
-        scenario["budget_sek"] = budget
+        scenario["budget_sek"] = budget.to_data()
     derived, settled = _settle(work, scenario, as_of)
     basis = ReplanBasis(
         as_of=as_of,
@@ -735,7 +735,7 @@ def replan_inputs(plan: AdoptedPlan, actuals: Actuals, *, as_of: int | None = No
         dropped=[{"id": pid, "reason": reason} for pid, reason in work.dropped.items()],
         moved=[pid for pid in work.moved if pid in work.records],
         actual_reductions=reductions,
-        budget_sek=budget,
+        budget_sek=budget.to_data(),
         actual_spend_sek=float(frame["spend_sek"].sum()),
         notes=notes,
     )
@@ -850,42 +850,42 @@ def _actual_reductions(parts: _Parts, frame: pd.DataFrame) -> dict[str, float]:
 
 def _replan_scenario(
     parts: _Parts, spend: pd.DataFrame, frame: pd.DataFrame, as_of: int
-) -> tuple[dict[str, Any], float | dict[str, float], list[str]]:
+) -> tuple[dict[str, Any], PerYear, list[str]]:
     """The scenario's data with the open years' budgets and pools, first year `as_of`."""
     data = parts.scenario.model_dump(mode="json")
     notes: list[str] = []
-    budget = parts.scenario.budget_sek
-    if isinstance(budget, dict):
-        kept = {year: amount for year, amount in budget.items() if int(year) >= as_of}
-        if not kept:
+    budget = parts.scenario.budget
+    if budget.years is None:
+        new_budget = PerYear.of(max(budget.total - float(frame["spend_sek"].sum()), 0.0))
+    else:
+        kept = budget.from_year(as_of)
+        if kept is None:
             raise InputError(
                 [
                     Problem(
-                        f"nothing left to re-plan: the last budget year {max(map(int, budget))} is before {as_of}"
+                        f"nothing left to re-plan: the last budget year {max(budget.years)} is before {as_of}"
                     )
                 ],
                 source="scenario",
             )
-        new_budget: float | dict[str, float] = kept
-    else:
-        new_budget = max(float(budget) - float(frame["spend_sek"].sum()), 0.0)
-    data["budget_sek"] = new_budget
+        new_budget = kept
+    data["budget_sek"] = new_budget.to_data()
     data["first_year"] = max(as_of, parts.first_year)
     closed_pool = float(spend.loc[spend["year"] < as_of, "pool_sek"].sum())
     pools = []
-    for pool in data.get("funding", []):
-        capacity = pool["capacity_sek"]
-        if isinstance(capacity, dict):
-            open_capacity = {y: c for y, c in capacity.items() if int(y) >= as_of}
-            if not open_capacity:
+    for spec, pool in zip(parts.scenario.funding, data.get("funding", []), strict=True):
+        capacity = spec.capacity
+        if capacity.years is not None:
+            open_capacity = capacity.from_year(as_of)
+            if open_capacity is None:
                 notes.append(
                     f"funding pool '{pool['name']}' left out: it has no capacity in {as_of} or later"
                 )
                 continue
-            pool = {**pool, "capacity_sek": open_capacity}
+            pool = {**pool, "capacity_sek": open_capacity.to_data()}
         elif closed_pool > 0:
             used = _pool_used(parts.result, pool["name"], spend, as_of)
-            pool = {**pool, "capacity_sek": max(float(capacity) - used, 0.0)}
+            pool = {**pool, "capacity_sek": max(capacity.total - used, 0.0)}
             notes.append(
                 f"funding pool '{pool['name']}': {used:,.0f} SEK the adopted plan drew before {as_of} taken off"
             )
@@ -896,27 +896,28 @@ def _replan_scenario(
 
 
 def _net_of_finished(
-    parts: _Parts, finished: Sequence[str], budget: dict[str, float], notes: list[str]
-) -> dict[str, float]:
+    parts: _Parts, finished: Sequence[str], budget: PerYear, notes: list[str]
+) -> PerYear:
     """On net budgets the finished projects, no longer in the list, still cost (or save) their operating
     costs in the open years: those are taken off (or added to) each open year's budget."""
     selected = {s.id: s for s in parts.result.selected}
     chosen = [selected[pid] for pid in finished if pid in selected]
     position = {pid: pos for pos, pid in enumerate(parts.projects.ids.tolist())}
     lifetime = parts.projects.table["lifetime_years"].to_numpy(dtype=float)
-    adjusted = {}
+    adjusted: dict[int | None, float] = {}
     for year, amount in budget.items():
+        assert year is not ALL_YEARS, "net budgets are per year"
         running = 0.0
         for s in chosen:
-            since, pos = int(year) - s.operating_from, position[s.id]
+            since, pos = year - s.operating_from, position[s.id]
             share = min(max(lifetime[pos] - since, 0.0), 1.0) if since >= 0 else 0.0
             running += s.fraction * float(parts.projects.opex[pos]) * share
         if running:
             notes.append(
                 f"budget {year}: {-running:+,.0f} SEK for the operating costs and savings of finished projects"
             )
-        adjusted[year] = max(float(amount) - running, 0.0)
-    return adjusted
+        adjusted[year] = max(amount - running, 0.0)
+    return PerYear(adjusted)
 
 
 def _pool_used(result: Result, name: str, spend: pd.DataFrame, as_of: int) -> float:

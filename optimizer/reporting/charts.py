@@ -37,6 +37,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from models import Pathway, Result
+from models.uncertainty import StudySummary, UncertaintyStudy
 from optimizer.analysis.curves import FrontierPoint, knee
 from optimizer.reporting.chart_texts import TEXTS
 from optimizer.reporting.language import check_language, format_number, sector_name
@@ -661,44 +662,47 @@ def pathway_chart(pathway: Pathway, *, title: str | None = None, lang: str = "en
     return figure
 
 
-def uncertainty_chart(study: Mapping[str, Any], *, title: str | None = None, lang: str = "en") -> Figure:
-    """The distribution of the point portfolio's reduction over the draws of an uncertainty study
-    (`UncertaintyStudy.to_dict()` or the API's stored study), with the best achievable reduction per draw
+def uncertainty_chart(
+    study: UncertaintyStudy | StudySummary | Mapping[str, Any], *, title: str | None = None, lang: str = "en"
+) -> Figure:
+    """The distribution of the point portfolio's reduction over the draws of an uncertainty study (the
+    study, its `summary()`, or its `to_dict()` as the API stores it), with the best achievable reduction per draw
     beside it when the study re-optimised, P10/P50/P90 marked, a reduction target (min_cost_for_t) as a line
     and a pathway target's chance in the legend (its target is emissions a year, another axis)."""
     w = _Words(lang)
-    histogram = study.get("histogram")
-    evaluation = study.get("evaluation") or {}
-    measure = w.measure(evaluation.get("objective") or (study.get("point") or {}).get("objective") or "t")
-    quantiles = study.get("abatement_t") or {}
-    target = evaluation.get("target_t")
-    chance = study.get("probability_target_met")
-    within = study.get("probability_within_budget")
-    if histogram is None or quantiles.get("p50") is None:
+    summary = StudySummary.of(study)
+    histogram, evaluation, quantiles = summary.histogram, summary.evaluation, summary.abatement_t
+    measure = w.measure(evaluation.objective if evaluation is not None else summary.point.objective)
+    target = evaluation.target_t if evaluation is not None else None
+    chance = summary.probability_target_met
+    within = summary.probability_within_budget
+    if histogram is None or quantiles.p10 is None or quantiles.p50 is None or quantiles.p90 is None:
         figure = _figure(9, 4.5, w("uncertainty_alt_none"))
         _title(figure, title or w("uncertainty_title"))
         _empty(figure.add_subplot(), w("uncertainty_empty"))
         return figure
-    edges = np.asarray(histogram["edges_t"], dtype=float)
+    edges = np.asarray(histogram.edges_t, dtype=float)
+    marks = {"p10": quantiles.p10, "p50": quantiles.p50, "p90": quantiles.p90}
     alt = w(
         "uncertainty_alt",
         measure=measure,
-        draws=w.number(study.get("draws") or 0),
-        p10=w.tonnes(quantiles["p10"]),
-        p50=w.tonnes(quantiles["p50"]),
-        p90=w.tonnes(quantiles["p90"]),
+        draws=w.number(summary.draws),
+        **{name: w.tonnes(value) for name, value in marks.items()},
     )
     if within is not None:
         alt += w("uncertainty_alt_within", share=w.percent(within))
-    same_axis = target is not None and evaluation.get("target_kind") != "pathway"  # a pathway's is t a year
+    target_year = evaluation.target_year if evaluation is not None else None
+    # a pathway's target is emissions a year: another axis
+    same_axis = target is not None and evaluation is not None and evaluation.target_kind != "pathway"
     if target is not None and chance is not None:
         what = (
             w("uncertainty_alt_target", t=w.tonnes(target))
             if same_axis
-            else w("uncertainty_alt_pathway_target", t=w.tonnes(target), year=evaluation.get("target_year"))
+            else w("uncertainty_alt_pathway_target", t=w.tonnes(target), year=target_year)
         )
         alt += w("uncertainty_alt_met", what=what, share=w.percent(chance))
-    if histogram.get("best_achievable") is not None:
+    best = histogram.best_achievable
+    if best is not None:
         alt += w("uncertainty_alt_best")
     figure = _figure(9, 5, alt)
     axes = figure.add_subplot()
@@ -706,17 +710,17 @@ def uncertainty_chart(study: Mapping[str, Any], *, title: str | None = None, lan
     widths = np.diff(edges)
     axes.bar(
         edges[:-1],
-        histogram["point_portfolio"],
+        histogram.point_portfolio,
         width=widths,
         align="edge",
         color=SPEND,
         alpha=0.75,
         label=w("uncertainty_point"),
     )
-    if histogram.get("best_achievable") is not None:
+    if best is not None:
         axes.step(
             edges,
-            [*histogram["best_achievable"], histogram["best_achievable"][-1]],
+            [*best, best[-1]],
             where="post",
             color="#E69F00",
             linewidth=2,
@@ -724,10 +728,10 @@ def uncertainty_chart(study: Mapping[str, Any], *, title: str | None = None, lan
         )
     # P10 left of its line, the median and P90 right of theirs: close quantiles keep apart labels
     for name, style, side in (("p10", ":", -1), ("p50", "-", 1), ("p90", ":", 1)):
-        axes.axvline(quantiles[name], color="0.2", linestyle=style, linewidth=1.2)
+        axes.axvline(marks[name], color="0.2", linestyle=style, linewidth=1.2)
         axes.annotate(
             w(f"uncertainty_{name}"),
-            (quantiles[name], 1.0),
+            (marks[name], 1.0),
             xycoords=("data", "axes fraction"),
             xytext=(3 * side, -12),
             textcoords="offset points",
@@ -742,7 +746,7 @@ def uncertainty_chart(study: Mapping[str, Any], *, title: str | None = None, lan
         )
         axes.axvline(target, color=BUDGET, linewidth=2, label=label)
     elif target is not None and chance is not None:
-        label = w("uncertainty_pathway_met", year=evaluation.get("target_year"), share=w.percent(chance))
+        label = w("uncertainty_pathway_met", year=target_year, share=w.percent(chance))
         axes.plot([], [], " ", label=label)
     axes.xaxis.set_major_formatter(_Ticks(w))
     axes.set_xlabel(w("uncertainty_xlabel", measure=measure))
@@ -756,7 +760,7 @@ def uncertainty_chart(study: Mapping[str, Any], *, title: str | None = None, lan
 
 
 def robustness_chart(
-    study: Mapping[str, Any],
+    study: UncertaintyStudy | StudySummary | Mapping[str, Any],
     *,
     top: int = 40,
     title: str | None = None,
@@ -771,8 +775,9 @@ def robustness_chart(
     `names` (id → project name) labels the bars (a long name shortened with "…", the id in parentheses
     after it) and names the projects in the alt text; without it they are labelled by id."""
     w = _Words(lang)
-    frequency = study.get("selection_frequency")
-    point = {s["id"] for s in (study.get("point") or {}).get("selected", [])}
+    summary = StudySummary.of(study)
+    frequency = summary.selection_frequency
+    point = {s.id for s in summary.point.selected}
     if not frequency:
         figure = _figure(9, 4.5, w("robustness_alt_none"))
         _title(figure, title or w("robustness_title"))
@@ -789,7 +794,7 @@ def robustness_chart(
     uncertain = [pid for pid, share in frequency.items() if 0.1 < share < 0.9]
     alt = w(
         "robustness_alt",
-        draws=w.number(study.get("draws") or 0),
+        draws=w.number(summary.draws),
         always=w.number(always),
         high=w.percent(0.99),
         uncertain=w.number(len(uncertain)),

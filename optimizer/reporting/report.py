@@ -8,8 +8,9 @@ life, what each district gets and how the equity rules are met, what was left ou
 take to include it, how sure the figures are, and which data and solver are behind them.
 
 It is a pure function of the run: nothing is solved here. The callers (`python -m optimizer report`,
-`GET /v1/runs/{id}/report`) solve, and pass `why_not` (`WhyNot.to_dict()` rows) and an uncertainty
-study (`UncertaintyStudy.to_dict()`) when they have them. Every sentence is in
+`GET /v1/runs/{id}/report`) solve, and pass `why_not` (the `WhyNot` figures, or their rows as
+stored) and an uncertainty study (the study, or its summary as stored) when they have them; both are
+read as the typed rows of `models.thresholds` and `models.uncertainty`. Every sentence is in
 `optimizer.reporting.report_texts`, one dict per language, and every chart is drawn in the page's language: a
 Swedish page has no English word and no number with a decimal point (a test reads the report of every
 example scenario for them). A threshold that was not computed says so and makes no claim. Every string
@@ -46,6 +47,9 @@ from models import (
     Scenario,
     Status,
 )
+from models.thresholds import WhyNotRow
+from models.uncertainty import Quantiles, StudyEvaluation, StudySummary, UncertaintyStudy
+from optimizer.analysis.whynot import WhyNot
 from optimizer.reporting.language import format_number, sector_name
 from optimizer.reporting.report_texts import LANGUAGES, MONTHS, TEXTS
 
@@ -259,8 +263,8 @@ def build_report(
     result: Result,
     *,
     lang: str = "sv",
-    why_not: Sequence[Mapping[str, Any]] | None = None,
-    study: Mapping[str, Any] | None = None,
+    why_not: Sequence[WhyNotFigures] | None = None,
+    study: Study | None = None,
     input_sha256: str | None = None,
     source_name: str | None = None,
     generated_at: datetime | None = None,
@@ -268,8 +272,9 @@ def build_report(
     """The HTML report of `result` (from `solve(projects, scenario)`), in Swedish (`lang="sv"`, the
     default) or English (`"en"`): one self-contained document, sections in the order of `SECTIONS`.
 
-    `why_not`: `WhyNot.to_dict()` rows (what it would take to fund each project left out), or None
-    (the report then says they are not computed); `study`: an `UncertaintyStudy.to_dict()`, or None;
+    `why_not`: what it would take to fund each project left out (`WhyNot`s from `why_not`, or their
+    `to_dict()` rows), or None (the report then says they are not computed); `study`: an
+    `UncertaintyStudy`, its `summary()` or its `to_dict()`, or None;
     `input_sha256`, `source_name` (the list's file or name) and `generated_at` (default: now, UTC) go
     into the method section. Raises ValueError for another language."""
     report = Report(
@@ -298,18 +303,21 @@ class Report:
         result: Result,
         *,
         lang: str = "sv",
-        study: Mapping[str, Any] | None = None,
+        study: Study | None = None,
         input_sha256: str | None = None,
         source_name: str | None = None,
         generated_at: datetime | None = None,
     ) -> None:
         if lang not in LANGUAGES:
             raise ValueError(f"lang must be one of {', '.join(LANGUAGES)}, not {lang!r}")
-        if study is not None and not isinstance(study, Mapping):
-            raise ValueError("study must be an UncertaintyStudy.to_dict(), or None")
+        summary = None
+        if study is not None:
+            if not isinstance(study, UncertaintyStudy | StudySummary | Mapping):
+                raise ValueError("study must be an UncertaintyStudy.to_dict(), the study or its summary(), or None")
+            summary = StudySummary.of(study)
         self._words = _Words(lang)
         self._moment = generated_at or datetime.now(UTC)
-        self._parts = _Report(projects, scenario, result, self._words, None, study)
+        self._parts = _Report(projects, scenario, result, self._words, None, summary)
         self._scenario = scenario
         self._input = (input_sha256, source_name)
         self._sections: dict[str, str] = {}
@@ -329,13 +337,13 @@ class Report:
             "method": report.method(*self._input, self._moment),
         }
 
-    def html(self, why_not: Sequence[Mapping[str, Any]] | None = None) -> str:
-        """The whole document, with `why_not` rows (or None) in the section on the measures left out."""
+    def html(self, why_not: Sequence[WhyNotFigures] | None = None) -> str:
+        """The whole document, with the `why_not` figures (or None) in the section on the measures left out."""
         if why_not is not None and not isinstance(why_not, Sequence):
-            raise ValueError("why_not must be a list of WhyNot.to_dict() rows, or None")
+            raise ValueError("why_not must be a list of WhyNot figures or their to_dict() rows, or None")
         self.prepare()
         words, moment = self._words, self._moment
-        self._parts.why_not = why_not
+        self._parts.why_not = None if why_not is None else [WhyNotRow.of(row) for row in why_not]
         sections = {**self._sections, "left-out": self._parts.left_out()}
         scenario = self._scenario
         title = words("doc_title", name=scenario.name) if scenario.name else words("doc_title_unnamed")
@@ -375,6 +383,10 @@ def _p(content: str) -> str:
 
 
 Cell = tuple[str, bool]
+WhyNotFigures = WhyNot | WhyNotRow | Mapping[str, Any]
+"""What the report reads as why-not figures: the analysis's own, or their rows as written or stored."""
+Study = UncertaintyStudy | StudySummary | Mapping[str, Any]
+"""An uncertainty study, its typed summary, or the summary as written or stored."""
 
 
 def _table(
@@ -430,23 +442,6 @@ def _name_with_id(name: str, pid: str) -> _Html:
     return _Html(f'{_esc(name)} <span class="id">({_esc(pid)})</span>')
 
 
-# Threshold rows from before reasons were codes: their English notes, read back as reasons.
-_NOTE_REASONS = (
-    ("not computed", "out_of_time"),
-    ("undecided", "undecided"),
-    ("excluded", "excluded"),
-    ("does not enter", "not_at_any_cost"),
-    ("still enters at", "at_least"),
-)
-
-
-def _reason(row: Mapping[str, Any]) -> str:
-    if "reason" in row:
-        return str(row["reason"] or "")
-    note = str(row.get("note") or "")
-    return next((reason for start, reason in _NOTE_REASONS if note.startswith(start)), "")
-
-
 class _Report:
     """The sections of one report, each an HTML fragment."""
 
@@ -456,8 +451,8 @@ class _Report:
         scenario: Scenario,
         result: Result,
         words: _Words,
-        why_not: Sequence[Mapping[str, Any]] | None,
-        study: Mapping[str, Any] | None,
+        why_not: Sequence[WhyNotRow] | None,
+        study: StudySummary | None,
     ) -> None:
         self.projects = projects
         self.scenario = scenario
@@ -1186,7 +1181,7 @@ class _Report:
         ]
         if binding:
             parts.append(_p(w("binding_rules", names=w.listing([f"«{n}»" for n in binding]))))
-        thresholds = {str(row["id"]): row for row in self.why_not} if self.why_not is not None else None
+        thresholds = {row.id: row for row in self.why_not} if self.why_not is not None else None
         per_t = dict(
             zip(self._macc()["id"].astype(str), self._macc()["sek_per_t"].astype(float), strict=True)
         )
@@ -1280,21 +1275,21 @@ class _Report:
         return None
 
     def _would_take(
-        self, thresholds: Mapping[str, Mapping[str, Any]] | None, pid: str, cost: float, per_year: float
+        self, thresholds: Mapping[str, WhyNotRow] | None, pid: str, cost: float, per_year: float
     ) -> str:
         """What it would take, claimed only where it was computed; "not computed in time" otherwise."""
         w = self.w
         row = None if thresholds is None else thresholds.get(pid)
         if row is None:
             return w("would_unknown")
-        reason = _reason(row)
-        if reason == "out_of_time" or row.get("computed") is False and reason != "undecided":
+        reason = row.reason
+        if reason == "out_of_time" or not row.computed and reason != "undecided":
             return w("would_not_in_time")
         if reason == "undecided":
             return w("would_undecided")
         if reason == "excluded":
             return w("would_excluded")
-        max_cost, needed = row.get("max_cost_sek"), row.get("min_abatement_t_per_year")
+        max_cost, needed = row.max_cost_sek, row.min_abatement_t_per_year
         parts: list[str] = []
         if max_cost is None:
             parts.append(w("would_never"))
@@ -1310,7 +1305,7 @@ class _Report:
             if needed > per_year * (1 + 1e-6):
                 key = "would_abatement_instead" if max_cost is None else "would_abatement"
                 parts.append(w(key, needed=w.tonnes_per_year(needed), now=w.tonnes_per_year(per_year)))
-        elif row.get("min_abatement_computed", "min_abatement_t_per_year" in row):
+        elif row.min_abatement_computed:
             parts.append(w("would_abatement_never"))
         return _Html(" ".join(_esc(p) for p in parts))
 
@@ -1324,29 +1319,27 @@ class _Report:
             if not self.result.has_portfolio:
                 return _p(w("unc_no_portfolio"))
             return _p(w("unc_none_ranges"))
-        evaluation = study.get("evaluation")
-        if not evaluation or study.get("abatement_t", {}).get("p50") is None:
+        evaluation, quantiles = study.evaluation, study.abatement_t
+        if evaluation is None or quantiles.p10 is None or quantiles.p50 is None or quantiles.p90 is None:
             return _p(w("unc_no_portfolio"))
-        draws = int(study.get("draws") or 0)
-        distribution = w.texts.get(f"dist_{study.get('distribution')}", w.texts["none_value"])
-        quantiles = study["abatement_t"]
+        draws = study.draws
+        distribution = w.texts.get(f"dist_{study.distribution}", w.texts["none_value"])
         parts = [
             _p(w("unc_intro", draws=w.num(draws), distribution=distribution)),
             _p(
                 w(
                     "unc_quantiles_text",
-                    p10=w.tonnes(quantiles["p10"]),
-                    p50=w.tonnes(quantiles["p50"]),
-                    p90=w.tonnes(quantiles["p90"]),
+                    p10=w.tonnes(quantiles.p10),
+                    p50=w.tonnes(quantiles.p50),
+                    p90=w.tonnes(quantiles.p90),
                 )
             ),
         ]
         headers = [(w.texts["col_quantity"], False), ("P10", True), ("P50", True), ("P90", True)]
 
-        def row(label: str, values: Mapping[str, Any], money: bool) -> list[Cell]:
+        def row(label: str, values: Quantiles, money: bool) -> list[Cell]:
             cells: list[Cell] = [(label, False)]
-            for q in ("p10", "p50", "p90"):
-                value = values.get(q)
+            for value in (values.p10, values.p50, values.p90):
                 cells.append(
                     (
                         w.texts["none_value"] if value is None else w.sek(value) if money else w.num(value),
@@ -1355,39 +1348,39 @@ class _Report:
                 )
             return cells
 
-        rows = [row(w("row_reduction", measure=w.measure(self.scenario)), quantiles, False)]
-        if evaluation.get("cost_sek"):
-            rows.append(row(w.texts["row_cost"], evaluation["cost_sek"], True))
-        if evaluation.get("overrun_sek"):
-            rows.append(row(w.texts["row_overrun"], evaluation["overrun_sek"], True))
-        reopt = study.get("reoptimisation")
-        if reopt and reopt.get("abatement_t"):
-            rows.append(row(w.texts["row_best"], reopt["abatement_t"], False))
+        rows = [
+            row(w("row_reduction", measure=w.measure(self.scenario)), quantiles, False),
+            row(w.texts["row_cost"], evaluation.cost_sek, True),
+            row(w.texts["row_overrun"], evaluation.overrun_sek, True),
+        ]
+        reopt = study.reoptimisation
+        if reopt is not None:
+            rows.append(row(w.texts["row_best"], reopt.abatement_t, False))
         parts.append(_table(w("unc_caption", draws=w.num(draws)), headers, rows))
         parts.extend(self._budget_chance(study, evaluation))
         parts.extend(self._target_chance(study))
-        frequency = study.get("selection_frequency")
+        frequency = study.selection_frequency
         if frequency:
             steady = sum(1 for share in frequency.values() if share >= 0.95)
             shaky = sum(1 for share in frequency.values() if 0.05 < share < 0.95)
             parts.append(_p(w("unc_steady", steady=steady, shaky=shaky)))
         else:
             parts.append(_p(w("unc_not_reoptimised")))
-        robust = study.get("robust")
-        if robust:
-            if robust.get("cvar_t") is None:
+        robust = study.robust
+        if robust is not None:
+            if robust.cvar_t is None or robust.point_cvar_t is None:
                 parts.append(_p(w("unc_robust_none")))
             else:
                 parts.append(
                     _p(
                         w(
                             "unc_robust",
-                            alpha=w.pct(robust["alpha"]),
-                            cvar=w.tonnes(robust["cvar_t"]),
-                            point_cvar=w.tonnes(robust["point_cvar_t"]),
-                            price=w.tonnes(robust["price_t"] or 0.0),
-                            added=w.listing(robust.get("added") or []) or w.texts["none_value"],
-                            removed=w.listing(robust.get("removed") or []) or w.texts["none_value"],
+                            alpha=w.pct(robust.alpha),
+                            cvar=w.tonnes(robust.cvar_t),
+                            point_cvar=w.tonnes(robust.point_cvar_t),
+                            price=w.tonnes(robust.price_t or 0.0),
+                            added=w.listing(robust.added) or w.texts["none_value"],
+                            removed=w.listing(robust.removed) or w.texts["none_value"],
                         )
                     )
                 )
@@ -1412,10 +1405,10 @@ class _Report:
             parts.append(self._robustness_data(frequency))
         return "\n".join(parts)
 
-    def _budget_chance(self, study: Mapping[str, Any], evaluation: Mapping[str, Any]) -> list[str]:
+    def _budget_chance(self, study: StudySummary, evaluation: StudyEvaluation) -> list[str]:
         """The chance of staying within the budget, and when it is low, why and by how much it breaks."""
         w, r = self.w, self.result
-        within = study.get("probability_within_budget")
+        within = study.probability_within_budget
         if within is None:
             return []
         parts = [_p(w("unc_budget", share=w.share(within)))]
@@ -1434,15 +1427,15 @@ class _Report:
             else:
                 key = "unc_budget_full" if len(full) > 1 else "unc_budget_full_year"
                 parts.append(_p(w(key, years=w.listing([str(b.year) for b in full]))))
-        overrun = evaluation.get("overrun_sek") or {}
-        if within < 0.5 and overrun.get("p50") is not None and overrun["p50"] > 0:
-            parts.append(_p(w("unc_overrun", p50=w.amount(overrun["p50"]), p90=w.amount(overrun["p90"]))))
+        overrun = evaluation.overrun_sek
+        if within < 0.5 and overrun.p50 is not None and overrun.p90 is not None and overrun.p50 > 0:
+            parts.append(_p(w("unc_overrun", p50=w.amount(overrun.p50), p90=w.amount(overrun.p90))))
         return parts
 
-    def _target_chance(self, study: Mapping[str, Any]) -> list[str]:
+    def _target_chance(self, study: StudySummary) -> list[str]:
         """The chance of meeting the target; a target missed even at the point estimates is said so."""
         w, r = self.w, self.result
-        target = study.get("probability_target_met")
+        target = study.probability_target_met
         if target is None:
             return [_p(w("unc_no_target"))]
         parts = [_p(w("unc_target", share=w.share(target)))]
@@ -1459,14 +1452,12 @@ class _Report:
             )
         return parts
 
-    def _histogram_data(self, study: Mapping[str, Any]) -> str:
+    def _histogram_data(self, study: StudySummary) -> str:
         w = self.w
-        histogram = study.get("histogram") or {}
-        edges = histogram.get("edges_t") or []
-        point = histogram.get("point_portfolio") or []
-        best = histogram.get("best_achievable")
-        if not edges or not point:
+        histogram = study.histogram
+        if histogram is None or not histogram.edges_t or not histogram.point_portfolio:
             return ""
+        edges, point, best = histogram.edges_t, histogram.point_portfolio, histogram.best_achievable
         headers = [
             (w.texts["col_from_t"], True),
             (w.texts["col_to_t"], True),

@@ -28,13 +28,19 @@ from __future__ import annotations
 import dataclasses
 import logging
 import threading
-import time
 
 import numpy as np
 import scipy.sparse as sp
 
+from models.options import Deadline
 from optimizer.model.backends.base import Backend, Incumbents, Outcome, Stop, relative_gap
-from optimizer.model.backends.highs import HighsBackend, new_highs, run_highs, to_highs_lp
+from optimizer.model.backends.highs import (
+    HighsBackend,
+    new_highs,
+    on_improving_solution,
+    run_highs,
+    to_highs_lp,
+)
 from optimizer.model.build import MilpModel
 
 log = logging.getLogger(__name__)
@@ -76,14 +82,18 @@ class CoreHighsBackend(Backend):
         incumbents: Incumbents,
         cancel: threading.Event,
     ) -> Outcome:
-        started = time.perf_counter()
-        deadline = None if time_limit_s is None else started + time_limit_s
-        relaxation = _lp_relaxation(model, None if time_limit_s is None else LP_SHARE * time_limit_s, cancel)
+        deadline = Deadline.after(time_limit_s)
+        lp_share = None if time_limit_s is None else LP_SHARE * time_limit_s
+        relaxation = _lp_relaxation(model, deadline.within(lp_share), cancel)
         if relaxation.stop is not Stop.OPTIMAL:
             # No LP optimum (infeasible, cancelled or out of time): the plain solver says it properly.
             log.info("core: the LP relaxation stopped (%s); solving the whole model", relaxation.native)
             return self.plain.solve(
-                model, time_limit_s=_left(deadline), mip_gap=mip_gap, incumbents=incumbents, cancel=cancel
+                model,
+                time_limit_s=deadline.left(at_least=0.01),
+                mip_gap=mip_gap,
+                incumbents=incumbents,
+                cancel=cancel,
             )
         bound, reduced = lagrangian_bound(model, relaxation.row_dual)
         order = np.argsort(np.abs(reduced), kind="stable")
@@ -117,8 +127,7 @@ class CoreHighsBackend(Backend):
                 return Outcome(Stop.OPTIMAL, best[1], best[0], global_bound, native)
             if outcome.stop is Stop.INFEASIBLE and core.all():
                 return Outcome(Stop.INFEASIBLE, None, None, None, native)
-            left = _left(deadline)
-            if cancel.is_set() or core.all() or (left is not None and left < 0.5):
+            if cancel.is_set() or core.all() or deadline.passed(slack_s=0.5):
                 break
             size = min(2 * size, model.shape[1])
         if best is None:
@@ -132,7 +141,7 @@ class CoreHighsBackend(Backend):
         fixed_at: np.ndarray,
         best: tuple[float, np.ndarray] | None,
         absolute_gap: float,
-        deadline: float | None,
+        deadline: Deadline,
         incumbents: Incumbents,
         cancel: threading.Event,
     ) -> Outcome:
@@ -155,12 +164,15 @@ class CoreHighsBackend(Backend):
         highs.passModel(to_highs_lp(sub))
         if best is not None and np.array_equal(best[1][~core], fixed[~core]):
             highs.setSolution(len(columns), np.arange(len(columns), dtype=np.int32), best[1][columns])
-        highs.cbMipImprovingSolution += lambda event: incumbents.offer(
-            full(np.asarray(event.data_out.mip_solution)), event.data_out.objective_function_value + offset
-        )
+        on_improving_solution(highs, lambda x, value: incumbents.offer(full(x), value + offset))
         # The gap asked for is relative to the whole portfolio, not to the core's part of it.
         outcome = run_highs(
-            highs, True, time_limit_s=_left(deadline), mip_gap=0.0, mip_abs_gap=absolute_gap, cancel=cancel
+            highs,
+            True,
+            time_limit_s=deadline.left(at_least=0.01),
+            mip_gap=0.0,
+            mip_abs_gap=absolute_gap,
+            cancel=cancel,
         )
         return Outcome(
             outcome.stop,
@@ -178,12 +190,11 @@ class _Relaxation:
     row_dual: np.ndarray
 
 
-def _lp_relaxation(model: MilpModel, time_limit_s: float | None, cancel: threading.Event) -> _Relaxation:
+def _lp_relaxation(model: MilpModel, deadline: Deadline, cancel: threading.Event) -> _Relaxation:
     """The LP relaxation by sifting: solve it over a working set of columns, price every column with the
     duals (rows outside the working set priced at 0), add the columns that would improve it, repeat.
     With few coupling rows a small working set is optimal for the whole LP; the duals that come out
     are turned into a certified bound by `lagrangian_bound` whatever happens."""
-    deadline = None if time_limit_s is None else time.perf_counter() + time_limit_s
     n = model.shape[1]
     working = _first_working_set(model, min(n, SIFTING_START))
     if working.sum() > n // 2:  # sifting would not save much: the whole LP at once
@@ -199,7 +210,8 @@ def _lp_relaxation(model: MilpModel, time_limit_s: float | None, cancel: threadi
         highs.setOptionValue("solver", "ipm")
         highs.setOptionValue("run_crossover", "off")
         highs.setOptionValue("presolve", "off")
-        outcome = run_highs(highs, False, time_limit_s=_left(deadline), mip_gap=0.0, cancel=cancel)
+        left = deadline.left(at_least=0.01)
+        outcome = run_highs(highs, False, time_limit_s=left, mip_gap=0.0, cancel=cancel)
         if outcome.stop is not Stop.OPTIMAL:
             return _Relaxation(outcome.stop, outcome.native_status, np.zeros(model.shape[0]))
         row_dual = np.asarray(highs.getSolution().row_dual, dtype=float)
@@ -278,7 +290,3 @@ def _price_of_leaving_the_core(model: MilpModel, core: np.ndarray, reduced: np.n
     bound where it is fixed (the bound's own choice): |d_j| per unit, for whole columns."""
     free = ~core & (model.col_upper > model.col_lower)
     return float(np.abs(reduced[free]).min(initial=np.inf))
-
-
-def _left(deadline: float | None) -> float | None:
-    return None if deadline is None else max(deadline - time.perf_counter(), 0.01)

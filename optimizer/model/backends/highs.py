@@ -9,7 +9,7 @@ import logging
 import os
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 
@@ -179,9 +179,7 @@ class HighsBackend(Backend):
             small_model_options(highs)
         is_mip = bool(model.integer.any())
         if is_mip:
-            highs.cbMipImprovingSolution += lambda event: incumbents.offer(
-                np.asarray(event.data_out.mip_solution), event.data_out.objective_function_value
-            )
+            on_improving_solution(highs, incumbents.offer)
         return run_highs(highs, is_mip, time_limit_s=time_limit_s, mip_gap=mip_gap, cancel=cancel)
 
     def resolve(
@@ -241,10 +239,8 @@ class WarmHighsBackend(WarmBackend):
         """The columns and values of the next start: the projects' fractions and their indicators."""
         self.incumbents = Incumbents()
         self.broken = False
-        if self.is_mip:
-            self.highs.cbMipImprovingSolution += lambda event: self.incumbents.offer(
-                np.asarray(event.data_out.mip_solution), event.data_out.objective_function_value
-            )
+        if self.is_mip:  # offered to the incumbents of the solve under way
+            on_improving_solution(self.highs, lambda x, value: self.incumbents.offer(x, value))
 
     def version(self) -> str:
         return self.cold.version()
@@ -275,10 +271,13 @@ class WarmHighsBackend(WarmBackend):
         incumbents: Incumbents,
         cancel: threading.Event,
     ) -> Outcome:
-        if self.broken or not self._same_but_the_row(model):
+        def cold() -> Outcome:
             return self.cold.solve(
                 model, time_limit_s=time_limit_s, mip_gap=mip_gap, incumbents=incumbents, cancel=cancel
             )
+
+        if self.broken or not self._same_but_the_row(model):
+            return cold()
         bound = (float(model.row_lower[self.row]), float(model.row_upper[self.row]))
         if bound != self.bound:
             self.highs.changeRowBounds(self.row, *bound)
@@ -301,9 +300,7 @@ class WarmHighsBackend(WarmBackend):
                     outcome.objective,
                 )
                 self.broken = True
-                return self.cold.solve(
-                    model, time_limit_s=time_limit_s, mip_gap=mip_gap, incumbents=incumbents, cancel=cancel
-                )
+                return cold()
         return outcome
 
     def remember(self, fractions: np.ndarray | None, *, overran: bool) -> None:
@@ -315,6 +312,13 @@ class WarmHighsBackend(WarmBackend):
                 np.concatenate([np.arange(len(fractions)), layout.indicator_columns]).astype(np.int32),
                 np.concatenate([fractions, (fractions[layout.indicator_project] > 0).astype(float)]),
             )
+
+
+def on_improving_solution(highs: highspy.Highs, offer: Callable[[np.ndarray, float], None]) -> None:
+    """Have HiGHS hand each better MILP solution it finds (values, objective) to `offer`."""
+    highs.cbMipImprovingSolution += lambda event: offer(
+        np.asarray(event.data_out.mip_solution), float(event.data_out.objective_function_value)
+    )
 
 
 def run_highs(

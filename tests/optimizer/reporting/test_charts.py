@@ -250,23 +250,51 @@ def test_frontier_plot_keeps_json_pure(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["frontier.png", "frontier.svg"]
 
 
-STUDY = {
-    "abatement_t": {"p10": 90.0, "p50": 100.0, "p90": 110.0},
+QUANTILES = {"p10": 90.0, "p50": 100.0, "p90": 110.0}
+FREQUENCY = {"A": 1.0, "B": 0.3, "C": 0.0, "D": 0.7}
+STUDY = {  # an UncertaintyStudy.to_dict() of 10 draws, written out
+    "abatement_t": QUANTILES,
     "probability_within_budget": 0.25,
     "probability_target_met": 0.4,
-    "selection_frequency": {"A": 1.0, "B": 0.3, "C": 0.0, "D": 0.7},
+    "selection_frequency": FREQUENCY,
     "point": {
+        "status": "optimal",
         "objective": "lifetime",
+        "objective_value_t": 100.0,
+        "abatement_t": 100.0,
+        "municipal_cost_sek": 1e6,
         "selected": [{"id": "A", "fraction": 1.0}, {"id": "B", "fraction": 1.0}],
     },
     "evaluation": {
         "objective": "lifetime",
+        "abatement_t": QUANTILES,
+        "abatement_mean_t": 100.0,
+        "cost_sek": {"p10": 0.9e6, "p50": 1e6, "p90": 1.1e6},
+        "cost_mean_sek": 1e6,
+        "probability_within_budget": 0.25,
+        "probability_within_budget_by_year": {"total": 0.25},
+        "overrun_sek": {"p10": 0.0, "p50": 0.0, "p90": 1e5},
+        "probability_target_met": 0.4,
         "target_t": 104.0,
-        "target_kind": "min_cost",
+        "target_kind": "min_cost_for_t",
         "target_year": None,
+        "draws": 10,
     },
+    "reoptimisation": {
+        "selection_frequency": FREQUENCY,
+        "abatement_t": {"p10": 95.0, "p50": 104.0, "p90": 112.0},
+        "status_counts": {"optimal": 10},
+        "draws": 10,
+    },
+    "robust": None,
     "histogram": {"edges_t": [80.0, 100.0, 120.0], "point_portfolio": [3, 7], "best_achievable": [2, 8]},
     "draws": 10,
+    "seed": 1,
+    "distribution": "pert",
+    "sector_correlation": 0.0,
+    "executor": "serial",
+    "timings": {},
+    "notes": [],
 }
 
 

@@ -555,6 +555,25 @@ def test_a_study_shows_its_quantiles_and_probabilities() -> None:
     ]
 
 
+def test_the_analysis_reads_the_same_typed_or_as_written_and_stored() -> None:
+    """The CLI hands the report the study and the why-not figures themselves; the service their JSON."""
+    projects = read_projects(RANGED)
+    scenario = read_scenario(SCENARIO)
+    result = solve(projects, scenario)
+    found = study(projects, scenario, draws=20, seed=5, executor="serial", point=result)
+    figures = why_not(projects, scenario, result)
+    stored = json.loads(json.dumps({"study": found.to_dict(), "why_not": [w.to_dict() for w in figures]}))
+
+    def page(**analysis: object) -> str:  # the charts' SVG carries random ids; their alt text is compared
+        html = build_report(projects, scenario, result, generated_at=WHEN, **analysis)  # type: ignore[arg-type]
+        return re.sub(r'src="data:image/svg\+xml;base64,[^"]*"', 'src=""', html)
+
+    typed = page(study=found, why_not=figures)
+    assert "Inte beräknat" not in typed and typed.count("<img") == 6
+    assert typed == page(study=stored["study"], why_not=stored["why_not"])
+    assert typed == page(study=found.summary(), why_not=figures)
+
+
 def test_an_infeasible_scenario_says_no_portfolio_satisfies_the_rules_and_why() -> None:
     projects = read_projects(PROJECTS)
     scenario = read_scenario({**SCENARIO, "include": ["A", "B", "C"]})
