@@ -43,6 +43,7 @@ from optimizer.io.problems import InputError, Problem
 __all__ = [
     "Problems",
     "RawTable",
+    "cell_texts",
     "message_number",
     "normalise_header",
     "parse_json",
@@ -50,14 +51,16 @@ __all__ = [
     "read_projects",
     "read_projects_bytes",
     "read_scenario",
+    "table_from_bytes",
     "table_from_csv",
     "table_from_frame",
     "table_from_records",
     "tag_numbers",
+    "validate_projects",
 ]
 
 MEMORY_SOURCE = "<memory>"
-PROJECT_FILE_TYPES = (".csv", ".xlsx", ".json")
+PROJECT_FILE_TYPES = (".csv", ".xlsx", ".ods", ".json")
 SCENARIO_FILE_TYPES = (".json", ".toml")
 
 TRUE_WORDS = frozenset({"true", "yes", "1", "ja", "sant", "x"})
@@ -80,6 +83,10 @@ _PLAIN_NUMBER_LENGTH = 40
 _BOOLEAN_WORDS = {**dict.fromkeys(TRUE_WORDS, True), **dict.fromkeys(FALSE_WORDS, False)}
 _PROFILE_YEAR = re.compile(re.escape(PROFILE_PREFIX) + r"([0-9]{4})")
 _HEADER_SEPARATORS = re.compile(r"[\s\-]+")
+_CURRENCY = re.compile(
+    rf"\Asek{_GROUPING}*(?=[-\u2212]?[0-9])|(?<=[0-9]){_GROUPING}*(?:kr\.?|sek|:-|,-)\Z", re.IGNORECASE
+)
+"""Money as a finance officer writes it: `1 250 000 kr`, `1 250 000:-`, `1 250 000 SEK`, `SEK 1 250 000`."""
 _TEXT_COLUMNS = ("id", "name", "sector", "district", "exclusive_group")
 
 
@@ -95,7 +102,7 @@ def read_projects(
 ) -> ProjectList:
     """Read and validate a project list; raise `InputError` listing every problem in it.
 
-    Files are read by extension (.csv, .xlsx, .json); a DataFrame or a list of dicts is
+    Files are read by extension (.csv, .xlsx, .ods, .json); a DataFrame or a list of dicts is
     validated the same way. Nothing is returned unless the whole list is valid.
     """
     name = source_name or _default_name(source)
@@ -103,12 +110,26 @@ def read_projects(
     return _ProjectValidator(raw, name).run()
 
 
-def read_projects_bytes(data: bytes, *, file_type: str, source_name: str) -> ProjectList:
+def read_projects_bytes(
+    data: bytes, *, file_type: str, source_name: str, mapping: Mapping[str, str] | None = None
+) -> ProjectList:
     """Read and validate a project list held in memory, e.g. an upload to the service.
 
-    `file_type` is the extension the bytes would have as a file (".csv", ".xlsx" or ".json",
-    with or without the dot, any case); `source_name` names the list in messages.
+    `file_type` is the extension the bytes would have as a file (".csv", ".xlsx", ".ods" or ".json",
+    with or without the dot, any case); `source_name` names the list in messages. `mapping` (header
+    as written → column, "" to leave a column out; see `optimizer.io.mapping.apply_mapping`) renames
+    the file's columns first, as the service's mapping step chose; None reads the headers as written.
     """
+    raw = table_from_bytes(data, file_type=file_type, source_name=source_name)
+    if mapping is not None:
+        from optimizer.io.mapping import apply_mapping  # imported here: the mapping builds on this module
+
+        raw = apply_mapping(raw, mapping)
+    return validate_projects(raw, source_name=source_name)
+
+
+def table_from_bytes(data: bytes, *, file_type: str, source_name: str) -> RawTable:
+    """The cells of a project file held in memory, before any interpretation (see `read_projects_bytes`)."""
     suffix = "." + file_type.lower().lstrip(".")
     if suffix not in PROJECT_FILE_TYPES:
         raise _file_error(
@@ -117,11 +138,16 @@ def read_projects_bytes(data: bytes, *, file_type: str, source_name: str) -> Pro
             source_name,
         )
     if suffix == ".csv":
-        raw = table_from_csv(data, source_name)
-    elif suffix == ".xlsx":
-        raw = _table_from_xlsx(BytesIO(data), source_name)
-    else:
-        raw = table_from_records(_parse_project_json(data, source_name), source_name)
+        return table_from_csv(data, source_name)
+    if suffix == ".xlsx":
+        return _table_from_xlsx(BytesIO(data), source_name)
+    if suffix == ".ods":
+        return _table_from_ods(BytesIO(data), source_name)
+    return table_from_records(_parse_project_json(data, source_name), source_name)
+
+
+def validate_projects(raw: RawTable, *, source_name: str) -> ProjectList:
+    """A table read (and maybe mapped) by the caller, validated: for a caller that also wants its `notes`."""
     return _ProjectValidator(raw, source_name).run()
 
 
@@ -166,6 +192,8 @@ class RawTable:
     decimal_comma: bool
     """Whether text cells may use a decimal comma (not in comma-separated files)."""
     problems: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    """What was done to the table that its person should know, though nothing is wrong (ids made)."""
 
 
 def _default_name(source: object) -> str:
@@ -201,6 +229,8 @@ def _load_projects(source: object, name: str) -> RawTable:
         return table_from_csv(read_file_bytes(path, name), name)
     if suffix == ".xlsx":
         return _table_from_xlsx(path, name)
+    if suffix == ".ods":
+        return _table_from_ods(path, name)
     return table_from_records(_parse_project_json(read_file_bytes(path, name), name), name)
 
 
@@ -288,7 +318,8 @@ def _table_from_xlsx(path: Path | BytesIO, name: str) -> RawTable:
     except Exception as error:  # noqa: BLE001 - any failure means "not a workbook we can read"
         raise _file_error(f"cannot read the file as an Excel workbook: {error}", name) from None
     try:
-        records = list(_projects_sheet(workbook).iter_rows(min_row=1, values_only=True))
+        sheet = workbook.worksheets[_projects_sheet([s.title for s in workbook.worksheets])]
+        records = list(sheet.iter_rows(min_row=1, values_only=True))
     except Exception as error:  # noqa: BLE001
         raise _file_error(f"cannot read the file as an Excel workbook: {error}", name) from None
     finally:
@@ -296,12 +327,24 @@ def _table_from_xlsx(path: Path | BytesIO, name: str) -> RawTable:
     return _table_from_grid(_grid(records), decimal_comma=True, tidy=_tidy_column, source=name)
 
 
-def _projects_sheet(workbook: Any) -> Any:
-    """The sheet named `projects` if there is one, else the first sheet."""
-    for sheet in workbook.worksheets:
-        if sheet.title.strip().lower() == "projects":
-            return sheet
-    return workbook.worksheets[0]
+def _table_from_ods(source: Path | BytesIO, name: str) -> RawTable:
+    """An OpenDocument spreadsheet (LibreOffice, OpenOffice), read like an XLSX workbook: the same sheet,
+    every row from the first (empty ones too, so that rows keep their numbers), text kept as written."""
+    if isinstance(source, Path) and not source.is_file():
+        read_file_bytes(source, name)  # raises the matching file error
+    try:
+        with pd.ExcelFile(source, engine="odf") as book:
+            sheet = book.sheet_names[_projects_sheet([str(title) for title in book.sheet_names])]
+            grid = pd.read_excel(book, sheet_name=sheet, header=None, dtype=object, na_filter=False)
+    except Exception as error:  # noqa: BLE001 - any failure means "not a spreadsheet we can read"
+        raise _file_error(f"cannot read the file as an OpenDocument spreadsheet: {error}", name) from None
+    grid.columns = range(grid.shape[1])
+    return _table_from_grid(grid, decimal_comma=True, tidy=_tidy_column, source=name)
+
+
+def _projects_sheet(titles: list[str]) -> int:
+    """The position of the sheet named `projects` if there is one, else of the first sheet."""
+    return next((i for i, title in enumerate(titles) if title.strip().lower() == "projects"), 0)
 
 
 def _grid(records: list[Any]) -> pd.DataFrame:
@@ -470,6 +513,15 @@ def _show(cell: object) -> str:
     return canonical_text(cell) or ""
 
 
+def cell_texts(column: pd.Series) -> list[str]:
+    """A column's cells as a person reads them ("" where empty): for showing a file before it is read."""
+    parsed = parse_texts(column)
+    return [
+        _show(column.iat[pos]) if pos in parsed.bad else value or ""
+        for pos, value in enumerate(parsed.values.tolist())
+    ]
+
+
 def message_number(number: float) -> str:
     """A number for messages: integral values without a decimal point."""
     if math.isfinite(number) and float(number).is_integer() and abs(number) < 1e16:
@@ -540,7 +592,7 @@ def _numbers_if_all(column: pd.Series, decimal_comma: bool) -> np.ndarray | None
     cells = column.to_numpy(dtype=object)
     filled = np.flatnonzero(~empty)
     first = cells[filled[0]]
-    if isinstance(first, str) and not _NUMBER_LIKE.fullmatch(first):
+    if isinstance(first, str) and not _NUMBER_LIKE.fullmatch(_CURRENCY.sub("", first)):
         return None  # a text column such as yes/no or a district: no need to look further
     values = np.full(len(column), np.nan)
     if _all_text(cells):
@@ -620,8 +672,8 @@ def _parse_number_cell(
 
 
 def _text_number(text: str, pattern: re.Pattern[str]) -> float | None:
-    """The number a cell's text shows, or None."""
-    plain = text.replace("\u2212", "-")
+    """The number a cell's text shows, or None; an amount of money may say so (`1 250 000 kr`)."""
+    plain = _CURRENCY.sub("", text).replace("\u2212", "-")
     if not pattern.fullmatch(plain):
         return None
     return float(plain.replace(",", ".").replace(" ", "").replace("\u00a0", "").replace("\u202f", ""))

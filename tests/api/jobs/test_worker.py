@@ -428,13 +428,13 @@ def test_infeasible_scenario_is_a_successful_run(sqlite_db: Db) -> None:
 
 
 def test_invalid_project_list_fails_with_the_located_problem(sqlite_db: Db) -> None:
-    bad = EXAMPLE_LIST.read_bytes().replace(b",9500000,2026,", b",12 000 kr,2026,", 1)
+    bad = EXAMPLE_LIST.read_bytes().replace(b",9500000,2026,", b",12 000 EUR,2026,", 1)
     run_id = sqlite_db.add_run(equity_scenario(), list_id=sqlite_db.add_list(bad, name="bad.csv"))
 
     assert run_worker(sqlite_db.settings(), once=True) == 1
     run = sqlite_db.get(run_id)
     assert (run.state, run.result) == ("failed", None)
-    assert "row 2, column cost_sek: '12 000 kr' is not a number" in run.error
+    assert "row 2, column cost_sek: '12 000 EUR' is not a number" in run.error
     assert "bad.csv" in run.error
 
 

@@ -75,7 +75,7 @@ def test_upload_xlsx_with_a_name(client: TestClient, org: Org) -> None:
 def test_every_problem_is_reported_located(client: TestClient, org: Org) -> None:
     csv = (
         b"id;name;sector;cost_sek;abatement_t_per_year;lifetime_years\r\n"
-        b"A;Alfa;transport;12 000 kr;10;10\r\n"
+        b"A;Alfa;transport;12 000 EUR;10;10\r\n"
         b"A;Beta;energy;100;-1;0\r\n"
     )
     response = client.post(
@@ -91,7 +91,7 @@ def test_every_problem_is_reported_located(client: TestClient, org: Org) -> None
         (3, "abatement_t_per_year"),
         (3, "lifetime_years"),
     ]
-    assert "'12 000 kr' is not a number" in problem["errors"][0]["message"]
+    assert "'12 000 EUR' is not a number" in problem["errors"][0]["message"]
 
 
 def test_json_rows_that_are_not_objects_are_reported_with_the_rest(client: TestClient, org: Org) -> None:

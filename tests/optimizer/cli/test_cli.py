@@ -96,13 +96,13 @@ def test_invalid_input_exit_2_with_located_messages(tmp_path: Path) -> None:
     bad = tmp_path / "bad.csv"
     bad.write_text(
         "id;name;sector;cost_sek;abatement_t_per_year;lifetime_years\n"
-        "A;Biogas;transport;12 000 kr;10;10\n"
+        "A;Biogas;transport;12 000 EUR;10;10\n"
         "A;Sol;energy;5000;-1;10\n",
         encoding="utf-8",
     )
     done = run_cli("solve", "--projects", bad, "--scenario", EQUITY, "--format", "json")
     assert done.returncode == 2
-    assert "row 2, column cost_sek: '12 000 kr' is not a number" in done.stderr
+    assert "row 2, column cost_sek: '12 000 EUR' is not a number" in done.stderr
     report = json.loads(done.stdout)
     assert report["status"] == "invalid_input"
     located = {(p["row"], p["column"]) for p in report["problems"]}

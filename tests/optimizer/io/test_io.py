@@ -199,12 +199,12 @@ def test_excel_separator_line_is_not_a_row(tmp_path: Path) -> None:
 
 def test_the_documented_message_form(tmp_path: Path) -> None:
     rows = [f"P{i};Project {i};energy;1000;1;10" for i in range(2, 14)]
-    path = csv_file(tmp_path, HEADER, *rows, "P14;Project 14;energy;12 000 kr;1;10")
+    path = csv_file(tmp_path, HEADER, *rows, "P14;Project 14;energy;12 000 EUR;1;10")
     with pytest.raises(InputError) as caught:
         read_projects(path)
     (problem,) = caught.value.problems
-    assert str(problem) == "row 14, column cost_sek: '12 000 kr' is not a number"
-    assert problem == Problem("'12 000 kr' is not a number", row=14, column="cost_sek", source="projects.csv")
+    assert str(problem) == "row 14, column cost_sek: '12 000 EUR' is not a number"
+    assert problem == Problem("'12 000 EUR' is not a number", row=14, column="cost_sek", source="projects.csv")
     assert caught.value.source == "projects.csv"
 
 
@@ -282,7 +282,7 @@ def test_numbers_as_swedish_spreadsheets_write_them(text: str, value: float) -> 
 @pytest.mark.parametrize(
     "text",
     [
-        "12 000 kr",
+        "12 000 EUR",
         "12 00",
         "1 2345",
         "1.234,5",
@@ -835,7 +835,7 @@ def test_xlsx_problems_use_spreadsheet_rows(tmp_path: Path) -> None:
         {
             "Sheet": [
                 XLSX_HEADER,
-                ["P1", "A", "energi", "12 000 kr", 2026, True, 25, "kanske", None, None, None],
+                ["P1", "A", "energi", "12 000 EUR", 2026, True, 25, "kanske", None, None, None],
                 [None] * 11,
                 [None] * 11,
                 ["P1", "B", "energi", 1000, 2026, 1, 0, 2, None, None, None],
@@ -843,7 +843,7 @@ def test_xlsx_problems_use_spreadsheet_rows(tmp_path: Path) -> None:
         },
     )
     assert problems_of(path) == [
-        (2, "cost_sek", "'12 000 kr' is not a number"),
+        (2, "cost_sek", "'12 000 EUR' is not a number"),
         (2, "abatement_t_per_year", "'TRUE' is not a number"),
         (2, "mandatory", f"'kanske' is not a yes/no value {YES_NO_HINT}"),
         (5, "id", "'P1' is used again (first at row 2)"),

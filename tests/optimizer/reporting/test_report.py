@@ -742,7 +742,7 @@ def test_the_command_refuses_bad_input_and_an_unwritable_out(tmp_path: Path) -> 
     assert "does not exist" in done.stderr and "Traceback" not in done.stderr
     done = _report("--projects", listed, "--scenario", scenario_file, "--out", tmp_path)
     assert done.returncode == 2 and "it is a directory" in done.stderr
-    bad, _ = _files(tmp_path, [{**PROJECTS[0], "cost_sek": "12 000 kr"}])
+    bad, _ = _files(tmp_path, [{**PROJECTS[0], "cost_sek": "12 000 EUR"}])
     done = _report("--projects", bad, "--scenario", scenario_file, "--out", tmp_path / "r.html")
     assert done.returncode == 2 and "cost_sek" in done.stderr and "Traceback" not in done.stderr
     assert not (tmp_path / "r.html").exists()
