@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.db import ROLES, ApiKey, Organisation
+from api.db import ROLES, ApiKey, Organisation, PrincipalKind
 
 KEY_PREFIX = "kp_"
 SHOWN_PREFIX_LENGTH = 10
@@ -60,7 +60,7 @@ def lookup_key(session: Session, key: str) -> ApiKey | None:
     if not key.startswith(KEY_PREFIX) or len(key) > 200:
         return None
     record = session.scalars(select(ApiKey).where(ApiKey.key_sha256 == hash_key(key))).first()
-    if record is None or record.revoked_at is not None:
+    if record is None or record.revoked_at is not None or record.kind != PrincipalKind.KEY:
         return None
     return record
 

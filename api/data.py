@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from api import idempotency
 from api.auth import Principal
-from api.db import ApiKey, Plan, ProjectListRecord, Run, is_id
+from api.db import ApiKey, Plan, PrincipalKind, ProjectListRecord, Run, User, is_id
 from api.jobs import queue
 from api.jobs.states import RunState
 from api.problems import ProblemError, invalid_input
@@ -68,9 +68,21 @@ def own_plan(session: Session, principal: Principal, plan_id: str) -> Plan:
 
 def own_key(session: Session, principal: Principal, key_id: str) -> ApiKey:
     record = session.get(ApiKey, key_id) if is_id(key_id) else None
-    if record is None or record.organisation_id != principal.organisation_id:
+    if record is None or record.organisation_id != principal.organisation_id or record.kind != PrincipalKind.KEY:
         raise ProblemError(404, f"no API key {key_id}", type_="not-found")
     return record
+
+
+def principal_names(session: Session, principal_ids: list[str]) -> dict[str, str]:
+    """Who: a person's e-mail, or a key's prefix."""
+    keys = {k.id: k for k in session.scalars(select(ApiKey).where(ApiKey.id.in_(set(principal_ids))))}
+    people = {
+        u.principal_id: u.email for u in session.scalars(select(User).where(User.principal_id.in_(set(keys))))
+    }
+    return {
+        pid: people.get(pid, "") if key.kind == PrincipalKind.USER else f"{key.prefix}…"
+        for pid, key in keys.items()
+    }
 
 
 # --------------------------------------------------------------------------------------------
@@ -79,7 +91,10 @@ def own_key(session: Session, principal: Principal, key_id: str) -> ApiKey:
 
 
 def parse_list(record: ProjectListRecord) -> ProjectList:
-    return read_projects_bytes(record.content, file_type=record.file_type, source_name=record.name)
+    """The list as stored, read with the column mapping it was stored with."""
+    return read_projects_bytes(
+        record.content, file_type=record.file_type, source_name=record.name, mapping=record.column_mapping
+    )
 
 
 def store_list(
@@ -99,6 +114,7 @@ def store_list(
         content=upload.content,
         content_sha256=hashlib.sha256(upload.content).hexdigest(),
         project_count=project_count,
+        column_mapping=upload.column_mapping,
         created_by=created_by,
     )
     session.add(record)
@@ -170,7 +186,9 @@ def new_run(
         organisation_id=org,
         project_list_id=record.id,
         scenario=stored_scenario,
-        input_sha256=input_sha256(project_bytes=record.content, scenario=stored_scenario),
+        input_sha256=input_sha256(
+            project_bytes=record.content, scenario=stored_scenario, column_mapping=record.column_mapping
+        ),
         state=RunState.QUEUED,
         cancel_requested=False,
         attempts=0,

@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from enum import StrEnum
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -39,6 +40,13 @@ from sqlalchemy.types import TypeDecorator
 from api.jobs.states import RunState
 
 ROLES = ("viewer", "editor", "admin")
+
+
+class PrincipalKind(StrEnum):
+    """Who an `api_keys` row stands for: a machine's bearer key, or a person's web account."""
+
+    KEY = "key"
+    USER = "user"
 
 
 def is_id(text: str) -> bool:
@@ -98,6 +106,86 @@ class ApiKey(Base):
     """The first characters of the key, to tell keys apart in listings and logs."""
     created_at: Mapped[datetime] = mapped_column(default=now)
     revoked_at: Mapped[datetime | None] = mapped_column(default=None)
+    kind: Mapped[str] = mapped_column(String(8), default=PrincipalKind.KEY, server_default=PrincipalKind.KEY)
+    """"key": a bearer key for machines; "user": a person's principal in the audit trail (what they
+    upload, submit and adopt is recorded against it), never usable as a bearer key."""
+
+
+class User(Base):
+    """A person who signs in to the web app with e-mail and password (argon2), in one organisation."""
+
+    __tablename__ = "users"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    organisation_id: Mapped[str] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    """Lower case, as typed otherwise."""
+    role: Mapped[str] = mapped_column(String(16))
+    password_hash: Mapped[str] = mapped_column(Text)
+    principal_id: Mapped[str] = mapped_column(ForeignKey("api_keys.id"))
+    """The user's principal (an `api_keys` row of kind "user"): who did what in the audit trail."""
+    created_at: Mapped[datetime] = mapped_column(default=now)
+    disabled_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class UserSession(Base):
+    """A signed-in browser: only the SHA-256 of its cookie's random token is stored."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    """Sent in every form of the session and checked on every POST."""
+    created_at: Mapped[datetime] = mapped_column(default=now)
+    expires_at: Mapped[datetime] = mapped_column()
+    ended_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class Invitation(Base):
+    """A one-time link to join an organisation with a role: only the SHA-256 of its token is stored."""
+
+    __tablename__ = "invitations"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    organisation_id: Mapped[str] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    email: Mapped[str] = mapped_column(String(254))
+    role: Mapped[str] = mapped_column(String(16))
+    created_by: Mapped[str | None] = mapped_column(ForeignKey("api_keys.id"), default=None)
+    """The admin's principal; None when made on the command line (`python -m api create-user`)."""
+    created_at: Mapped[datetime] = mapped_column(default=now)
+    expires_at: Mapped[datetime] = mapped_column()
+    used_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class SignInAttempt(Base):
+    """One attempt to sign in, kept for the rate limit (failures per e-mail and per address)."""
+
+    __tablename__ = "sign_in_attempts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    address: Mapped[str] = mapped_column(String(64), index=True)
+    succeeded: Mapped[bool] = mapped_column(Boolean)
+    at: Mapped[datetime] = mapped_column(default=now, index=True)
+
+
+class ColumnMapping(Base):
+    """An organisation's last column mapping (header as written → column), suggested at its next upload."""
+
+    __tablename__ = "column_mappings"
+
+    organisation_id: Mapped[str] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True
+    )
+    mapping: Mapped[dict] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(default=now)
 
 
 class ProjectListRecord(Base):
@@ -117,6 +205,9 @@ class ProjectListRecord(Base):
     content: Mapped[bytes] = mapped_column(LargeBinary)
     content_sha256: Mapped[str] = mapped_column(String(64))
     project_count: Mapped[int] = mapped_column(Integer)
+    column_mapping: Mapped[dict | None] = mapped_column(JSON, default=None)
+    """How the file's headers map to the list's columns (header as written → column, "" to leave it
+    out), as chosen in the web app's mapping step; None: the headers are the columns."""
     created_by: Mapped[str] = mapped_column(ForeignKey("api_keys.id"))
     created_at: Mapped[datetime] = mapped_column(default=now)
 

@@ -1,8 +1,10 @@
 """Every request dependency, as `Annotated` types: settings, database session, principal, role guards,
-paging and the other shared query parameters, the Idempotency-Key header and the uploaded bodies."""
+paging and the other shared query parameters, the Idempotency-Key header and the uploaded bodies; for
+the web app, the signed-in person, their role guards and the posted form with its token checked."""
 
 from __future__ import annotations
 
+import secrets
 import threading
 from collections.abc import Callable, Iterator
 from typing import Annotated
@@ -11,13 +13,16 @@ from fastapi import Depends, Header, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
+from starlette.datastructures import FormData
 
+from api.accounts import SignedIn, signed_in
 from api.auth import Principal, lookup_key
-from api.db import make_engine, session_factory
+from api.db import Organisation, make_engine, session_factory
 from api.problems import ProblemError
 from api.schemas import Year
 from api.settings import Settings
 from api.uploads import ActualsUpload, Upload, read_actuals_upload, read_upload
+from api.web.render import SESSION_COOKIE, SignInRequired, WebError, form_token
 
 
 class Database:
@@ -167,3 +172,58 @@ def reject_unknown_query_parameters(request: Request) -> None:
                 for name in unknown
             ],
         )
+
+
+# --------------------------------------------------------------------------------------------
+# The web app
+# --------------------------------------------------------------------------------------------
+
+
+def get_signed_in(request: Request, session: SessionDep) -> SignedIn | None:
+    """The person signed in with this browser's session cookie, or None (also kept for the page)."""
+    token = request.cookies.get(SESSION_COOKIE)
+    person = signed_in(session, token) if token else None
+    request.state.signed_in = person
+    if person is not None:
+        organisation = session.get(Organisation, person.user.organisation_id)
+        request.state.organisation_name = organisation.name if organisation is not None else ""
+    return person
+
+
+MaybeSignedIn = Annotated[SignedIn | None, Depends(get_signed_in)]
+
+
+def require_person(role: str) -> Callable[[SignedIn | None], SignedIn]:
+    def guard(person: MaybeSignedIn) -> SignedIn:
+        if person is None:
+            raise SignInRequired
+        if not person.principal.may(role):
+            raise WebError(403, "This page is for the role %(role)s or higher; your role is %(yours)s.",
+                           role=role, yours=person.user.role)
+        return person
+
+    guard.__name__ = f"require_person_{role}"
+    return guard
+
+
+Person = Annotated[SignedIn, Depends(require_person("viewer"))]
+PersonEditor = Annotated[SignedIn, Depends(require_person("editor"))]
+PersonAdmin = Annotated[SignedIn, Depends(require_person("admin"))]
+
+
+async def checked_form(request: Request, _person: MaybeSignedIn, settings: SettingsDep) -> FormData:
+    """The posted form, once its `csrf_token` is this browser's (its session's, or when it is not signed
+    in its form cookie's): a form posted from another site is refused. A field may be as large as a
+    request (the mapping step carries the uploaded file in one)."""
+    try:
+        form = await request.form(max_files=1, max_fields=500, max_part_size=settings.max_body_bytes)
+    except Exception:  # noqa: BLE001 - any parser failure is a malformed form
+        raise WebError(400, "The form could not be read. Reload the page and try again.") from None
+    given = form.get("csrf_token")
+    if not isinstance(given, str) or not secrets.compare_digest(given.encode(), form_token(request).encode()):
+        raise WebError(403, "The form has expired or did not come from this site. Reload the page and try again.")
+    return form
+
+
+Form = Annotated[FormData, Depends(checked_form)]
+"""A posted web form whose token was checked."""

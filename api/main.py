@@ -26,6 +26,9 @@ from api.problems import (
 from api.routes import api_keys, docs, health, plans, project_lists, run_analysis, runs
 from api.schemas import ActualsCreate, ProjectListCreate
 from api.settings import Settings
+from api.web.errors import error_page, sign_in_handler, wants_html, web_error_handler
+from api.web.pages import account, audit, lists, people
+from api.web.render import SignInRequired, WebError
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).resolve().parent / "static"
@@ -93,6 +96,8 @@ def _problem_handler(_request: Request, error: Exception) -> Any:
 
 def _http_handler(request: Request, error: Exception) -> Any:
     assert isinstance(error, StarletteHTTPException)
+    if wants_html(request):
+        return error_page(request, error.status_code)
     headers = dict(getattr(error, "headers", None) or {})
     if error.status_code == 405:  # each method of a path is a route of its own: list them all
         methods = _allowed_methods(request.app, request.url.path)
@@ -159,12 +164,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(ProblemError, _problem_handler)
     app.add_exception_handler(StarletteHTTPException, _http_handler)
     app.add_exception_handler(RequestValidationError, _validation_handler)
+    app.add_exception_handler(WebError, web_error_handler)
+    app.add_exception_handler(SignInRequired, sign_in_handler)
     app.add_exception_handler(Exception, _server_error_handler)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     for module in (project_lists, runs, run_analysis, plans, api_keys):
         app.include_router(module.router, dependencies=[Depends(reject_unknown_query_parameters)])
     app.include_router(health.router)  # lenient: probes may add query strings
     app.include_router(docs.router)
+    for module in (account, lists, people, audit):  # the web app's pages
+        app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC, check_dir=True), name="static")
 
     def openapi() -> dict[str, Any]:

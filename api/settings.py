@@ -40,6 +40,10 @@ class Settings(BaseSettings):
     sweep_workers: int | None = Field(
         default=None, gt=0, description="processes of the local pool or LocalCluster (default: one per core)"
     )
+    public_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="the address people open the web app at; invitation links begin with it",
+    )
     dask_scheduler: str | None = Field(
         default=None,
         description="address of a running Dask scheduler (tcp://HOST:PORT); implies sweep_executor dask",

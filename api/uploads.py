@@ -98,6 +98,8 @@ class Upload:
     content: bytes
     source_name: str
     expected_count: int | None = None
+    column_mapping: dict[str, str] | None = None
+    """How the file's headers map to the list's columns (the web app's mapping step); None: as written."""
 
 
 async def read_upload(request: Request) -> Upload:

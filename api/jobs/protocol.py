@@ -62,6 +62,7 @@ class Payload(TypedDict):
 
     content: bytes
     file_type: str
+    column_mapping: dict[str, str] | None
     source_name: str
     scenario: dict[str, Any]
     analysis: dict[str, Any] | None

@@ -222,6 +222,7 @@ class Claimed:
     analysis: dict[str, Any] | None
     content: bytes
     file_type: str
+    column_mapping: dict[str, str] | None
     list_name: str
     list_version: int
 
@@ -252,6 +253,7 @@ class Lease:
                 analysis=None if run.analysis is None else dict(run.analysis),
                 content=record.content,
                 file_type=record.file_type,
+                column_mapping=record.column_mapping,
                 list_name=record.name,
                 list_version=record.version,
             )

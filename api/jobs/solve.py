@@ -49,10 +49,12 @@ def die_with_parent() -> None:
     threading.Thread(target=watch, name="watch-worker", daemon=True).start()
 
 
-def read_project_list(data: bytes, file_type: str, source_name: str) -> ProjectList:
+def read_project_list(
+    data: bytes, file_type: str, source_name: str, column_mapping: dict[str, str] | None = None
+) -> ProjectList:
     from optimizer.io.readers import read_projects_bytes
 
-    return read_projects_bytes(data, file_type=file_type, source_name=source_name)
+    return read_projects_bytes(data, file_type=file_type, source_name=source_name, mapping=column_mapping)
 
 
 def solve_in_child(conn: Connection, payload: Payload) -> None:
@@ -65,7 +67,9 @@ def solve_in_child(conn: Connection, payload: Payload) -> None:
         from optimizer import InputError, read_scenario, solve
 
         try:
-            projects = read_project_list(payload["content"], payload["file_type"], payload["source_name"])
+            projects = read_project_list(
+                payload["content"], payload["file_type"], payload["source_name"], payload.get("column_mapping")
+            )
             scenario = read_scenario(payload["scenario"])
             protocol.send(conn, Solving())
             deadline = scenario.run_options.deadline()

@@ -160,6 +160,7 @@ class Job:
         return {
             "content": claimed.content,
             "file_type": claimed.file_type,
+            "column_mapping": claimed.column_mapping,
             "source_name": f"{claimed.list_name} (version {claimed.list_version})",
             "scenario": self.scenario,
             "analysis": request_of(self.analysis),

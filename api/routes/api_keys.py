@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from api.auth import create_api_key
 from api.data import own_key
-from api.db import ApiKey, now
+from api.db import ApiKey, PrincipalKind, now
 from api.deps import Admin, SessionDep
 from api.problems import problem_responses
 from api.schemas import ApiKeyCreate, ApiKeyCreated, ApiKeyOut
@@ -42,7 +42,7 @@ def create_key(body: ApiKeyCreate, principal: Admin, session: SessionDep) -> JSO
 def list_keys(principal: Admin, session: SessionDep) -> list[ApiKeyOut]:
     rows = session.scalars(
         select(ApiKey)
-        .where(ApiKey.organisation_id == principal.organisation_id)
+        .where(ApiKey.organisation_id == principal.organisation_id, ApiKey.kind == PrincipalKind.KEY)
         .order_by(ApiKey.created_at.desc(), ApiKey.id)
     ).all()
     return [ApiKeyOut.model_validate(r) for r in rows]

@@ -1,6 +1,8 @@
-"""Compare two results: which projects entered, left or changed, and how the totals moved.
+"""Compare two results: which projects entered, left or changed, and how the totals moved; and two
+versions of a project list: which measures were added, removed or changed, field by field.
 
-Pure: no I/O. `compare(base, other)` works on two `Result`s; `load_result(data)` reads the `Result`
+Pure: no I/O. `compare(base, other)` works on two `Result`s; `compare_lists(base, other)` on two
+`ProjectList`s; `load_result(data)` reads the `Result`
 part of a JSON object such as `python -m optimizer solve --format json` writes (which may carry
 more keys, e.g. `why_not` and `rule_prices` with `--explain`). Every difference is other − base.
 """
@@ -10,12 +12,26 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import numpy as np
+import pandas as pd
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from models import Result
+from models import ProjectList, Result
 from optimizer.io.problems import InputError, Problem
 
-__all__ = ["TOTALS", "Comparison", "ProjectChange", "TotalChange", "YearChange", "compare", "load_result"]
+__all__ = [
+    "LIST_FIELDS",
+    "TOTALS",
+    "Comparison",
+    "FieldChange",
+    "ListComparison",
+    "ProjectChange",
+    "TotalChange",
+    "YearChange",
+    "compare",
+    "compare_lists",
+    "load_result",
+]
 
 TOTALS = (
     "objective_value_t",
@@ -183,3 +199,83 @@ def load_result(data: Any, *, source: str | None = None) -> Result:
             for item in error.errors(include_url=False)
         ]
         raise InputError(problems, source=source) from None
+
+
+LIST_FIELDS = (
+    "name",
+    "sector",
+    "district",
+    "cost_sek",
+    "grant_sek",
+    "abatement_t_per_year",
+    "lifetime_years",
+    "opex_sek_per_year",
+    "requires",
+    "exclusive_group",
+    "mandatory",
+    "divisible",
+)
+"""The fields of a measure that `compare_lists` compares, in this order (cost: the total over the years)."""
+
+
+class FieldChange(_Record):
+    """One field of one measure in both versions of a list, shown as text."""
+
+    id: str
+    field: str
+    base: str
+    other: str
+
+
+class ListComparison(_Record):
+    """What changed from one version of a project list (base) to another (other), by measure id."""
+
+    added: list[str]
+    removed: list[str]
+    changed: list[FieldChange]
+    unchanged: int
+
+    @property
+    def changed_ids(self) -> list[str]:
+        return list(dict.fromkeys(c.id for c in self.changed))
+
+
+def compare_lists(base: ProjectList, other: ProjectList) -> ListComparison:
+    """Measures added (in other only), removed (in base only) and changed (a field of `LIST_FIELDS`
+    differs), in the order of the lists; the rest counted as unchanged."""
+    before, after = _list_fields(base), _list_fields(other)
+    added = [i for i in after.index if i not in before.index]
+    removed = [i for i in before.index if i not in after.index]
+    both = [i for i in after.index if i in before.index]
+    old, new = before.loc[both], after.loc[both]
+    differs = old.ne(new)
+    changed = [
+        FieldChange(id=pid, field=field, base=old.at[pid, field], other=new.at[pid, field])
+        for pid, row in zip(both, differs.to_numpy(), strict=True)
+        for field, different in zip(LIST_FIELDS, row, strict=True)
+        if different
+    ]
+    unchanged = int((~differs.any(axis=1)).sum())
+    return ListComparison(added=added, removed=removed, changed=changed, unchanged=unchanged)
+
+
+def _list_fields(projects: ProjectList) -> pd.DataFrame:
+    """The compared fields as text, indexed by id (numbers as `repr` of floats, so that 1.0 == 1)."""
+    table = projects.table
+    frame = pd.DataFrame(index=table["id"].astype(str).to_numpy())
+    for field in LIST_FIELDS:
+        values = projects.total_cost if field == "cost_sek" else table[field].to_numpy()
+        frame[field] = [_field_text(v) for v in values]
+    return frame
+
+
+def _field_text(value: Any) -> str:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    if isinstance(value, bool | np.bool_):
+        return "yes" if value else "no"
+    if isinstance(value, int | float | np.integer | np.floating):
+        return f"{float(value):g}" if abs(float(value)) < 1e15 else repr(float(value))
+    if isinstance(value, tuple | list):
+        return ", ".join(map(str, value))
+    return str(value)

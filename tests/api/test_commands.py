@@ -122,12 +122,16 @@ def test_serve_prepares_the_demo_once(tmp_path: Path) -> None:
     from api.main import create_app
 
     settings = make_settings(f"sqlite:///{tmp_path / 'demo.db'}")
-    key = prepare(settings)
-    assert key is not None and key.startswith("kp_")
+    made = prepare(settings)
+    assert made is not None
+    key, link = made
+    assert key.startswith("kp_") and link.startswith(f"{settings.public_url}/invitation/")
     assert prepare(settings) is None
     with TestClient(create_app(settings)) as client:
         lists = client.get("/v1/project-lists", headers={"Authorization": f"Bearer {key}"}).json()
         assert [(i["name"], i["project_count"]) for i in lists["items"]] == [(DEMO_LIST_NAME, 88)]
+        invitation = client.get(link.removeprefix(settings.public_url))
+        assert invitation.status_code == 200 and "admin@demo.example" in invitation.text
 
 
 def test_over_http_with_a_worker(server: tuple[str, str], tmp_path: Path) -> None:

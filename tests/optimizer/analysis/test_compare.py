@@ -10,7 +10,7 @@ from rows import project
 
 from models import Result
 from optimizer import InputError, read_projects, read_scenario, solve
-from optimizer.analysis.compare import TOTALS, compare, load_result
+from optimizer.analysis.compare import LIST_FIELDS, TOTALS, compare, compare_lists, load_result
 from optimizer.cli import commands as cli
 from optimizer.cli import common
 
@@ -144,3 +144,29 @@ def test_cli_compare_reports_unreadable_files(tmp_path: Path, capsys: pytest.Cap
     assert output["status"] == "invalid_input" and output["problems"][0]["source"].endswith("bad.json")
     assert cli.main(["compare", str(base), str(tmp_path / "missing.json")]) == common.EXIT_INVALID_INPUT
     assert "missing.json" in capsys.readouterr().err
+
+
+# --- two versions of a list -----------------------------------------------------------------------
+
+
+def test_two_versions_of_a_list_say_what_was_added_removed_and_changed() -> None:
+    before = read_projects([project("A", 100, 1), project("B", 200, 2), project("C", 300, 3, requires="A")])
+    after = read_projects(
+        [project("C", 300, 3, requires="A"), project("A", 150, 1.0), project("D", 50, 5), project("B", 200, 2.5)]
+    )
+    difference = compare_lists(before, after)
+    assert difference.added == ["D"] and difference.removed == []
+    assert [(c.id, c.field, c.base, c.other) for c in difference.changed] == [
+        ("A", "cost_sek", "100", "150"),
+        ("B", "abatement_t_per_year", "2", "2.5"),
+    ]
+    assert difference.changed_ids == ["A", "B"] and difference.unchanged == 1  # C, in another place
+    back = compare_lists(after, before)
+    assert back.removed == ["D"] and back.added == [] and len(back.changed) == 2
+
+
+def test_a_list_compared_with_itself_is_unchanged() -> None:
+    projects = read_projects([project("A", 100, 1, divisible=True), project("B", 200, 2)])
+    difference = compare_lists(projects, projects)
+    assert (difference.added, difference.removed, difference.changed, difference.unchanged) == ([], [], [], 2)
+    assert set(LIST_FIELDS) >= {"name", "cost_sek", "abatement_t_per_year", "lifetime_years", "requires"}

@@ -1,0 +1,138 @@
+"""A real service for the browser tests: `python -m api serve` in its own process, with a worker, on a
+fresh SQLite database, as a new user starts it; and Debian's Chromium driven by Playwright."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
+BROWSER_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SCREENSHOTS = Path(os.environ.get("WEB_SCREENSHOTS", "/tmp/klimatportfolj-web"))
+
+
+@dataclass(frozen=True)
+class Service:
+    base: str
+    sign_in_link: str
+    """The demo admin's one-time link, as `api serve` printed it at its first start."""
+    database_url: str
+    output: Path
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
+    folder = tmp_path_factory.mktemp("web")
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    database_url = f"sqlite:///{folder / 'web.db'}"
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "PUBLIC_URL": base,
+        "WORKERS": "1",
+        "SWEEP_EXECUTOR": "serial",
+    }
+    output = folder / "serve.out"
+    with output.open("w") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "api", "serve", "--port", str(port)],
+            cwd=folder,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        link = None
+        for _ in range(600):
+            text = output.read_text()
+            found = re.search(rf"{re.escape(base)}/invitation/\S+", text)
+            if found and link is None:
+                link = found.group(0)
+            if link is not None:
+                try:
+                    if httpx.get(base + "/health/live", timeout=1).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+            if process.poll() is not None:
+                pytest.fail(f"api serve stopped: {text}")
+            time.sleep(0.1)
+        else:
+            pytest.fail(f"api serve did not start: {output.read_text()}")
+        assert link is not None
+        yield Service(base, link, database_url, output)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed at /usr/bin/chromium")
+    playwright = pytest.importorskip("playwright.sync_api")
+    with playwright.sync_playwright() as driver:
+        launched = driver.chromium.launch(executable_path=str(CHROMIUM), args=BROWSER_ARGS)
+        yield launched
+        launched.close()
+
+
+def closed_network(page: Any, base: str, refused: list[str]) -> None:
+    """Every request to another host is refused and noted: the app must work on a closed network."""
+
+    def only_this_host(route: Any) -> None:
+        if route.request.url.startswith(base):
+            route.continue_()
+        else:
+            refused.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", only_this_host)
+
+
+def axe_violations(page: Any) -> list[dict[str, Any]]:
+    """WCAG 2.0/2.1 A and AA violations axe-core finds on the page as it is now."""
+    page.add_script_tag(path=str(AXE))
+    return page.evaluate(
+        """async () => {
+            const results = await axe.run(document, {runOnly: {type: 'tag',
+                values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}});
+            return results.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                nodes: v.nodes.map(n => n.target.join(' ') + ': ' + n.failureSummary)}));
+        }"""
+    )
+
+
+def shot(page: Any, name: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path

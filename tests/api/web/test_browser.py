@@ -1,0 +1,233 @@
+"""A finance officer's first session, in Chromium against a real server and worker: the link `api serve`
+printed, a password, the lists, a Swedish Excel list without ids mapped and refused at its bad cell,
+corrected and stored, its versions compared, a colleague invited; in Swedish, then in English. Every
+page has 0 axe-core violations (WCAG 2.1 A and AA) and nothing is fetched from another host."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from in_browser import Service, axe_violations, browser, closed_network, service, shot
+
+__all__ = ["browser", "service"]  # the fixtures, imported for pytest
+
+PASSWORD = "sju kakor och en kanelbulle"
+HEADER = "Åtgärd;Kostnad (kr);Minskning ton/år;Livslängd (år);Stadsdel;Sektor;Prioriterat område\n"
+ROWS = [
+    "Biogasbussar linje 1;1 250 000 kr;42,5;12;Centrum;transport;nej",
+    "Laddpunkter Kvarnholmen;300 000 kr;{bad};10;Kvarnholmen;transport;ja",
+    "Tilläggsisolering Djäkneberget;2 400 000 kr;18;40;Djäkneberget;bygg;ja",
+]
+
+
+def swedish_excel_csv(folder: Path, name: str, bad: str = "x") -> Path:
+    """A list as Swedish Excel saves it: `;`, Windows-1252, decimal commas, money with `kr`, no ids."""
+    path = folder / name
+    path.write_bytes((HEADER + "\n".join(r.format(bad=bad) for r in ROWS) + "\n").encode("cp1252"))
+    return path
+
+
+def assert_accessible(page: Any, what: str) -> None:
+    violations = axe_violations(page)
+    assert violations == [], f"{what}: {violations}"
+
+
+@pytest.fixture(scope="module")
+def officer(service: Service, browser: Any) -> Any:
+    # axe-core is injected as a script of its own, which the pages' policy would refuse; the policy is
+    # checked in a context of its own (test_the_pages_keep_their_security_policy)
+    context = browser.new_context(locale="sv-SE", viewport={"width": 1280, "height": 900}, bypass_csp=True)
+    page = context.new_page()
+    page.refused = []  # type: ignore[attr-defined]
+    closed_network(page, service.base, page.refused)  # type: ignore[attr-defined]
+    yield page
+    context.close()
+
+
+def test_the_printed_link_gives_a_password_and_a_signed_in_session(service: Service, officer: Any) -> None:
+    page = officer
+    page.goto(service.sign_in_link)
+    assert page.title().startswith("Välj ditt lösenord")
+    assert page.locator("html").get_attribute("lang") == "sv"
+    assert_accessible(page, "invitation")
+    page.get_by_label("Nytt lösenord").fill(PASSWORD)
+    page.get_by_label("Samma lösenord igen").fill(PASSWORD)
+    page.get_by_role("button", name="Spara lösenordet och logga in").click()
+    page.wait_for_url(re.compile(r"/lists$"))
+    assert page.get_by_role("heading", level=1).inner_text() == "Åtgärdslistor"
+    assert "Kristinehamn exempel" in page.inner_text("main")  # the demo list
+    assert "88" in page.inner_text("main")
+    assert_accessible(page, "lists")
+    shot(page, "lists-sv")
+    page.goto(service.sign_in_link)  # a used link is refused
+    assert "har redan använts" in page.inner_text("main")
+
+
+def test_a_swedish_list_is_mapped_refused_at_its_cell_and_stored_when_right(
+    service: Service, officer: Any, tmp_path: Path
+) -> None:
+    page = officer
+    page.goto(service.base + "/lists")
+    page.get_by_label("Fil", exact=True).set_input_files(str(swedish_excel_csv(tmp_path, "atgarder.csv")))
+    page.get_by_label("Listans namn").fill("Åtgärder 2027")
+    page.get_by_role("button", name="Ladda upp och koppla kolumnerna").click()
+    page.wait_for_selector("h1:has-text('Koppla kolumnerna')")
+    assert page.get_by_label("Vad kolumnen Åtgärd innehåller").input_value() == "name"
+    assert page.get_by_label("Vad kolumnen Kostnad (kr) innehåller").input_value() == "cost_sek"
+    assert page.get_by_label("Vad kolumnen Minskning ton/år innehåller").input_value() == "abatement_t_per_year"
+    assert page.get_by_label("Vad kolumnen Stadsdel innehåller").input_value() == "district"
+    assert_accessible(page, "mapping")
+    shot(page, "mapping-sv")
+    page.get_by_role("button", name="Kontrollera och spara listan").click()  # htmx swaps the outcome in
+    outcome = page.locator("#outcome h2", has_text="ingenting sparades")
+    outcome.wait_for()
+    assert outcome.inner_text() == "1 fel: ingenting sparades"
+    assert page.evaluate("document.activeElement.id") == "outcome-title"  # focus moved to the outcome
+    assert page.locator("#outcome").get_attribute("aria-live") == "polite"
+    problem = page.locator("#outcome li").first.inner_text()
+    assert problem == "Rad 3, kolumn Minskning ton/år: 'x' är inte ett tal"
+    bad = page.locator("table.grid td.bad")
+    assert bad.count() == 1 and bad.inner_text().startswith("x")
+    assert_accessible(page, "mapping with problems")
+    shot(page, "mapping-problem-sv")
+
+    page.goto(service.base + "/lists")
+    page.get_by_label("Fil", exact=True).set_input_files(str(swedish_excel_csv(tmp_path, "atgarder.csv", bad="7,5")))
+    page.get_by_label("Listans namn").fill("Åtgärder 2027")
+    page.get_by_role("button", name="Ladda upp och koppla kolumnerna").click()
+    page.get_by_label("Vad kolumnen Prioriterat område innehåller").wait_for()
+    page.get_by_role("button", name="Kontrollera och spara listan").click()
+    page.wait_for_url(re.compile(r"/lists/[0-9a-f-]+\?stored=1$"))
+    main = page.inner_text("main")
+    assert "Listan är sparad med 3 åtgärder." in main
+    assert "1\u00a0250\u00a0000\u00a0kr" in main and "42,5" in main  # numbers the Swedish way
+    assert "P001" in main and "P003" in main  # ids were made for a list without them
+    assert_accessible(page, "list")
+    shot(page, "list-sv")
+
+
+def test_a_second_version_shows_what_changed(service: Service, officer: Any, tmp_path: Path) -> None:
+    page = officer
+    page.goto(service.base + "/lists")
+    page.get_by_label("Fil", exact=True).set_input_files(str(swedish_excel_csv(tmp_path, "atgarder.csv", bad="9")))
+    page.get_by_label("Listans namn").fill("Åtgärder 2027")
+    page.get_by_role("button", name="Ladda upp och koppla kolumnerna").click()
+    page.get_by_role("button", name="Kontrollera och spara listan").click()
+    page.wait_for_url(re.compile(r"\?stored=1$"))
+    assert "version 2" in page.inner_text("h1")
+    page.get_by_role("button", name="Visa vad som ändrats").click()
+    page.wait_for_selector("text=Ändrade uppgifter")
+    table = page.inner_text("table")
+    assert "abatement_t_per_year" in table and "7.5" in table and "9" in table
+    assert "0 tillagda, 0 borttagna, 1 ändrade, 2 oförändrade." in page.inner_text("main")
+    assert_accessible(page, "compare")
+
+
+def test_an_admin_invites_a_colleague_with_a_link_that_works_once(
+    service: Service, officer: Any, browser: Any
+) -> None:
+    page = officer
+    page.goto(service.base + "/people")
+    page.get_by_label("E-post").fill("Kalle.Karlsson@kristinehamn.se")
+    page.get_by_label("Roll").select_option("viewer")
+    page.get_by_role("button", name="Skapa inbjudningslänken").click()
+    link = page.locator("output.link-text")
+    link.wait_for()
+    assert page.evaluate("document.activeElement.className") == "notice"
+    invitation = link.inner_text()
+    assert invitation.startswith(service.base + "/invitation/")
+    assert_accessible(page, "people")
+    shot(page, "people-sv")
+    colleague = browser.new_context(locale="sv-SE").new_page()
+    colleague.goto(invitation)
+    assert "kalle.karlsson@kristinehamn.se" in colleague.inner_text("main")
+    colleague.get_by_label("Nytt lösenord").fill("kort")
+    colleague.get_by_label("Samma lösenord igen").fill("kort")
+    colleague.get_by_role("button", name="Spara lösenordet och logga in").click()
+    assert colleague.locator("#password").evaluate("e => e.validity.tooShort")  # the browser says so first
+    assert "Minst 12 tecken" in colleague.inner_text("main")  # and the hint says how long
+    colleague.get_by_label("Nytt lösenord").fill(PASSWORD + " två")
+    colleague.get_by_label("Samma lösenord igen").fill(PASSWORD + " två")
+    colleague.get_by_role("button", name="Spara lösenordet och logga in").click()
+    colleague.wait_for_url(re.compile(r"/lists$"))
+    assert colleague.get_by_role("button", name="Ladda upp och koppla kolumnerna").count() == 0  # a viewer
+    colleague.goto(service.base + "/people")
+    assert colleague.get_by_role("heading", level=1).inner_text() == "Inte tillåtet"
+    colleague.context.close()
+
+
+def test_english_on_the_switch_and_signing_out_and_in_again(service: Service, officer: Any) -> None:
+    page = officer
+    page.goto(service.base + "/lists")
+    page.get_by_role("button", name="In English").click()
+    page.wait_for_selector("h1:has-text('Project lists')")
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert_accessible(page, "lists in English")
+    shot(page, "lists-en")
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url(re.compile(r"/sign-in$"))
+    page.goto(service.base + "/lists")
+    page.wait_for_url(re.compile(r"/sign-in\?next=%2Flists$"))
+    page.get_by_label("E-mail").fill("admin@demo.example")
+    page.get_by_label("Password").fill("wrong password!")
+    page.get_by_role("button", name="Sign in").click()
+    assert page.inner_text("[role=alert]") == "The e-mail or the password is wrong."
+    assert_accessible(page, "sign-in with an error")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(re.compile(r"/lists$"))
+    page.get_by_role("button", name="På svenska").click()
+    page.wait_for_selector("h1:has-text('Åtgärdslistor')")
+
+
+def test_a_run_by_a_key_is_in_the_audit_trail_with_its_input_hash(service: Service, officer: Any) -> None:
+    """A machine (the demo key `api serve` printed) submits a run, the worker solves it, and the audit
+    page says who, when, which list, the solver and the input's hash."""
+    key = re.search(r"^kp_\S+$", service.output.read_text(), re.MULTILINE)
+    assert key, service.output.read_text()
+    with httpx.Client(base_url=service.base, headers={"Authorization": f"Bearer {key.group(0)}"}, timeout=60) as http:
+        demo = http.get("/v1/project-lists", params={"name": "Kristinehamn exempel"}).json()["items"][0]
+        run = http.post(
+            "/v1/runs", params={"wait": 30}, json={"project_list_id": demo["id"], "scenario": {"budget_sek": 30e6}}
+        ).json()
+    assert run["state"] == "succeeded", run
+    page = officer
+    page.goto(service.base + "/audit")
+    row = page.locator("table").first.locator("tbody tr").first.inner_text()
+    assert run["input_sha256"] in row and "klar" in row and "highs" in row and key.group(0)[:10] in row
+    assert "Kristinehamn exempel, version 1" in row
+    uploads = page.locator("table").nth(1).inner_text()
+    assert "admin@demo.example" in uploads and "Åtgärder 2027, version 2" in uploads
+    assert_accessible(page, "audit")
+    shot(page, "audit-sv")
+
+
+def test_the_keyboard_reaches_the_content_first(service: Service, officer: Any) -> None:
+    page = officer
+    page.goto(service.base + "/lists")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Hoppa till innehållet"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+
+
+def test_the_pages_keep_their_security_policy(service: Service, officer: Any, browser: Any) -> None:
+    """Under the pages' own Content-Security-Policy, htmx and the app's script run and nothing is refused."""
+    context = browser.new_context(locale="sv-SE")
+    context.add_cookies(officer.context.cookies())
+    page = context.new_page()
+    complaints: list[str] = []
+    page.on("console", lambda message: complaints.append(message.text) if message.type == "error" else None)
+    for path in ("/lists", "/people", "/audit", "/sign-in"):
+        page.goto(service.base + path)
+        assert page.evaluate("typeof window.htmx") == "object", path
+    context.close()
+    assert complaints == []
+
+
+def test_nothing_came_from_another_host(officer: Any) -> None:
+    assert officer.refused == []
