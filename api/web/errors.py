@@ -24,6 +24,10 @@ _PLAIN = {
 }
 
 
+_UNKNOWN_TITLE = N_("Something went wrong")
+_UNKNOWN = N_("Something went wrong.")
+
+
 def wants_html(request: Request) -> bool:
     """A browser asking for a page (not the API, not a script)."""
     path = request.url.path
@@ -34,12 +38,12 @@ def wants_html(request: Request) -> bool:
 
 def error_page(request: Request, status: int, message: str | None = None, **values: object) -> Response:
     words = Words(language_of(request))
-    text = words(message, **values) if message else words(_PLAIN.get(status, N_("Something went wrong.")))
+    text = words(message, **values) if message else words(_PLAIN.get(status, _UNKNOWN))
     return page(
         request,
         "error.html",
         status=status,
-        title=words(_TITLES.get(status, N_("Something went wrong"))),
+        title=words(_TITLES.get(status, _UNKNOWN_TITLE)),
         message=text,
         back=request.headers.get("HX-Current-URL") or "/",
     )

@@ -67,6 +67,11 @@ class Words:
         pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
         return format_decimal(value, format=pattern, locale=self.locale)
 
+    def percent(self, share: float, decimals: int = 1) -> str:
+        """A share as a percentage: `12,5 %` in Swedish, `12.5%` in English."""
+        number = self.number(share * 100, decimals)
+        return f"{number}\u00a0%" if self.lang == "sv" else f"{number}%"
+
     def sek(self, value: float) -> str:
         """`1 250 000 kr` in Swedish, `SEK 1,250,000` in English."""
         amount = self.number(round(value))

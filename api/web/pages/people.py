@@ -15,6 +15,7 @@ from api.web.render import language_of, page
 
 router = APIRouter(include_in_schema=False)
 
+_NOT_MADE = N_("The invitation was not made.")
 _INVITE_MESSAGES = {
     "email_invalid": N_("That is not an e-mail address."),
     "email_taken": N_("This e-mail address already has an account in another organisation."),
@@ -73,7 +74,7 @@ def invite(
         )
     except AccountError as error:
         session.rollback()
-        message = Words(language_of(request))(_INVITE_MESSAGES.get(error.code, N_("The invitation was not made.")))
+        message = Words(language_of(request))(_INVITE_MESSAGES.get(error.code, _NOT_MADE))
         return _people(request, person, session, error=message, email=email, role=role, swapped=True)
     session.commit()
     link = f"{settings.public_url.rstrip('/')}/invitation/{token}"

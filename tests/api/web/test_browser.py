@@ -184,6 +184,29 @@ def test_english_on_the_switch_and_signing_out_and_in_again(service: Service, of
     page.wait_for_selector("h1:has-text('Åtgärdslistor')")
 
 
+def test_a_run_from_the_form_shows_its_progress_and_its_result(service: Service, officer: Any) -> None:
+    page = officer
+    page.goto(service.base + "/runs")
+    page.get_by_label("Åtgärdslista").select_option(label="Kristinehamn exempel, version 1 (88 åtgärder)")
+    page.get_by_label("Budget totalt (kr)").fill("trettio miljoner")
+    page.get_by_role("button", name="Starta körningen").click()
+    assert "'trettio miljoner' är inte ett tal" in page.inner_text("main")
+    assert page.get_by_label("Budget totalt (kr)").get_attribute("aria-invalid") == "true"
+    assert_accessible(page, "run form with an error")
+    page.get_by_label("Scenariots namn").fill("Jämlik fördelning")
+    page.get_by_label("Budget totalt (kr)").fill("30 000 000 kr")
+    page.get_by_label("Minst den här andelen av pengarna till prioriterade områden (%)").fill("40")
+    page.get_by_role("button", name="Starta körningen").click()
+    page.wait_for_url(re.compile(r"/runs/[0-9a-f-]+$"))
+    assert page.locator("#state").get_attribute("aria-live") == "polite"
+    page.wait_for_selector("#state h2:has-text('Resultat')", timeout=90_000)  # htmx polls until it is done
+    state = page.inner_text("#state")
+    assert "Bevisat bäst" in state and "Åtgärder som får pengar" in state
+    assert "minst 40 % till prioriterade områden" in state
+    assert_accessible(page, "run result")
+    shot(page, "run-sv")
+
+
 def test_a_run_by_a_key_is_in_the_audit_trail_with_its_input_hash(service: Service, officer: Any) -> None:
     """A machine (the demo key `api serve` printed) submits a run, the worker solves it, and the audit
     page says who, when, which list, the solver and the input's hash."""
@@ -222,7 +245,7 @@ def test_the_pages_keep_their_security_policy(service: Service, officer: Any, br
     page = context.new_page()
     complaints: list[str] = []
     page.on("console", lambda message: complaints.append(message.text) if message.type == "error" else None)
-    for path in ("/lists", "/people", "/audit", "/sign-in"):
+    for path in ("/lists", "/runs", "/people", "/audit", "/sign-in"):
         page.goto(service.base + path)
         assert page.evaluate("typeof window.htmx") == "object", path
     context.close()

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
-from conftest import Org
+from conftest import Org, upload_list
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
@@ -143,7 +143,7 @@ def test_every_message_has_its_swedish() -> None:
             ROOT / "api",
             method_map=[("web/templates/**.html", "jinja2"), ("**.py", "python")],
             options_map={"web/templates/**.html": {"extensions": "jinja2.ext.i18n"}},
-            keywords={"_": None, "gettext": None, "ngettext": (1, 2), "N_": None, "WebError": (2,),
+            keywords={"_": None, "gettext": None, "ngettext": (1, 2), "N_": None, "words": None, "WebError": (2,),
                       "error_page": (3,)},
         )
     }
@@ -246,3 +246,45 @@ def test_the_next_upload_remembers_the_organisations_mapping(editor: TestClient)
         "/lists/upload", data={"csrf_token": token_of(lists.text)}, files={"file": ("b.csv", data)}, headers=HTML
     )
     assert mapping_form(second.text)["map_5"] == ""
+
+
+def test_the_run_form_says_what_is_wrong_next_to_the_field_and_queues_a_good_run(
+    client: TestClient, engine: Engine, org: Org
+) -> None:
+    editor = signed_in(client, person(engine, org, "editor"))
+    listed = upload_list(client, org)
+    form = editor.get("/runs", headers=HTML)
+    base = {"csrf_token": token_of(form.text), "project_list_id": listed["id"], "budget_mode": "per_year",
+            "objective": "lifetime", "time_limit_s": "0"}
+    refused = editor.post("/runs", data={**base, "budget_2027": "tio", "sector_cap": "120"}, headers=HTML)
+    assert refused.status_code == 422
+    for field, message in (
+        ("budget_2027", "&#39;tio&#39; är inte ett tal"),
+        ("sector_cap", "Ange en andel från 0 till 100 %."),
+        ("time_limit_s", "Ange ett antal sekunder över 0."),
+    ):
+        assert f'<p class="field-error" id="{field}-error">{message}</p>' in refused.text
+        assert re.search(rf'id="{field}" name="{field}"[^>]*aria-invalid="true"', refused.text), field
+    assert 'value="tio"' in refused.text  # what she typed comes back
+    queued = editor.post(
+        "/runs", data={**base, "budget_2026": "1 000 000 kr", "budget_2027": "500 000", "time_limit_s": "30"},
+        headers=HTML,
+        follow_redirects=False,
+    )
+    assert queued.status_code == 303, re.findall(r"<li>(.*?)</li>|field-error[^>]*>(.*?)<", queued.text)
+    run = client.get(f"/v1/runs/{queued.headers['location'].rsplit('/', 1)[1]}", headers=org.headers()).json()
+    assert run["state"] == "queued" and run["scenario"]["budget_sek"] == {"2026": 1000000.0, "2027": 500000.0}
+    assert run["scenario"]["time_limit_s"] == 30
+    waiting = editor.get(queued.headers["location"], headers=HTML)
+    assert 'hx-trigger="every 2s"' in waiting.text and "Körningen väntar" in waiting.text
+
+
+def test_another_organisations_run_is_not_found(client: TestClient, engine: Engine, org: Org, other_org: Org) -> None:
+    listed = upload_list(client, other_org)
+    run = client.post(
+        "/v1/runs", json={"project_list_id": listed["id"], "scenario": {"budget_sek": 100}},
+        headers=other_org.headers("editor"),
+    ).json()
+    viewer = signed_in(client, person(engine, org, "viewer"))
+    assert viewer.get(f"/runs/{run['id']}", headers=HTML).status_code == 404
+    assert viewer.get(f"/lists/{listed['id']}", headers=HTML).status_code == 404

@@ -1,0 +1,278 @@
+"""Runs in the browser: a scenario from a short form (or the CLI's TOML/JSON file), submitted to the
+queue the API uses, its progress while it waits and solves, and the result in words and tables.
+
+The form covers what most runs need: the budget (one total or one per year), what counts as the
+reduction, a share of the money for priority areas, a cap per sector, measures that must or must not
+be funded, and the time limit. A scenario file holds everything else the optimiser can do.
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import PurePath
+from typing import Any
+
+import pandas as pd
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlalchemy import select
+from starlette.datastructures import FormData, UploadFile
+
+from api.data import new_run, own_list, own_run, principal_names, stored_result
+from api.db import ProjectListRecord, Run
+from api.deps import Form, Person, PersonEditor, SessionDep, SettingsDep
+from api.jobs.states import RunState
+from api.problems import ProblemError
+from api.web.i18n import N_, Words
+from api.web.problems import said
+from api.web.render import WebError, language_of, page, redirect
+from models import Result, Scenario
+from optimizer.io.problems import InputError
+from optimizer.io.readers import parse_numbers, read_scenario
+
+router = APIRouter(include_in_schema=False)
+
+BUDGET_YEARS = tuple(range(2026, 2031))
+"""The years of the form's budget per year (Klimatkontrakt 2030)."""
+OBJECTIVES = {
+    "lifetime": N_("Tonnes over each measure's lifetime"),
+    "annual": N_("Tonnes a year"),
+    "cumulative_2030": N_("Tonnes up to and including 2030"),
+}
+POLL_S = 2
+
+
+@dataclass
+class ScenarioForm:
+    """What the form holds, as typed (text kept so that a refused form comes back as it was)."""
+
+    values: dict[str, str] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+    """Per field: what is wrong, in the page's language."""
+
+    def get(self, name: str, default: str = "") -> str:
+        return self.values.get(name, default)
+
+
+@router.get("/runs", response_class=HTMLResponse)
+def runs(request: Request, person: Person, session: SessionDep) -> Response:
+    defaults = {"budget_mode": "total", "objective": "lifetime", "time_limit_s": "60",
+                "priority_column": "priority_area", "priority_value": "yes"}
+    return _runs_page(request, person, session, ScenarioForm(values=defaults))
+
+
+@router.post("/runs", response_class=HTMLResponse)
+def submit(
+    request: Request, form: Form, person: PersonEditor, session: SessionDep, settings: SettingsDep
+) -> Response:
+    words = Words(language_of(request))
+    entered = ScenarioForm(values={k: v for k, v in form.items() if isinstance(v, str) and k != "csrf_token"})
+    record = _chosen_list(session, person, entered, words)
+    scenario, problems = _scenario(form, entered, words)
+    if scenario is None or record is None:
+        return _runs_page(request, person, session, entered, problems=problems, status=422)
+    try:
+        run = new_run(session, settings, person.principal, record, scenario)
+    except ProblemError as error:
+        located = [said(str(e.get("message", "")), words) for e in (error.errors or [])]
+        return _runs_page(request, person, session, entered, problems=located or [error.detail or ""], status=422)
+    session.commit()
+    return redirect(request, f"/runs/{run.id}")
+
+
+@router.get("/runs/{run_id}", response_class=HTMLResponse)
+def run_page(request: Request, run_id: str, person: Person, session: SessionDep) -> Response:
+    run = _own(session, person, run_id)
+    record = session.get(ProjectListRecord, run.project_list_id)
+    result = stored_result(run) if run.state == RunState.SUCCEEDED and run.result is not None else None
+    return page(
+        request,
+        "run.html",
+        partial="state",
+        active="runs",
+        run=run,
+        record=record,
+        result=result,
+        districts=_districts(result) if result is not None else [],
+        who=principal_names(session, [run.submitted_by]),
+        finished=run.state.finished,
+        poll_s=POLL_S,
+    )
+
+
+# --- helpers --------------------------------------------------------------------------------------
+
+
+def _runs_page(
+    request: Request,
+    person: Person,
+    session: SessionDep,
+    entered: ScenarioForm,
+    *,
+    problems: list[str] | None = None,
+    status: int = 200,
+) -> HTMLResponse:
+    organisation = person.user.organisation_id
+    records = session.scalars(
+        select(ProjectListRecord)
+        .where(ProjectListRecord.organisation_id == organisation)
+        .order_by(ProjectListRecord.name, ProjectListRecord.version.desc())
+    ).all()
+    latest: dict[str, ProjectListRecord] = {}
+    for record in records:
+        latest.setdefault(record.name, record)
+    recent = session.scalars(
+        select(Run).where(Run.organisation_id == organisation).order_by(Run.created_at.desc()).limit(20)
+    ).all()
+    by_id = {r.id: r for r in records}
+    return page(
+        request,
+        "runs.html",
+        status=status,
+        active="runs",
+        lists=list(latest.values()),
+        recent=recent,
+        list_of=by_id,
+        who=principal_names(session, [r.submitted_by for r in recent]),
+        form=entered,
+        problems=problems or [],
+        years=BUDGET_YEARS,
+        objectives=OBJECTIVES,
+        may_submit=person.principal.may("editor"),
+    )
+
+
+def _chosen_list(
+    session: SessionDep, person: PersonEditor, entered: ScenarioForm, words: Words
+) -> ProjectListRecord | None:
+    try:
+        return own_list(session, person.principal, entered.get("project_list_id"))
+    except ProblemError:
+        entered.errors["project_list_id"] = words("Choose a project list.")
+        return None
+
+
+def _scenario(form: FormData, entered: ScenarioForm, words: Words) -> tuple[Scenario | None, list[str]]:
+    """The scenario of the file, if one was given, else of the form's fields; what is wrong otherwise."""
+    upload = form.get("scenario_file")
+    if isinstance(upload, UploadFile) and upload.filename:
+        return _scenario_file(upload, words)
+    data = _form_scenario(entered, words)
+    if data is None:
+        return None, []
+    try:
+        return read_scenario(data), []
+    except InputError as error:
+        return None, [said(p.message, words) for p in error.problems]
+
+
+def _scenario_file(upload: UploadFile, words: Words) -> tuple[Scenario | None, list[str]]:
+    suffix = PurePath(upload.filename or "").suffix.lower()
+    content = upload.file.read()
+    try:
+        text = content.decode("utf-8-sig")
+        document = tomllib.loads(text) if suffix == ".toml" else json.loads(text)
+    except (UnicodeDecodeError, ValueError) as error:
+        return None, [words("The scenario file cannot be read: %(reason)s", reason=str(error))]
+    if suffix not in (".toml", ".json") or not isinstance(document, dict):
+        return None, [words("The scenario file must be the CLI's .toml or .json file.")]
+    try:
+        return read_scenario(document), []
+    except InputError as error:
+        return None, [said(p.message, words) for p in error.problems]
+
+
+def _form_scenario(entered: ScenarioForm, words: Words) -> dict[str, Any] | None:
+    """The scenario's data from the form's fields; each field that is wrong gets its message."""
+    data: dict[str, Any] = {}
+    name = entered.get("name").strip()
+    if name:
+        data["name"] = name[:200]
+    if entered.get("budget_mode") == "per_year":
+        per_year = {}
+        for year in BUDGET_YEARS:
+            amount = _amount(entered, f"budget_{year}", words, required=False)
+            if amount is not None:
+                per_year[str(year)] = amount
+        if not per_year and "budget_2026" not in entered.errors:
+            entered.errors["budget_2026"] = words("Give the budget of at least one year.")
+        data["budget_sek"] = per_year
+    else:
+        data["budget_sek"] = _amount(entered, "budget_total", words, required=True)
+    objective = entered.get("objective", "lifetime")
+    if objective not in OBJECTIVES:
+        entered.errors["objective"] = words("Choose what counts as the reduction.")
+    data["objective"] = {"cumulative_to": 2030} if objective == "cumulative_2030" else objective
+    rules = []
+    share = _percent(entered, "priority_share", words)
+    if share is not None:
+        column = entered.get("priority_column", "priority_area").strip() or "priority_area"
+        value = entered.get("priority_value", "yes").strip() or "yes"
+        rules.append(
+            {"name": words("at least %(share)s %% to priority areas", share=entered.get("priority_share").strip()),
+             "measure": "cost", "where": {column: [value]}, "min_share": share}
+        )
+    cap = _percent(entered, "sector_cap", words)
+    if cap is not None:
+        rules.append(
+            {"name": words("at most %(share)s %% per sector", share=entered.get("sector_cap").strip()),
+             "measure": "cost", "for_each": "sector", "max_share": cap}
+        )
+    if rules:
+        data["constraints"] = rules
+    for key in ("include", "exclude"):
+        ids = [i.strip() for i in entered.get(key).replace(";", ",").split(",") if i.strip()]
+        if ids:
+            data[key] = ids
+    limit = _amount(entered, "time_limit_s", words, required=False)
+    if limit is not None:
+        if limit <= 0:
+            entered.errors["time_limit_s"] = words("Give a number of seconds above 0.")
+        data["time_limit_s"] = limit
+    return None if entered.errors else data
+
+
+def _amount(entered: ScenarioForm, name: str, words: Words, *, required: bool) -> float | None:
+    """A number as a Swedish person writes it (`30 000 000`, `30 000 000 kr`, `2,5`), or None."""
+    text = entered.get(name).strip()
+    if not text:
+        if required:
+            entered.errors[name] = words("Give an amount.")
+        return None
+    parsed = parse_numbers(pd.Series([text], dtype=object), decimal_comma=True)
+    if parsed.bad or not parsed.ok.all():
+        entered.errors[name] = words("'%(value)s' is not a number", value=text)
+        return None
+    value = float(parsed.values[0])
+    if value < 0:
+        entered.errors[name] = words("Give an amount of 0 or more.")
+        return None
+    return value
+
+
+def _percent(entered: ScenarioForm, name: str, words: Words) -> float | None:
+    value = _amount(entered, name, words, required=False)
+    if value is not None and value > 100:
+        entered.errors[name] = words("Give a share from 0 to 100 %.")
+        return None
+    return None if value is None else value / 100
+
+
+def _own(session: SessionDep, person: Person, run_id: str) -> Run:
+    try:
+        return own_run(session, person.principal, run_id)
+    except ProblemError:
+        raise WebError(404, "There is no run %(id)s in your organisation.", id=run_id) from None
+
+
+def _districts(result: Result) -> list[tuple[str, float, float]]:
+    """Per district of the funded measures: municipal cost and tonnes, most money first."""
+    totals: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
+    for s in result.selected:
+        entry = totals[s.district or ""]
+        entry[0] += s.municipal_cost_sek
+        entry[1] += s.abatement_t
+    return sorted(((d, c, t) for d, (c, t) in totals.items()), key=lambda item: -item[1])
