@@ -1,5 +1,6 @@
-"""What the routes share: the caller's resources, project lists stored and read back, runs queued and
-answered for, stored results read back. The routes import this, never one another.
+"""What the routes and the web app's pages share: the caller's resources, who a principal is, project
+lists stored and read back, runs queued and answered for, a run's inputs and outputs read back
+(`RunData`). The routes and pages import this, never one another.
 
 A resource of another organisation is the same 404 as one that does not exist.
 """
@@ -9,15 +10,18 @@ from __future__ import annotations
 import hashlib
 import math
 import time
+from functools import cached_property
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from api import idempotency
+from api.analysis import frontier_points
 from api.auth import Principal
 from api.db import ApiKey, Plan, PrincipalKind, ProjectListRecord, Run, User, is_id
 from api.jobs import queue
@@ -26,12 +30,13 @@ from api.problems import ProblemError, invalid_input
 from api.schemas import RunOut
 from api.settings import Settings
 from api.uploads import Upload
-from models import ProjectList, Result, Scenario
+from models import Pathway, ProjectList, Result, Scenario
 from models.options import Deadline
 from optimizer.analysis.compare import load_result
+from optimizer.analysis.curves import FrontierPoint, macc
 from optimizer.io.fingerprint import input_sha256
 from optimizer.io.problems import InputError
-from optimizer.io.readers import read_projects_bytes
+from optimizer.io.readers import read_projects_bytes, read_scenario
 from optimizer.model.fit import check_fits
 
 POLL_S = 0.1
@@ -253,3 +258,104 @@ def stored_result(run: Run) -> Result:
             f"the stored result of run {run.id} cannot be read by this version of the service: {error}",
             type_="unreadable-result",
         ) from None
+
+
+# --------------------------------------------------------------------------------------------
+# A run's inputs and outputs, read back
+# --------------------------------------------------------------------------------------------
+
+
+class RunData:
+    """What a chart of a run is drawn from, read on first use; a problem (409) when it is missing."""
+
+    def __init__(self, session: Session, run: Run) -> None:
+        self.session = session
+        self.run = run
+
+    @cached_property
+    def scenario(self) -> Scenario:
+        return read_scenario(self.run.scenario)
+
+    @cached_property
+    def projects(self) -> ProjectList:
+        record = self.session.get(ProjectListRecord, self.run.project_list_id)
+        assert record is not None  # a run's list is never deleted
+        return parse_list(record)
+
+    @cached_property
+    def macc(self) -> pd.DataFrame:
+        return macc(self.projects, self.scenario)
+
+    @cached_property
+    def macc_lifecycle(self) -> pd.DataFrame:
+        return macc(self.projects, self.scenario, basis="lifecycle")
+
+    @cached_property
+    def result(self) -> Result:
+        return stored_result(self.run)
+
+    @property
+    def portfolio(self) -> Result:
+        """The result, if it has a portfolio to chart."""
+        if not self.result.has_portfolio:
+            raise ProblemError(
+                409,
+                f"run {self.run.id} has no portfolio to chart: its result is {self.result.status.value}",
+                type_="no-portfolio",
+            )
+        return self.result
+
+    @property
+    def frontier(self) -> list[FrontierPoint]:
+        stored = self._stored(
+            "frontier",
+            request="frontier_budgets_sek",
+            what="frontier",
+            how="`frontier_budgets_sek` (a list of total budgets in SEK) to get one",
+        )
+        return frontier_points(stored)
+
+    @property
+    def pathway(self) -> Pathway:
+        """The portfolio's emissions pathway, if the scenario set a target."""
+        pathway = self.portfolio.pathway
+        if pathway is None:
+            raise ProblemError(
+                409,
+                f"run {self.run.id} has no pathway: its scenario has no `pathway` (baseline emissions and a target)",
+                type_="no-pathway",
+            )
+        return pathway
+
+    @property
+    def uncertainty(self) -> dict[str, Any]:
+        """The run's uncertainty study, as stored."""
+        return self._stored(
+            "uncertainty",
+            request="uncertainty_request",
+            what="uncertainty study",
+            how='`uncertainty` (e.g. {"draws": 1000, "seed": 0}) and a list with range columns',
+        )
+
+    def _stored(self, key: str, *, request: str, what: str, how: str) -> Any:
+        """An analysis output of the run; 409 saying why when it was not asked for or not computed."""
+        analysis = self.run.analysis or {}
+        problem = f"no-{what.split()[0]}"
+        if not analysis.get(request):
+            raise ProblemError(
+                409,
+                f"run {self.run.id} has no {what}: none was requested; submit a run with {how}",
+                type_=problem,
+            )
+        if analysis.get(key) is None:
+            notes = "; ".join(analysis.get("notes") or []) or "it was not computed"
+            raise ProblemError(409, f"run {self.run.id} has no {what}: {notes}", type_=problem)
+        return analysis[key]
+
+    @property
+    def objective(self) -> str:
+        return self.scenario.objective_label
+
+    @property
+    def title(self) -> str:
+        return self.scenario.name or f"run {self.run.id}"

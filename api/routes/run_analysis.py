@@ -3,26 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import cached_property
 from typing import Annotated, Any, Literal
 
-import pandas as pd
 from fastapi import APIRouter, Header, Query
 from fastapi.responses import HTMLResponse, Response
 from matplotlib.figure import Figure
-from sqlalchemy.orm import Session
 
-from api.analysis import frontier_points, macc_rows
-from api.data import own_run, parse_list, stored_result
+from api.analysis import macc_rows
+from api.data import RunData, own_run, stored_result
 from api.db import ProjectListRecord, Run
 from api.deps import SessionDep, Viewer
 from api.jobs.states import RunState
 from api.problems import ProblemError, problem_responses
 from api.schemas import MaccRow, RunComparison
-from models import Pathway, ProjectList, Result, Scenario
 from optimizer.analysis.compare import compare
-from optimizer.analysis.curves import FrontierPoint, macc
-from optimizer.io.readers import read_scenario
 from optimizer.reporting.charts import (
     budget_chart,
     district_chart,
@@ -39,102 +33,6 @@ router = APIRouter(prefix="/v1/runs", tags=["analysis"])
 
 ChartFormat = Literal["png", "svg"]
 MEDIA_TYPES: dict[str, str] = {"png": "image/png", "svg": "image/svg+xml"}
-
-
-class RunData:
-    """What a chart of a run is drawn from, read on first use; a problem (409) when it is missing."""
-
-    def __init__(self, session: Session, run: Run) -> None:
-        self.session = session
-        self.run = run
-
-    @cached_property
-    def scenario(self) -> Scenario:
-        return read_scenario(self.run.scenario)
-
-    @cached_property
-    def projects(self) -> ProjectList:
-        record = self.session.get(ProjectListRecord, self.run.project_list_id)
-        assert record is not None  # a run's list is never deleted
-        return parse_list(record)
-
-    @cached_property
-    def macc(self) -> pd.DataFrame:
-        return macc(self.projects, self.scenario)
-
-    @cached_property
-    def macc_lifecycle(self) -> pd.DataFrame:
-        return macc(self.projects, self.scenario, basis="lifecycle")
-
-    @cached_property
-    def result(self) -> Result:
-        return stored_result(self.run)
-
-    @property
-    def portfolio(self) -> Result:
-        """The result, if it has a portfolio to chart."""
-        if not self.result.has_portfolio:
-            raise ProblemError(
-                409,
-                f"run {self.run.id} has no portfolio to chart: its result is {self.result.status.value}",
-                type_="no-portfolio",
-            )
-        return self.result
-
-    @property
-    def frontier(self) -> list[FrontierPoint]:
-        stored = self._stored(
-            "frontier",
-            request="frontier_budgets_sek",
-            what="frontier",
-            how="`frontier_budgets_sek` (a list of total budgets in SEK) to get one",
-        )
-        return frontier_points(stored)
-
-    @property
-    def pathway(self) -> Pathway:
-        """The portfolio's emissions pathway, if the scenario set a target."""
-        pathway = self.portfolio.pathway
-        if pathway is None:
-            raise ProblemError(
-                409,
-                f"run {self.run.id} has no pathway: its scenario has no `pathway` (baseline emissions and a target)",
-                type_="no-pathway",
-            )
-        return pathway
-
-    @property
-    def uncertainty(self) -> dict[str, Any]:
-        """The run's uncertainty study, as stored."""
-        return self._stored(
-            "uncertainty",
-            request="uncertainty_request",
-            what="uncertainty study",
-            how='`uncertainty` (e.g. {"draws": 1000, "seed": 0}) and a list with range columns',
-        )
-
-    def _stored(self, key: str, *, request: str, what: str, how: str) -> Any:
-        """An analysis output of the run; 409 saying why when it was not asked for or not computed."""
-        analysis = self.run.analysis or {}
-        problem = f"no-{what.split()[0]}"
-        if not analysis.get(request):
-            raise ProblemError(
-                409,
-                f"run {self.run.id} has no {what}: none was requested; submit a run with {how}",
-                type_=problem,
-            )
-        if analysis.get(key) is None:
-            notes = "; ".join(analysis.get("notes") or []) or "it was not computed"
-            raise ProblemError(409, f"run {self.run.id} has no {what}: {notes}", type_=problem)
-        return analysis[key]
-
-    @property
-    def objective(self) -> str:
-        return self.scenario.objective_label
-
-    @property
-    def title(self) -> str:
-        return self.scenario.name or f"run {self.run.id}"
 
 
 CHARTS: dict[str, Callable[[RunData], Figure]] = {

@@ -8,6 +8,7 @@ be funded, and the time limit. A scenario file holds everything else the optimis
 
 from __future__ import annotations
 
+import io
 import json
 import tomllib
 from collections import defaultdict
@@ -15,13 +16,15 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
 
+import openpyxl
 import pandas as pd
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
 from starlette.datastructures import FormData, UploadFile
 
-from api.data import new_run, own_list, own_run, principal_names, stored_result
+from api.analysis import requested
+from api.data import RunData, new_run, own_list, own_run, parse_list, principal_names, stored_result
 from api.db import ProjectListRecord, Run
 from api.deps import Form, Person, PersonEditor, SessionDep, SettingsDep
 from api.jobs.states import RunState
@@ -30,6 +33,8 @@ from api.web.i18n import N_, Words
 from api.web.problems import said
 from api.web.render import WebError, language_of, page, redirect
 from models import Result, Scenario
+from models.thresholds import WhyInRow, WhyNotRow
+from optimizer.cli.commands import CSV_COLUMNS, write_csv
 from optimizer.io.problems import InputError
 from optimizer.io.readers import parse_numbers, read_scenario
 
@@ -74,8 +79,16 @@ def submit(
     scenario, problems = _scenario(form, entered, words)
     if scenario is None or record is None:
         return _runs_page(request, person, session, entered, problems=problems, status=422)
+    explain = entered.get("explain") == "on"
     try:
-        run = new_run(session, settings, person.principal, record, scenario)
+        run = new_run(
+            session,
+            settings,
+            person.principal,
+            record,
+            scenario,
+            analysis=requested(explain=explain, frontier_budgets_sek=None),
+        )
     except ProblemError as error:
         located = [said(str(e.get("message", "")), words) for e in (error.errors or [])]
         return _runs_page(request, person, session, entered, problems=located or [error.detail or ""], status=422)
@@ -88,6 +101,7 @@ def run_page(request: Request, run_id: str, person: Person, session: SessionDep)
     run = _own(session, person, run_id)
     record = session.get(ProjectListRecord, run.project_list_id)
     result = stored_result(run) if run.state == RunState.SUCCEEDED and run.result is not None else None
+    analysis = run.analysis or {}
     return page(
         request,
         "run.html",
@@ -97,13 +111,123 @@ def run_page(request: Request, run_id: str, person: Person, session: SessionDep)
         record=record,
         result=result,
         districts=_districts(result) if result is not None else [],
+        why_not=_figures(analysis.get("why_not"), WhyNotRow),
+        why_in=_figures(analysis.get("why_in"), WhyInRow),
+        rule_prices=_rule_prices(analysis.get("rule_prices"), result),
+        left_out=_left_out(session, run, result) if result is not None and analysis.get("why_not") else {},
+        explained=bool(analysis.get("explain")),
+        notes=analysis.get("notes") or [],
         who=principal_names(session, [run.submitted_by]),
         finished=run.state.finished,
         poll_s=POLL_S,
     )
 
 
+@router.get("/runs/{run_id}/portfolio.csv")
+def portfolio_csv(run_id: str, person: Person, session: SessionDep) -> Response:
+    """The funded measures as the CLI's `--format csv` writes them (UTF-8 with BOM, for Excel)."""
+    result = _succeeded(session, person, run_id)
+    out = io.StringIO()
+    write_csv(result, out)
+    return Response(
+        "\ufeff" + out.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="run-{run_id}.csv"'},
+    )
+
+
+@router.get("/runs/{run_id}/portfolio.xlsx")
+def portfolio_xlsx(run_id: str, person: Person, session: SessionDep) -> Response:
+    """The funded measures and the budget use as an Excel workbook (numbers as numbers)."""
+    result = _succeeded(session, person, run_id)
+    workbook = openpyxl.Workbook()
+    measures = workbook.active
+    assert measures is not None
+    measures.title = "portfolio"
+    measures.append(list(CSV_COLUMNS[:8]))
+    for s in result.selected:
+        measures.append(
+            [s.id, s.name, s.sector, s.district or "", s.fraction, s.cost_sek, s.municipal_cost_sek, s.abatement_t]
+        )
+    budget = workbook.create_sheet("budget")
+    budget.append(["year", "budget_sek", "spend_sek", "slack_sek"])
+    for b in result.budget:
+        budget.append(["all" if b.year is None else b.year, b.budget_sek, b.spend_sek, b.slack_sek])
+    out = io.BytesIO()
+    workbook.save(out)
+    return Response(
+        out.getvalue(),
+        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f'attachment; filename="run-{run_id}.xlsx"'},
+    )
+
+
+@router.get("/runs/{run_id}/report", response_class=HTMLResponse)
+def report(request: Request, run_id: str, person: Person, session: SessionDep) -> Response:
+    """The board report in the page's language: the same document as `GET /v1/runs/{id}/report`."""
+    from optimizer.reporting.report import build_report  # imported here: drawing is the slow part
+
+    _succeeded(session, person, run_id)
+    data = RunData(session, _own(session, person, run_id))
+    record = session.get(ProjectListRecord, data.run.project_list_id)
+    analysis = data.run.analysis or {}
+    html = build_report(
+        data.projects,
+        data.scenario,
+        data.result,
+        lang=language_of(request),
+        why_not=analysis.get("why_not"),
+        study=analysis.get("uncertainty"),
+        input_sha256=data.run.input_sha256,
+        source_name=None if record is None else f"{record.name} v{record.version}",
+    )
+    return HTMLResponse(html)
+
+
 # --- helpers --------------------------------------------------------------------------------------
+
+
+def _succeeded(session: SessionDep, person: Person, run_id: str) -> Result:
+    run = _own(session, person, run_id)
+    if run.state != RunState.SUCCEEDED or run.result is None:
+        raise WebError(409, "The run has no result yet.")
+    return stored_result(run)
+
+
+def _figures(rows: Any, row_type: type[WhyNotRow | WhyInRow]) -> dict[str, Any]:
+    """Why-not or why-in figures by measure id, typed; none when they were not computed."""
+    return {row["id"]: row_type.model_validate(row) for row in rows or []}
+
+
+def _rule_prices(rows: Any, result: Result | None) -> list[tuple[str, float | None]]:
+    """What each rule costs in tonnes: the optimum without it less the optimum with it (None: unknown)."""
+    if not rows or result is None or result.objective_value_t is None:
+        return []
+    return [
+        (
+            str(row["name"]),
+            None
+            if row.get("objective_without_rule_t") is None
+            else max(float(row["objective_without_rule_t"]) - result.objective_value_t, 0.0),
+        )
+        for row in rows
+    ]
+
+
+def _left_out(session: SessionDep, run: Run, result: Result) -> dict[str, tuple[str, float]]:
+    """The measures not funded: name and cost, by id, in the list's order."""
+    record = session.get(ProjectListRecord, run.project_list_id)
+    assert record is not None  # a run's list is never deleted
+    projects = parse_list(record)
+    chosen = {s.id for s in result.selected}
+    names = projects.table["name"].astype(str).tolist()
+    costs = projects.total_cost
+    return {
+        pid: (names[i], float(costs[i]))
+        for i, pid in enumerate(str(x) for x in projects.ids)
+        if pid not in chosen
+    }
+
 
 
 def _runs_page(

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 
 import httpx
 import pytest
@@ -196,6 +197,7 @@ def test_a_run_from_the_form_shows_its_progress_and_its_result(service: Service,
     page.get_by_label("Scenariots namn").fill("Jämlik fördelning")
     page.get_by_label("Budget totalt (kr)").fill("30 000 000 kr")
     page.get_by_label("Minst den här andelen av pengarna till prioriterade områden (%)").fill("40")
+    page.get_by_label("Förklara valet").check()
     page.get_by_role("button", name="Starta körningen").click()
     page.wait_for_url(re.compile(r"/runs/[0-9a-f-]+$"))
     assert page.locator("#state").get_attribute("aria-live") == "polite"
@@ -203,8 +205,18 @@ def test_a_run_from_the_form_shows_its_progress_and_its_result(service: Service,
     state = page.inner_text("#state")
     assert "Bevisat bäst" in state and "Åtgärder som får pengar" in state
     assert "minst 40 % till prioriterade områden" in state
+    assert "Vad som skulle krävas för att åtgärderna som inte kom med ska komma med" in state
+    assert "Vad varje budget och regel kostar i ton" in state and "Hur säkert varje vald åtgärd är med" in state
     assert_accessible(page, "run result")
     shot(page, "run-sv")
+    run_path = urlparse(page.url).path
+    workbook = page.request.get(service.base + run_path + "/portfolio.xlsx")
+    assert workbook.ok and workbook.body()[:2] == b"PK"  # an XLSX is a zip
+    table = page.request.get(service.base + run_path + "/portfolio.csv")
+    assert table.ok and table.text().lstrip("\ufeff").startswith("id,name,sector,district,fraction")
+    page.get_by_role("link", name="rapporten till nämnden").click()
+    page.wait_for_selector("h1")
+    assert page.locator("html").get_attribute("lang") == "sv" and "Jämlik fördelning" in page.title()
 
 
 def test_a_run_by_a_key_is_in_the_audit_trail_with_its_input_hash(service: Service, officer: Any) -> None:
