@@ -176,6 +176,23 @@ class SignInAttempt(Base):
     at: Mapped[datetime] = mapped_column(default=now, index=True)
 
 
+class SavedScenario(Base):
+    """A scenario saved by name in an organisation (saved again: replaced; every run keeps its own copy)."""
+
+    __tablename__ = "saved_scenarios"
+    __table_args__ = (UniqueConstraint("organisation_id", "name"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    organisation_id: Mapped[str] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(200))
+    content: Mapped[dict] = mapped_column(JSON)
+    """The scenario as validated (`Scenario.model_dump(mode="json")`)."""
+    saved_by: Mapped[str] = mapped_column(ForeignKey("api_keys.id"))
+    saved_at: Mapped[datetime] = mapped_column(default=now)
+
+
 class ColumnMapping(Base):
     """An organisation's last column mapping (header as written → column), suggested at its next upload."""
 

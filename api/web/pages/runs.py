@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import tomllib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
+from urllib.parse import quote
 
 import openpyxl
 import pandas as pd
+import tomli_w
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
@@ -25,7 +28,7 @@ from starlette.datastructures import FormData, UploadFile
 
 from api.analysis import requested
 from api.data import RunData, new_run, own_list, own_run, parse_list, principal_names, stored_result
-from api.db import ProjectListRecord, Run
+from api.db import ProjectListRecord, Run, SavedScenario, is_id, now
 from api.deps import Form, Person, PersonEditor, SessionDep, SettingsDep
 from api.jobs.states import RunState
 from api.problems import ProblemError
@@ -79,6 +82,11 @@ def submit(
     scenario, problems = _scenario(form, entered, words)
     if scenario is None or record is None:
         return _runs_page(request, person, session, entered, problems=problems, status=422)
+    if entered.get("save") == "on":
+        if not scenario.name:
+            entered.errors["name"] = words("Give the scenario a name to save it under.")
+            return _runs_page(request, person, session, entered, status=422)
+        save_scenario(session, person.user.organisation_id, person.user.principal_id, scenario)
     explain = entered.get("explain") == "on"
     try:
         run = new_run(
@@ -94,6 +102,56 @@ def submit(
         return _runs_page(request, person, session, entered, problems=located or [error.detail or ""], status=422)
     session.commit()
     return redirect(request, f"/runs/{run.id}")
+
+
+@router.post("/scenarios/{scenario_id}/run", response_class=HTMLResponse)
+def run_saved(
+    request: Request,
+    scenario_id: str,
+    form: Form,
+    person: PersonEditor,
+    session: SessionDep,
+    settings: SettingsDep,
+) -> Response:
+    """A run of a saved scenario on the list chosen beside it."""
+    saved = _own_scenario(session, person, scenario_id)
+    words = Words(language_of(request))
+    entered = ScenarioForm(values={"project_list_id": str(form.get("project_list_id") or "")})
+    record = _chosen_list(session, person, entered, words)
+    if record is None:
+        return _runs_page(request, person, session, entered, problems=[words("Choose a project list.")], status=422)
+    try:
+        run = new_run(session, settings, person.principal, record, read_scenario(saved.content))
+    except ProblemError as error:
+        located = [said(str(e.get("message", "")), words) for e in (error.errors or [])]
+        return _runs_page(request, person, session, entered, problems=located or [error.detail or ""], status=422)
+    session.commit()
+    return redirect(request, f"/runs/{run.id}")
+
+
+@router.get("/scenarios/{scenario_id}.{file_type}")
+def export_scenario(scenario_id: str, file_type: str, person: Person, session: SessionDep) -> Response:
+    """A saved scenario as the CLI reads it: TOML (defaults left out) or JSON."""
+    saved = _own_scenario(session, person, scenario_id)
+    data = read_scenario(saved.content).model_dump(mode="json", exclude_none=True, exclude_defaults=True)
+    stem = re.sub(r"[^\w.-]+", "_", saved.name).strip("_") or "scenario"
+    if file_type == "toml":
+        body, media = tomli_w.dumps(data), "application/toml"
+    elif file_type == "json":
+        body, media = json.dumps(data, ensure_ascii=False, indent=2) + "\n", "application/json"
+    else:
+        raise WebError(404, "There is no page at this address.")
+    return Response(
+        body.encode("utf-8"),
+        media_type=f"{media}; charset=utf-8",
+        headers={"Content-Disposition": _attachment(f"{stem}.{file_type}")},
+    )
+
+
+def _attachment(file_name: str) -> str:
+    """A download's header: an ASCII name for old clients, the real one (RFC 6266, UTF-8) for the rest."""
+    plain = file_name.encode("ascii", "replace").decode("ascii").replace("?", "_")
+    return f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(file_name)}"
 
 
 @router.get("/runs/{run_id}", response_class=HTMLResponse)
@@ -187,6 +245,28 @@ def report(request: Request, run_id: str, person: Person, session: SessionDep) -
 # --- helpers --------------------------------------------------------------------------------------
 
 
+def save_scenario(session: SessionDep, organisation_id: str, principal_id: str, scenario: Scenario) -> SavedScenario:
+    """The scenario saved under its name (replacing one saved before under the same name)."""
+    assert scenario.name, "a saved scenario has a name"
+    saved = session.scalars(
+        select(SavedScenario).where(SavedScenario.organisation_id == organisation_id, SavedScenario.name == scenario.name)
+    ).first()
+    if saved is None:
+        saved = SavedScenario(organisation_id=organisation_id, name=scenario.name, content={}, saved_by=principal_id)
+        session.add(saved)
+    saved.content = scenario.model_dump(mode="json")
+    saved.saved_by, saved.saved_at = principal_id, now()
+    session.flush()
+    return saved
+
+
+def _own_scenario(session: SessionDep, person: Person, scenario_id: str) -> SavedScenario:
+    saved = session.get(SavedScenario, scenario_id) if is_id(scenario_id) else None
+    if saved is None or saved.organisation_id != person.user.organisation_id:
+        raise WebError(404, "There is no saved scenario %(id)s in your organisation.", id=scenario_id)
+    return saved
+
+
 def _succeeded(session: SessionDep, person: Person, run_id: str) -> Result:
     run = _own(session, person, run_id)
     if run.state != RunState.SUCCEEDED or run.result is None:
@@ -252,6 +332,9 @@ def _runs_page(
         select(Run).where(Run.organisation_id == organisation).order_by(Run.created_at.desc()).limit(20)
     ).all()
     by_id = {r.id: r for r in records}
+    saved = session.scalars(
+        select(SavedScenario).where(SavedScenario.organisation_id == organisation).order_by(SavedScenario.name)
+    ).all()
     return page(
         request,
         "runs.html",
@@ -260,7 +343,8 @@ def _runs_page(
         lists=list(latest.values()),
         recent=recent,
         list_of=by_id,
-        who=principal_names(session, [r.submitted_by for r in recent]),
+        who=principal_names(session, [r.submitted_by for r in recent] + [s.saved_by for s in saved]),
+        saved=saved,
         form=entered,
         problems=problems or [],
         years=BUDGET_YEARS,

@@ -198,6 +198,7 @@ def test_a_run_from_the_form_shows_its_progress_and_its_result(service: Service,
     page.get_by_label("Budget totalt (kr)").fill("30 000 000 kr")
     page.get_by_label("Minst den här andelen av pengarna till prioriterade områden (%)").fill("40")
     page.get_by_label("Förklara valet").check()
+    page.get_by_label("Spara scenariot under sitt namn (ett sparat med samma namn ersätts)").check()
     page.get_by_role("button", name="Starta körningen").click()
     page.wait_for_url(re.compile(r"/runs/[0-9a-f-]+$"))
     assert page.locator("#state").get_attribute("aria-live") == "polite"
@@ -217,6 +218,11 @@ def test_a_run_from_the_form_shows_its_progress_and_its_result(service: Service,
     page.get_by_role("link", name="rapporten till nämnden").click()
     page.wait_for_selector("h1")
     assert page.locator("html").get_attribute("lang") == "sv" and "Jämlik fördelning" in page.title()
+    page.goto(service.base + "/runs")
+    saved = page.locator("table", has_text="Sparat").inner_text()
+    assert "Jämlik fördelning" in saved and "TOML" in saved
+    assert_accessible(page, "runs with a saved scenario")
+    shot(page, "runs-sv")
 
 
 def test_a_run_by_a_key_is_in_the_audit_trail_with_its_input_hash(service: Service, officer: Any) -> None:

@@ -288,3 +288,45 @@ def test_another_organisations_run_is_not_found(client: TestClient, engine: Engi
     viewer = signed_in(client, person(engine, org, "viewer"))
     assert viewer.get(f"/runs/{run['id']}", headers=HTML).status_code == 404
     assert viewer.get(f"/lists/{listed['id']}", headers=HTML).status_code == 404
+
+
+def test_a_scenario_is_saved_by_name_exported_and_run_again(client: TestClient, engine: Engine, org: Org) -> None:
+    editor = signed_in(client, person(engine, org, "editor"))
+    listed = upload_list(client, org)
+    token = token_of(editor.get("/runs", headers=HTML).text)
+    base = {"csrf_token": token, "project_list_id": listed["id"], "budget_mode": "total", "objective": "annual",
+            "budget_total": "300", "sector_cap": "60", "save": "on"}
+    unnamed = editor.post("/runs", data=base, headers=HTML)
+    assert unnamed.status_code == 422 and "Ge scenariot ett namn att sparas under." in unnamed.text
+    first = editor.post("/runs", data={**base, "name": "Grön 2027"}, headers=HTML, follow_redirects=False)
+    assert first.status_code == 303
+    again = editor.post("/runs", data={**base, "name": "Grön 2027", "budget_total": "250"}, headers=HTML,
+                        follow_redirects=False)
+    assert again.status_code == 303  # saved again under the same name: replaced
+    page = editor.get("/runs", headers=HTML).text
+    ids = re.findall(r'href="/scenarios/([0-9a-f-]+)\.toml"', page)
+    assert len(ids) == 1 and page.count(">Grön 2027</th>") == 1
+    toml = editor.get(f"/scenarios/{ids[0]}.toml", headers=HTML)
+    assert toml.headers["content-disposition"] == (
+        "attachment; filename=\"Gr_n_2027.toml\"; filename*=UTF-8''Gr%C3%B6n_2027.toml"
+    )
+    import tomllib
+
+    from optimizer.io.readers import read_scenario
+
+    exported = read_scenario(tomllib.loads(toml.text))
+    assert exported.budget_sek == 250 and exported.objective == "annual" and exported.name == "Grön 2027"
+    assert exported.constraints[0].max_share == 0.6 and exported.constraints[0].for_each == "sector"
+    assert read_scenario(editor.get(f"/scenarios/{ids[0]}.json").json()) == exported
+    run = editor.post(
+        f"/scenarios/{ids[0]}/run", data={"csrf_token": token, "project_list_id": listed["id"]}, headers=HTML,
+        follow_redirects=False,
+    )
+    assert run.status_code == 303
+    stored = client.get(f"/v1/runs/{run.headers['location'].rsplit('/', 1)[1]}", headers=org.headers()).json()
+    assert stored["scenario"]["name"] == "Grön 2027" and stored["scenario"]["budget_sek"] == 250
+    viewer = signed_in(TestClient(client.app), person(engine, org, "viewer"))
+    assert viewer.get(f"/scenarios/{ids[0]}.toml", headers=HTML).status_code == 200
+    own_token = token_of(viewer.get("/runs", headers=HTML).text)
+    refused = viewer.post(f"/scenarios/{ids[0]}/run", data={"csrf_token": own_token}, headers=HTML)
+    assert refused.status_code == 403 and "din roll är viewer" in refused.text
