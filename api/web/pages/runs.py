@@ -8,6 +8,7 @@ be funded, and the time limit. A scenario file holds everything else the optimis
 
 from __future__ import annotations
 
+import base64
 import io
 import json
 import re
@@ -160,6 +161,7 @@ def run_page(request: Request, run_id: str, person: Person, session: SessionDep)
     record = session.get(ProjectListRecord, run.project_list_id)
     result = stored_result(run) if run.state == RunState.SUCCEEDED and run.result is not None else None
     analysis = run.analysis or {}
+    charts = _charts(RunData(session, run), language_of(request)) if result is not None and result.has_portfolio else {}
     return page(
         request,
         "run.html",
@@ -175,6 +177,7 @@ def run_page(request: Request, run_id: str, person: Person, session: SessionDep)
         left_out=_left_out(session, run, result) if result is not None and analysis.get("why_not") else {},
         explained=bool(analysis.get("explain")),
         notes=analysis.get("notes") or [],
+        charts=charts,
         who=principal_names(session, [run.submitted_by]),
         finished=run.state.finished,
         poll_s=POLL_S,
@@ -265,6 +268,43 @@ def _own_scenario(session: SessionDep, person: Person, scenario_id: str) -> Save
     if saved is None or saved.organisation_id != person.user.organisation_id:
         raise WebError(404, "There is no saved scenario %(id)s in your organisation.", id=scenario_id)
     return saved
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart as the page shows it: an SVG image with its alt text, and its figures as a table."""
+
+    src: str
+    alt: str
+    rows: list[dict[str, Any]]
+
+
+MACC_ROWS = 25
+"""The cheapest tonnes shown in the cost curve's table (the chart has them all)."""
+
+
+def _charts(data: RunData, lang: str) -> dict[str, Chart]:
+    """The cost curve (MACC) of the run's list, and the emissions pathway when the scenario has a target."""
+    from optimizer.reporting.charts import describe, macc_chart, pathway_chart, render
+
+    def embedded(figure: Any) -> tuple[str, str]:
+        return "data:image/svg+xml;base64," + base64.b64encode(render(figure, "svg")).decode("ascii"), describe(figure)
+
+    chosen = {s.id for s in data.result.selected}
+    curve = data.macc
+    src, alt = embedded(macc_chart(curve, lang=lang, names=dict(zip(curve["id"], curve["name"], strict=True))))
+    rows = [
+        {"id": r.id, "name": r.name, "t": r.abatement_t, "sek_per_t": r.sek_per_t, "chosen": r.id in chosen}
+        for r in curve.head(MACC_ROWS).itertuples()
+    ]
+    charts = {"macc": Chart(src, alt, rows)}
+    pathway = data.result.pathway
+    if pathway is not None:
+        src, alt = embedded(pathway_chart(pathway, lang=lang))
+        charts["pathway"] = Chart(
+            src, alt, [{"year": y.year, "emissions_t": y.emissions_t, "target_t": y.target_t} for y in pathway.years]
+        )
+    return charts
 
 
 def _succeeded(session: SessionDep, person: Person, run_id: str) -> Result:

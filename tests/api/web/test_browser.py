@@ -208,6 +208,10 @@ def test_a_run_from_the_form_shows_its_progress_and_its_result(service: Service,
     assert "minst 40 % till prioriterade områden" in state
     assert "Vad som skulle krävas för att åtgärderna som inte kom med ska komma med" in state
     assert "Vad varje budget och regel kostar i ton" in state and "Hur säkert varje vald åtgärd är med" in state
+    curve = page.locator("figure.chart img").first
+    assert curve.get_attribute("src").startswith("data:image/svg+xml;base64,")
+    assert curve.get_attribute("alt")  # every chart says what it shows, and its figures are a table
+    assert page.locator("table", has_text="Listans billigaste ton").locator("tbody tr").count() == 25
     assert_accessible(page, "run result")
     shot(page, "run-sv")
     run_path = urlparse(page.url).path
