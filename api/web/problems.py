@@ -32,6 +32,9 @@ PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"column (?P<value>\d+) has values but no name in the header", N_("column %(value)s has values but no name in the first row")),
         (r"the project list is empty", N_("the list has no measures")),
         (r"(?P<grant>.+) is more than the project's total cost (?P<cost>.+)", N_("%(grant)s is more than the measure's total cost %(cost)s")),
+        (r"(?P<year>\d{4}) is outside the budget years (?P<years>.+)", N_("%(year)s is outside the budget years %(years)s: give that year a budget too, or one budget for all years")),
+        (r"scenario (?P<field>include|exclude): unknown project id '(?P<value>.*)'", N_("the scenario's %(field)s: there is no measure with the id '%(value)s'")),
+        (r"scenario (?P<rule>.+): unknown column '(?P<column>[^']*)' \(columns: (?P<columns>.*)\)", N_("the rule %(rule)s: the list has no column '%(column)s' (its columns: %(columns)s)")),
     )
 )
 

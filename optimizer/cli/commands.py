@@ -8,7 +8,6 @@ Only the requested output goes to stdout; logs and messages go to stderr.
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import logging
 import math
@@ -41,6 +40,7 @@ from optimizer.cli.plan import add_plan_commands, plan_command
 from optimizer.io.problems import InputError, Problem
 from optimizer.io.readers import read_projects, read_scenario
 from optimizer.model.solve import solve
+from optimizer.reporting.tables import CSV_COLUMNS, write_csv  # noqa: F401 - CSV_COLUMNS stays public here
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -48,22 +48,6 @@ if TYPE_CHECKING:
 REPORT_EXPLAIN_S = 120.0
 """The report's why-not analysis gets at most this long in all by default (the 88-measure example plan
 needs about 15 s on two cores; a measure not reached says so in the report)."""
-CSV_COLUMNS = (
-    "id",
-    "name",
-    "sector",
-    "district",
-    "fraction",
-    "cost_sek",
-    "municipal_cost_sek",
-    "abatement_t",
-    "start_year",
-    "pool_sek",
-    "opex_sek_per_year",
-    "net_present_cost_sek",
-    "lifecycle_sek_per_t",
-    "payback_years",
-)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -262,30 +246,6 @@ def write_explain_table(analysis: dict, out: TextIO) -> None:
 def write_json(result: Result, out: TextIO, extra: dict | None = None) -> None:
     json.dump({**result.model_dump(mode="json"), **(extra or {})}, out, ensure_ascii=False, indent=2)
     out.write("\n")
-
-
-def write_csv(result: Result, out: TextIO) -> None:
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for s in result.selected:
-        writer.writerow(
-            [
-                s.id,
-                s.name,
-                s.sector,
-                s.district or "",
-                f"{s.fraction:.6g}",
-                f"{s.cost_sek:.2f}",
-                f"{s.municipal_cost_sek:.2f}",
-                f"{s.abatement_t:.6g}",
-                s.start_year,
-                f"{sum(s.pool_sek.values()):.2f}",
-                f"{s.opex_sek_per_year:.2f}",
-                f"{s.net_present_cost_sek:.2f}",
-                "" if s.lifecycle_sek_per_t is None else f"{s.lifecycle_sek_per_t:.2f}",
-                "" if s.payback_years is None else f"{s.payback_years:.2f}",
-            ]
-        )
 
 
 # ------------------------------------------------------------------------------------------

@@ -38,9 +38,9 @@ from api.web.problems import said
 from api.web.render import WebError, language_of, page, redirect
 from models import Result, Scenario
 from models.thresholds import WhyInRow, WhyNotRow
-from optimizer.cli.commands import CSV_COLUMNS, write_csv
 from optimizer.io.problems import InputError
 from optimizer.io.readers import parse_numbers, read_scenario
+from optimizer.reporting.tables import CSV_COLUMNS, write_csv
 
 router = APIRouter(include_in_schema=False)
 

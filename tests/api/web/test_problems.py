@@ -42,3 +42,20 @@ def test_a_readers_message_is_said_in_swedish(rows: list[dict], swedish: str) ->
 
 def test_a_message_without_a_pattern_is_kept_as_written() -> None:
     assert said("something new the readers say", SV) == "something new the readers say"
+
+
+def test_a_scenario_that_does_not_fit_the_list_is_said_in_swedish() -> None:
+    from optimizer.io.readers import read_scenario
+    from optimizer.model.fit import check_fits
+
+    projects = read_projects([{**GOOD, "year": 2027}])
+    scenario = read_scenario(
+        {"budget_sek": {"2026": 100}, "include": ["Z"],
+         "constraints": [{"name": "minst 40 %", "measure": "cost", "where": {"priority_area": ["yes"]}, "min_share": 0.4}]}
+    )
+    with pytest.raises(InputError) as refused:
+        check_fits(projects, scenario)
+    swedish = [said(p.message, SV) for p in refused.value.problems]
+    assert any(m.startswith("2027 ligger utanför budgetåren 2026") for m in swedish), swedish
+    assert "scenariots include: det finns ingen åtgärd med id 'Z'" in swedish
+    assert any(m.startswith("regeln constraints[0] 'minst 40 %': listan har ingen kolumn 'priority_area'") for m in swedish)

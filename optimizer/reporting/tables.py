@@ -1,0 +1,53 @@
+"""A portfolio as a table: the funded measures, one row each, as `solve --format csv` writes them and
+the web app downloads them."""
+
+from __future__ import annotations
+
+import csv
+from typing import TextIO
+
+from models import Result
+
+__all__ = ["CSV_COLUMNS", "write_csv"]
+
+CSV_COLUMNS = (
+    "id",
+    "name",
+    "sector",
+    "district",
+    "fraction",
+    "cost_sek",
+    "municipal_cost_sek",
+    "abatement_t",
+    "start_year",
+    "pool_sek",
+    "opex_sek_per_year",
+    "net_present_cost_sek",
+    "lifecycle_sek_per_t",
+    "payback_years",
+)
+"""The columns of the CSV, in this order: a public contract of `solve --format csv`."""
+
+
+def write_csv(result: Result, out: TextIO) -> None:
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for s in result.selected:
+        writer.writerow(
+            [
+                s.id,
+                s.name,
+                s.sector,
+                s.district or "",
+                f"{s.fraction:.6g}",
+                f"{s.cost_sek:.2f}",
+                f"{s.municipal_cost_sek:.2f}",
+                f"{s.abatement_t:.6g}",
+                s.start_year,
+                f"{sum(s.pool_sek.values()):.2f}",
+                f"{s.opex_sek_per_year:.2f}",
+                f"{s.net_present_cost_sek:.2f}",
+                "" if s.lifecycle_sek_per_t is None else f"{s.lifecycle_sek_per_t:.2f}",
+                "" if s.payback_years is None else f"{s.payback_years:.2f}",
+            ]
+        )
