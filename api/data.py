@@ -102,6 +102,19 @@ def parse_list(record: ProjectListRecord) -> ProjectList:
     )
 
 
+def list_versions(session: Session, organisation_id: str) -> dict[str, list[ProjectListRecord]]:
+    """An organisation's project lists by name (in name order), each with its versions, newest first."""
+    records = session.scalars(
+        select(ProjectListRecord)
+        .where(ProjectListRecord.organisation_id == organisation_id)
+        .order_by(ProjectListRecord.name, ProjectListRecord.version.desc())
+    )
+    versions: dict[str, list[ProjectListRecord]] = {}
+    for record in records:
+        versions.setdefault(record.name, []).append(record)
+    return versions
+
+
 def store_list(
     session: Session, organisation_id: str, created_by: str, upload: Upload, project_count: int
 ) -> ProjectListRecord:

@@ -21,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData, UploadFile
 
-from api.data import own_list, parse_list, principal_names, store_list
+from api.data import list_versions, own_list, parse_list, principal_names, store_list
 from api.db import ColumnMapping, ProjectListRecord, now
 from api.deps import Form, Person, PersonEditor, SessionDep, SettingsDep
 from api.problems import ProblemError
@@ -94,23 +94,15 @@ class GridProblem:
 
 @router.get("/lists", response_class=HTMLResponse)
 def lists(request: Request, person: Person, session: SessionDep) -> Response:
-    records = session.scalars(
-        select(ProjectListRecord)
-        .where(ProjectListRecord.organisation_id == person.user.organisation_id)
-        .order_by(ProjectListRecord.name, ProjectListRecord.version.desc())
-    ).all()
-    latest: dict[str, ProjectListRecord] = {}
-    versions: dict[str, int] = {}
-    for record in records:
-        latest.setdefault(record.name, record)
-        versions[record.name] = versions.get(record.name, 0) + 1
+    by_name = list_versions(session, person.user.organisation_id)
+    latest = [versions[0] for versions in by_name.values()]
     return page(
         request,
         "lists.html",
         active="lists",
-        latest=list(latest.values()),
-        versions=versions,
-        who=principal_names(session, [r.created_by for r in latest.values()]),
+        latest=latest,
+        versions={name: len(versions) for name, versions in by_name.items()},
+        who=principal_names(session, [r.created_by for r in latest]),
         may_upload=person.principal.may("editor"),
         file_types=", ".join(PROJECT_FILE_TYPES),
     )

@@ -28,7 +28,7 @@ from sqlalchemy import select
 from starlette.datastructures import FormData, UploadFile
 
 from api.analysis import requested
-from api.data import RunData, new_run, own_list, own_run, parse_list, principal_names, stored_result
+from api.data import RunData, list_versions, new_run, own_list, own_run, principal_names
 from api.db import ProjectListRecord, Run, SavedScenario, is_id, now
 from api.deps import Form, Person, PersonEditor, SessionDep, SettingsDep
 from api.jobs.states import RunState
@@ -36,7 +36,7 @@ from api.problems import ProblemError
 from api.web.i18n import N_, Words
 from api.web.problems import said
 from api.web.render import WebError, language_of, page, redirect
-from models import Result, Scenario
+from models import ProjectList, Result, Scenario
 from models.thresholds import WhyInRow, WhyNotRow
 from optimizer.io.problems import InputError
 from optimizer.io.readers import parse_numbers, read_scenario
@@ -159,9 +159,10 @@ def _attachment(file_name: str) -> str:
 def run_page(request: Request, run_id: str, person: Person, session: SessionDep) -> Response:
     run = _own(session, person, run_id)
     record = session.get(ProjectListRecord, run.project_list_id)
-    result = stored_result(run) if run.state == RunState.SUCCEEDED and run.result is not None else None
+    data = RunData(session, run)  # the list is read once, for the charts and the measures left out
+    result = data.result if run.state == RunState.SUCCEEDED and run.result is not None else None
     analysis = run.analysis or {}
-    charts = _charts(RunData(session, run), language_of(request)) if result is not None and result.has_portfolio else {}
+    charts = _charts(data, language_of(request)) if result is not None and result.has_portfolio else {}
     return page(
         request,
         "run.html",
@@ -174,7 +175,7 @@ def run_page(request: Request, run_id: str, person: Person, session: SessionDep)
         why_not=_figures(analysis.get("why_not"), WhyNotRow),
         why_in=_figures(analysis.get("why_in"), WhyInRow),
         rule_prices=_rule_prices(analysis.get("rule_prices"), result),
-        left_out=_left_out(session, run, result) if result is not None and analysis.get("why_not") else {},
+        left_out=_left_out(data.projects, result) if result is not None and analysis.get("why_not") else {},
         explained=bool(analysis.get("explain")),
         notes=analysis.get("notes") or [],
         charts=charts,
@@ -187,7 +188,7 @@ def run_page(request: Request, run_id: str, person: Person, session: SessionDep)
 @router.get("/runs/{run_id}/portfolio.csv")
 def portfolio_csv(run_id: str, person: Person, session: SessionDep) -> Response:
     """The funded measures as the CLI's `--format csv` writes them (UTF-8 with BOM, for Excel)."""
-    result = _succeeded(session, person, run_id)
+    result = _succeeded(session, person, run_id).result
     out = io.StringIO()
     write_csv(result, out)
     return Response(
@@ -200,7 +201,7 @@ def portfolio_csv(run_id: str, person: Person, session: SessionDep) -> Response:
 @router.get("/runs/{run_id}/portfolio.xlsx")
 def portfolio_xlsx(run_id: str, person: Person, session: SessionDep) -> Response:
     """The funded measures and the budget use as an Excel workbook (numbers as numbers)."""
-    result = _succeeded(session, person, run_id)
+    result = _succeeded(session, person, run_id).result
     workbook = openpyxl.Workbook()
     measures = workbook.active
     assert measures is not None
@@ -228,8 +229,7 @@ def report(request: Request, run_id: str, person: Person, session: SessionDep) -
     """The board report in the page's language: the same document as `GET /v1/runs/{id}/report`."""
     from optimizer.reporting.report import build_report  # imported here: drawing is the slow part
 
-    _succeeded(session, person, run_id)
-    data = RunData(session, _own(session, person, run_id))
+    data = _succeeded(session, person, run_id)
     record = session.get(ProjectListRecord, data.run.project_list_id)
     analysis = data.run.analysis or {}
     html = build_report(
@@ -307,11 +307,12 @@ def _charts(data: RunData, lang: str) -> dict[str, Chart]:
     return charts
 
 
-def _succeeded(session: SessionDep, person: Person, run_id: str) -> Result:
+def _succeeded(session: SessionDep, person: Person, run_id: str) -> RunData:
+    """The run's inputs and result, once it has one (409 before)."""
     run = _own(session, person, run_id)
     if run.state != RunState.SUCCEEDED or run.result is None:
         raise WebError(409, "The run has no result yet.")
-    return stored_result(run)
+    return RunData(session, run)
 
 
 def _figures(rows: Any, row_type: type[WhyNotRow | WhyInRow]) -> dict[str, Any]:
@@ -334,11 +335,8 @@ def _rule_prices(rows: Any, result: Result | None) -> list[tuple[str, float | No
     ]
 
 
-def _left_out(session: SessionDep, run: Run, result: Result) -> dict[str, tuple[str, float]]:
+def _left_out(projects: ProjectList, result: Result) -> dict[str, tuple[str, float]]:
     """The measures not funded: name and cost, by id, in the list's order."""
-    record = session.get(ProjectListRecord, run.project_list_id)
-    assert record is not None  # a run's list is never deleted
-    projects = parse_list(record)
     chosen = {s.id for s in result.selected}
     names = projects.table["name"].astype(str).tolist()
     costs = projects.total_cost
@@ -347,7 +345,6 @@ def _left_out(session: SessionDep, run: Run, result: Result) -> dict[str, tuple[
         for i, pid in enumerate(str(x) for x in projects.ids)
         if pid not in chosen
     }
-
 
 
 def _runs_page(
@@ -360,18 +357,11 @@ def _runs_page(
     status: int = 200,
 ) -> HTMLResponse:
     organisation = person.user.organisation_id
-    records = session.scalars(
-        select(ProjectListRecord)
-        .where(ProjectListRecord.organisation_id == organisation)
-        .order_by(ProjectListRecord.name, ProjectListRecord.version.desc())
-    ).all()
-    latest: dict[str, ProjectListRecord] = {}
-    for record in records:
-        latest.setdefault(record.name, record)
+    by_name = list_versions(session, organisation)
     recent = session.scalars(
         select(Run).where(Run.organisation_id == organisation).order_by(Run.created_at.desc()).limit(20)
     ).all()
-    by_id = {r.id: r for r in records}
+    by_id = {r.id: r for versions in by_name.values() for r in versions}
     saved = session.scalars(
         select(SavedScenario).where(SavedScenario.organisation_id == organisation).order_by(SavedScenario.name)
     ).all()
@@ -380,7 +370,7 @@ def _runs_page(
         "runs.html",
         status=status,
         active="runs",
-        lists=list(latest.values()),
+        lists=[versions[0] for versions in by_name.values()],
         recent=recent,
         list_of=by_id,
         who=principal_names(session, [r.submitted_by for r in recent] + [s.saved_by for s in saved]),
