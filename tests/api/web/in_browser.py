@@ -1,6 +1,6 @@
 """A real service for the browser tests: `python -m api serve` in its own process, with a worker, on a
-fresh SQLite database, as a new user starts it; and Debian's Chromium driven by Playwright."""
-
+fresh SQLite database, as a new user starts it; axe-core and screenshots for its pages (Chromium and
+the closed network are in tests/chromium.py)."""
 from __future__ import annotations
 
 import os
@@ -16,16 +16,11 @@ from typing import Any
 
 import httpx
 import pytest
+from chromium import browser, closed_network
 
-CHROMIUM = Path("/usr/bin/chromium")
+__all__ = ["Service", "axe_violations", "browser", "closed_network", "service", "shot"]
+
 AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
-BROWSER_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SCREENSHOTS = Path(os.environ.get("WEB_SCREENSHOTS", "/tmp/klimatportfolj-web"))
 
 
@@ -92,30 +87,6 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             process.kill()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.skip("Debian's chromium is not installed at /usr/bin/chromium")
-    playwright = pytest.importorskip("playwright.sync_api")
-    with playwright.sync_playwright() as driver:
-        launched = driver.chromium.launch(executable_path=str(CHROMIUM), args=BROWSER_ARGS)
-        yield launched
-        launched.close()
-
-
-def closed_network(page: Any, base: str, refused: list[str]) -> None:
-    """Every request to another host is refused and noted: the app must work on a closed network."""
-
-    def only_this_host(route: Any) -> None:
-        if route.request.url.startswith(base):
-            route.continue_()
-        else:
-            refused.append(route.request.url)
-            route.abort()
-
-    page.route("**/*", only_this_host)
 
 
 def axe_violations(page: Any) -> list[dict[str, Any]]:

@@ -15,6 +15,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from chromium import CHROMIUM
 
 from models import Result, Status
 from optimizer import read_projects, read_scenario, solve
@@ -73,7 +74,6 @@ SCENARIO = {
 RANGED = [{**PROJECTS[0], "cost_low_sek": 100, "cost_high_sek": 200}, *PROJECTS[1:]]
 WHEN = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
 SHA = "ab" * 32
-CHROMIUM = Path("/usr/bin/chromium")
 
 
 def _squash(text: str) -> str:

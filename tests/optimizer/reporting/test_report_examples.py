@@ -15,6 +15,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from chromium import browser
 from rows import REPO
 
 from models import Status
@@ -24,6 +25,8 @@ from optimizer.analysis.whynot import why_not
 from optimizer.reporting.report import build_report
 from optimizer.reporting.report_texts import EN, SV
 
+__all__ = ["browser"]  # the fixture, imported for pytest
+
 ROOT = REPO
 EXAMPLES = ROOT / "examples"
 SCENARIOS = sorted([*EXAMPLES.glob("scenario_*.toml"), *EXAMPLES.glob("scenario_*.json")])
@@ -31,14 +34,6 @@ EXPLAIN_S = 60.0
 """Time allowed for each example's why-not analysis (it stops when done): the plan's takes 8–17 s on two cores,
 more on a loaded machine; the speed is measured in benchmarks/, not here. A measure not
 reached in time says so, which the claims test checks as well."""
-CHROMIUM = Path("/usr/bin/chromium")
-BROWSER_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 A4_PRINTABLE_PX = round((210 - 2 * 12) / 25.4 * 96)
 """A4 portrait's width less the report's print margins (12 mm a side), in CSS pixels."""
 ALLOWED = frozenset({"co2e", "msek", "highs", "cbc", "python"})
@@ -228,17 +223,6 @@ def test_every_threshold_of_the_2030_plan_is_computed(reports: dict) -> None:
 
 # ------------------------------------------------------------------------------------------------
 # In a real browser
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.skip("Debian's chromium is not installed at /usr/bin/chromium")
-    playwright = pytest.importorskip("playwright.sync_api")
-    with playwright.sync_playwright() as driver:
-        launched = driver.chromium.launch(executable_path=str(CHROMIUM), args=BROWSER_ARGS)
-        yield launched
-        launched.close()
 
 
 WIDER_THAN_THE_PAGE = """(width) => {
