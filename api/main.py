@@ -27,7 +27,7 @@ from api.routes import api_keys, docs, health, plans, project_lists, run_analysi
 from api.schemas import ActualsCreate, ProjectListCreate
 from api.settings import Settings
 from api.web.errors import error_page, sign_in_handler, wants_html, web_error_handler
-from api.web.pages import account, audit, lists, people
+from api.web.pages import account, audit, lists, people, results
 from api.web.pages import runs as run_pages
 from api.web.render import SignInRequired, WebError
 
@@ -173,7 +173,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(module.router, dependencies=[Depends(reject_unknown_query_parameters)])
     app.include_router(health.router)  # lenient: probes may add query strings
     app.include_router(docs.router)
-    for module in (account, lists, run_pages, people, audit):  # the web app's pages
+    for module in (account, lists, run_pages, results, people, audit):  # the web app's pages
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC, check_dir=True), name="static")
 
