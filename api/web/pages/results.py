@@ -27,8 +27,8 @@ from optimizer.reporting.tables import CSV_COLUMNS, write_csv
 
 router = APIRouter(include_in_schema=False)
 
-POLL_S = 2
-"""Seconds between two looks at a run that is not done."""
+POLL_MS = 500
+"""Between two looks at a run that is not done: short enough that a finished run shows within a second."""
 
 @router.get("/runs/{run_id}", response_class=HTMLResponse)
 def run_page(request: Request, run_id: str, person: Person, session: SessionDep) -> Response:
@@ -56,7 +56,7 @@ def run_page(request: Request, run_id: str, person: Person, session: SessionDep)
         charts=charts,
         who=principal_names(session, [run.submitted_by]),
         finished=run.state.finished,
-        poll_s=POLL_S,
+        poll_ms=POLL_MS,
     )
 
 

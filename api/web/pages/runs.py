@@ -1,9 +1,12 @@
-"""Runs in the browser: a scenario from a short form (or the CLI's TOML/JSON file), submitted to the
-queue the API uses, its progress while it waits and solves, and the result in words and tables.
+"""Runs in the browser: a scenario from a form (or the CLI's TOML/JSON file), saved by name, and
+submitted to the queue the API uses; the run's own page is in `results`.
 
-The form covers what most runs need: the budget (one total or one per year), what counts as the
-reduction, a share of the money for priority areas, a cap per sector, measures that must or must not
-be funded, and the time limit. A scenario file holds everything else the optimiser can do.
+The form (`api.web.scenario_form`) holds the budget (one total or one per year), what counts as the
+reduction (lifetime, a year, to 2030, or net benefit at a carbon value), the rules (a share to
+priority areas, a cap per sector, and rules of its own: minimums, caps, counts, co-benefits), the
+measures that must or must not be funded, funding pools, co-benefit weights, overlapping measures,
+the target pathway, the discount rate and what the budget holds. A scenario file holds everything
+else the optimiser can do (an uncertainty study, ...); a file the form can show opens in it.
 """
 
 from __future__ import annotations
@@ -11,12 +14,9 @@ from __future__ import annotations
 import json
 import re
 import tomllib
-from dataclasses import dataclass, field
 from pathlib import PurePath
-from typing import Any
 from urllib.parse import quote
 
-import pandas as pd
 import tomli_w
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
@@ -28,42 +28,42 @@ from api.data import list_versions, new_run, own_list, principal_names
 from api.db import ProjectListRecord, Run, SavedScenario, is_id, now
 from api.deps import Form, Person, PersonEditor, SessionDep, SettingsDep
 from api.problems import ProblemError
-from api.web.i18n import N_, Words
+from api.web.i18n import Words
 from api.web.problems import said
 from api.web.render import WebError, language_of, page, redirect
+from api.web.scenario_form import (
+    BOUNDS,
+    BUDGET_YEARS,
+    DEFAULTS,
+    MEASURES,
+    OBJECTIVES,
+    TARGETS,
+    ScenarioForm,
+    form_scenario,
+    form_values,
+)
 from models import Scenario
 from optimizer.io.problems import InputError
-from optimizer.io.readers import parse_numbers, read_scenario
+from optimizer.io.readers import read_scenario
 
 router = APIRouter(include_in_schema=False)
 
-BUDGET_YEARS = tuple(range(2026, 2031))
-"""The years of the form's budget per year (Klimatkontrakt 2030)."""
-OBJECTIVES = {
-    "lifetime": N_("Tonnes over each measure's lifetime"),
-    "annual": N_("Tonnes a year"),
-    "cumulative_2030": N_("Tonnes up to and including 2030"),
-}
-POLL_S = 2
-
-
-@dataclass
-class ScenarioForm:
-    """What the form holds, as typed (text kept so that a refused form comes back as it was)."""
-
-    values: dict[str, str] = field(default_factory=dict)
-    errors: dict[str, str] = field(default_factory=dict)
-    """Per field: what is wrong, in the page's language."""
-
-    def get(self, name: str, default: str = "") -> str:
-        return self.values.get(name, default)
-
 
 @router.get("/runs", response_class=HTMLResponse)
-def runs(request: Request, person: Person, session: SessionDep) -> Response:
-    defaults = {"budget_mode": "total", "objective": "lifetime", "time_limit_s": "60",
-                "priority_column": "priority_area", "priority_value": "yes"}
-    return _runs_page(request, person, session, ScenarioForm(values=defaults))
+def runs(request: Request, person: Person, session: SessionDep, scenario: str | None = None) -> Response:
+    """The form, empty or (`?scenario=ID`) holding a saved scenario to change and run again."""
+    if scenario is None:
+        return _runs_page(request, person, session, ScenarioForm(values=dict(DEFAULTS)))
+    saved = _own_scenario(session, person, scenario)
+    values = form_values(read_scenario(saved.content))
+    if values is None:
+        words = Words(language_of(request))
+        problem = words(
+            "The scenario %(name)s has parts the form cannot show: run it as it is, or change its file.",
+            name=saved.name,
+        )
+        return _runs_page(request, person, session, ScenarioForm(values=dict(DEFAULTS)), problems=[problem])
+    return _runs_page(request, person, session, ScenarioForm(values=values), opened=saved.name)
 
 
 @router.post("/runs", response_class=HTMLResponse)
@@ -72,6 +72,8 @@ def submit(
 ) -> Response:
     words = Words(language_of(request))
     entered = ScenarioForm(values={k: v for k, v in form.items() if isinstance(v, str) and k != "csrf_token"})
+    if entered.get("action") == "import":
+        return _imported(request, person, session, form, entered, words)
     record = _chosen_list(session, person, entered, words)
     scenario, problems = _scenario(form, entered, words)
     if scenario is None or record is None:
@@ -181,6 +183,7 @@ def _runs_page(
     *,
     problems: list[str] | None = None,
     status: int = 200,
+    opened: str | None = None,
 ) -> HTMLResponse:
     organisation = person.user.organisation_id
     by_name = list_versions(session, organisation)
@@ -205,6 +208,17 @@ def _runs_page(
         problems=problems or [],
         years=BUDGET_YEARS,
         objectives=OBJECTIVES,
+        measures=MEASURES,
+        bounds=BOUNDS,
+        targets=TARGETS,
+        opened=opened,
+        more_open=entered.filled("rule_", "cob_"),
+        pools_open=entered.filled("pool_"),
+        overlaps_open=entered.filled("overlap_"),
+        pathway_open=entered.filled("path_") or bool(entered.get("path_target")),
+        economics_open=entered.get("budget_basis") == "net"
+        or entered.get("discount_rate").strip() not in ("", "3,5", "3.5")
+        or entered.filled("discount_rate", "budget_basis"),
         may_submit=person.principal.may("editor"),
     )
 
@@ -224,13 +238,26 @@ def _scenario(form: FormData, entered: ScenarioForm, words: Words) -> tuple[Scen
     upload = form.get("scenario_file")
     if isinstance(upload, UploadFile) and upload.filename:
         return _scenario_file(upload, words)
-    data = _form_scenario(entered, words)
-    if data is None:
-        return None, []
-    try:
-        return read_scenario(data), []
-    except InputError as error:
-        return None, [said(p.message, words) for p in error.problems]
+    return form_scenario(entered, words), entered.problems
+
+
+def _imported(
+    request: Request, person: Person, session: SessionDep, form: FormData, entered: ScenarioForm, words: Words
+) -> HTMLResponse:
+    """A scenario file opened in the form, to be looked at and changed before it runs."""
+    upload = form.get("scenario_file")
+    if not (isinstance(upload, UploadFile) and upload.filename):
+        entered.errors["scenario_file"] = words("Choose a scenario file to open.")
+        return _runs_page(request, person, session, entered, status=422)
+    scenario, problems = _scenario_file(upload, words)
+    if scenario is None:
+        return _runs_page(request, person, session, entered, problems=problems, status=422)
+    values = form_values(scenario)
+    if values is None:
+        problem = words("The file has parts the form cannot show: run it as a file.")
+        return _runs_page(request, person, session, entered, problems=[problem], status=422)
+    values["project_list_id"] = entered.get("project_list_id")
+    return _runs_page(request, person, session, ScenarioForm(values=values), opened=upload.filename)
 
 
 def _scenario_file(upload: UploadFile, words: Words) -> tuple[Scenario | None, list[str]]:
@@ -247,79 +274,3 @@ def _scenario_file(upload: UploadFile, words: Words) -> tuple[Scenario | None, l
         return read_scenario(document), []
     except InputError as error:
         return None, [said(p.message, words) for p in error.problems]
-
-
-def _form_scenario(entered: ScenarioForm, words: Words) -> dict[str, Any] | None:
-    """The scenario's data from the form's fields; each field that is wrong gets its message."""
-    data: dict[str, Any] = {}
-    name = entered.get("name").strip()
-    if name:
-        data["name"] = name[:200]
-    if entered.get("budget_mode") == "per_year":
-        per_year = {}
-        for year in BUDGET_YEARS:
-            amount = _amount(entered, f"budget_{year}", words, required=False)
-            if amount is not None:
-                per_year[str(year)] = amount
-        if not per_year and "budget_2026" not in entered.errors:
-            entered.errors["budget_2026"] = words("Give the budget of at least one year.")
-        data["budget_sek"] = per_year
-    else:
-        data["budget_sek"] = _amount(entered, "budget_total", words, required=True)
-    objective = entered.get("objective", "lifetime")
-    if objective not in OBJECTIVES:
-        entered.errors["objective"] = words("Choose what counts as the reduction.")
-    data["objective"] = {"cumulative_to": 2030} if objective == "cumulative_2030" else objective
-    rules = []
-    share = _percent(entered, "priority_share", words)
-    if share is not None:
-        column = entered.get("priority_column", "priority_area").strip() or "priority_area"
-        value = entered.get("priority_value", "yes").strip() or "yes"
-        rules.append(
-            {"name": words("at least %(share)s %% to priority areas", share=entered.get("priority_share").strip()),
-             "measure": "cost", "where": {column: [value]}, "min_share": share}
-        )
-    cap = _percent(entered, "sector_cap", words)
-    if cap is not None:
-        rules.append(
-            {"name": words("at most %(share)s %% per sector", share=entered.get("sector_cap").strip()),
-             "measure": "cost", "for_each": "sector", "max_share": cap}
-        )
-    if rules:
-        data["constraints"] = rules
-    for key in ("include", "exclude"):
-        ids = [i.strip() for i in entered.get(key).replace(";", ",").split(",") if i.strip()]
-        if ids:
-            data[key] = ids
-    limit = _amount(entered, "time_limit_s", words, required=False)
-    if limit is not None:
-        if limit <= 0:
-            entered.errors["time_limit_s"] = words("Give a number of seconds above 0.")
-        data["time_limit_s"] = limit
-    return None if entered.errors else data
-
-
-def _amount(entered: ScenarioForm, name: str, words: Words, *, required: bool) -> float | None:
-    """A number as a Swedish person writes it (`30 000 000`, `30 000 000 kr`, `2,5`), or None."""
-    text = entered.get(name).strip()
-    if not text:
-        if required:
-            entered.errors[name] = words("Give an amount.")
-        return None
-    parsed = parse_numbers(pd.Series([text], dtype=object), decimal_comma=True)
-    if parsed.bad or not parsed.ok.all():
-        entered.errors[name] = words("'%(value)s' is not a number", value=text)
-        return None
-    value = float(parsed.values[0])
-    if value < 0:
-        entered.errors[name] = words("Give an amount of 0 or more.")
-        return None
-    return value
-
-
-def _percent(entered: ScenarioForm, name: str, words: Words) -> float | None:
-    value = _amount(entered, name, words, required=False)
-    if value is not None and value > 100:
-        entered.errors[name] = words("Give a share from 0 to 100 %.")
-        return None
-    return None if value is None else value / 100
