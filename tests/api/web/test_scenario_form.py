@@ -288,6 +288,15 @@ def test_a_scenario_file_opens_in_the_form_and_one_it_cannot_show_is_said(editor
     assert refused.status_code == 422 and "Filen har delar som formuläret inte kan visa" in refused.text
     nothing = editor.post("/runs", data={"csrf_token": token, "action": "import"}, headers=HTML)
     assert nothing.status_code == 422 and "Välj en scenariofil att öppna." in nothing.text
+    misspelt = editor.post(
+        "/runs",
+        data={"csrf_token": token},
+        files={"scenario_file": ("fel.toml", b"budgett = 5\n", "application/toml")},
+        headers=HTML,
+    )
+    assert misspelt.status_code == 422
+    assert "<li>budget_sek: saknas</li>" in misspelt.text
+    assert "<li>budgett: hör inte till ett scenario: kontrollera stavningen</li>" in misspelt.text
 
 
 def test_a_saved_scenario_opens_in_the_form_in_its_own_organisation_only(
