@@ -1,6 +1,7 @@
 """A real service for the browser tests: `python -m api serve` in its own process, with a worker, on a
-fresh SQLite database, as a new user starts it; axe-core and screenshots for its pages (Chromium and
-the closed network are in tests/chromium.py)."""
+fresh database as a new user starts it (SQLite, then a new PostgreSQL database on the server at
+127.0.0.1:5432, skipped, saying so, when it is not reachable); axe-core and screenshots for its pages
+(Chromium and the closed network are in tests/chromium.py)."""
 from __future__ import annotations
 
 import os
@@ -9,6 +10,7 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,8 +19,11 @@ from typing import Any
 import httpx
 import pytest
 from chromium import browser, closed_network
+from conftest import PG_URL
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
-__all__ = ["Service", "axe_violations", "browser", "closed_network", "service", "shot"]
+__all__ = ["Service", "axe_violations", "browser", "closed_network", "service", "shot", "web_database"]
 
 AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
 SCREENSHOTS = Path(os.environ.get("WEB_SCREENSHOTS", "/tmp/klimatportfolj-web"))
@@ -39,12 +44,34 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def web_database(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """An empty database for `api serve` to set up at its first start, as on a new machine."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path_factory.mktemp('web-db') / 'web.db'}"
+        return
+    admin = create_engine(make_url(PG_URL).set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT")
+    name = f"test_web_{uuid.uuid4().hex[:12]}"
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as error:  # noqa: BLE001
+        admin.dispose()
+        pytest.skip(f"PostgreSQL not reachable at {make_url(PG_URL).render_as_string(hide_password=True)}: {error}")
+    try:
+        yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
 @pytest.fixture(scope="module")
-def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
+def service(web_database: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
     folder = tmp_path_factory.mktemp("web")
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
-    database_url = f"sqlite:///{folder / 'web.db'}"
+    database_url = web_database
     env = {
         **os.environ,
         "DATABASE_URL": database_url,

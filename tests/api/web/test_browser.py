@@ -12,9 +12,9 @@ from urllib.parse import urlparse
 
 import httpx
 import pytest
-from in_browser import Service, axe_violations, browser, closed_network, service, shot
+from in_browser import Service, axe_violations, browser, closed_network, service, shot, web_database
 
-__all__ = ["browser", "service"]  # the fixtures, imported for pytest
+__all__ = ["browser", "service", "web_database"]  # the fixtures, imported for pytest
 
 PASSWORD = "sju kakor och en kanelbulle"
 HEADER = "Åtgärd;Kostnad (kr);Minskning ton/år;Livslängd (år);Stadsdel;Sektor;Prioriterat område\n"
@@ -190,7 +190,7 @@ def test_a_run_from_the_form_shows_its_progress_and_its_result(service: Service,
     page.goto(service.base + "/runs")
     page.get_by_label("Åtgärdslista").select_option(label="Kristinehamn exempel, version 1 (88 åtgärder)")
     page.get_by_label("Budget totalt (kr)").fill("trettio miljoner")
-    page.get_by_role("button", name="Starta körningen").click()
+    page.get_by_role("button", name="Starta körningen", exact=True).click()
     assert "'trettio miljoner' är inte ett tal" in page.inner_text("main")
     assert page.get_by_label("Budget totalt (kr)").get_attribute("aria-invalid") == "true"
     assert_accessible(page, "run form with an error")
@@ -199,7 +199,7 @@ def test_a_run_from_the_form_shows_its_progress_and_its_result(service: Service,
     page.get_by_label("Minst den här andelen av pengarna till prioriterade områden (%)").fill("40")
     page.get_by_label("Förklara valet").check()
     page.get_by_label("Spara scenariot under sitt namn (ett sparat med samma namn ersätts)").check()
-    page.get_by_role("button", name="Starta körningen").click()
+    page.get_by_role("button", name="Starta körningen", exact=True).click()
     page.wait_for_url(re.compile(r"/runs/[0-9a-f-]+$"))
     assert page.locator("#state").get_attribute("aria-live") == "polite"
     page.wait_for_selector("#state h2:has-text('Resultat')", timeout=90_000)  # htmx polls until it is done
