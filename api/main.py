@@ -158,7 +158,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ),
         lifespan=lifespan,
         docs_url=None,  # served by api.routes.docs from the vendored files, not from a CDN
-        redoc_url=None,  # ReDoc fetches from its CDN whatever it is told
+        redoc_url=None,  # served by api.routes.docs from the vendored files, under its own policy
     )
     app.state.settings = settings
     app.state.database = database
