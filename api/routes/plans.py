@@ -74,6 +74,7 @@ from optimizer.planning.followup import (
     read_actuals,
     replan_inputs,
 )
+from optimizer.reporting.tables import spreadsheet_text
 
 router = APIRouter(tags=["plans"])
 ADOPT_ENDPOINT = "POST /v1/runs/adopt"
@@ -371,7 +372,7 @@ def actuals_csv(rows: list[PlanActual]) -> str:
     for r in rows:
         writer.writerow(
             [
-                r.project_id,
+                spreadsheet_text(r.project_id),
                 r.year,
                 "" if r.spend_sek is None else repr(float(r.spend_sek)),
                 "" if r.abatement_t is None else repr(float(r.abatement_t)),
