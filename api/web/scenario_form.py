@@ -60,7 +60,7 @@ DEFAULTS = {
     "objective": "lifetime",
     "time_limit_s": "60",
     "priority_column": "priority_area",
-    "priority_value": "yes",
+    "priority_value": "yes, ja",
     "discount_rate": "3,5",
     "budget_basis": "investment",
     "carbon_value": "7 000",
@@ -351,12 +351,12 @@ class _Reader:
         share = self.number("priority_share", percent=True)
         if share is not None:
             column = self.text("priority_column") or DEFAULTS["priority_column"]
-            value = self.text("priority_value") or DEFAULTS["priority_value"]
+            wanted = _ids(self.text("priority_value") or DEFAULTS["priority_value"])
             rules.append(
                 {
                     "name": self.words("at least %(share)s %% to priority areas", share=self.text("priority_share")),
                     "measure": "cost",
-                    "where": {column: [value]},
+                    "where": {column: wanted},
                     "min_share": share,
                 }
             )

@@ -23,7 +23,7 @@ from models.project import CORE_COLUMNS, PROFILE_PREFIX
 from optimizer.io.problems import Problem
 from optimizer.io.readers import MAX_YEAR, MIN_YEAR, RawTable, cell_texts, normalise_header, table_from_bytes
 
-__all__ = ["SYNONYMS", "Preview", "apply_mapping", "preview_table", "suggest_mapping", "written_headers"]
+__all__ = ["SYNONYMS", "TAGS", "Preview", "apply_mapping", "preview_table", "suggest_mapping", "written_headers"]
 
 #: Names of each canonical column as people write them (lower case, words separated by one space, units
 #: left out: `Kostnad (kr)` is "kostnad"), the most telling first: it wins when two headers compete.
@@ -118,6 +118,14 @@ SYNONYMS: Mapping[str, tuple[str, ...]] = {
         "maximum cost", "cost max", "cost maximum",
     ),
 }  # fmt: skip
+#: Names of columns the optimiser does not read itself but that scenarios usually name (a rule's
+#: `where`), as people write them; such a header is suggested under this name, its values as written.
+TAGS: Mapping[str, tuple[str, ...]] = {
+    "priority_area": (
+        "prioriterat område", "prioriterat", "prioriterad", "prioriterad stadsdel", "prioriterat bostadsområde",
+        "prioriterade områden", "priority area", "priority", "prioritised area", "prioritized area",
+    ),
+}  # fmt: skip
 #: Words that name a column only when the header also gives its unit: `Effekt (tCO2e/år)` is the
 #: reduction, `Effekt` or `Effekt (kW)` may be anything.
 _WITH_UNIT: Mapping[str, tuple[str, ...]] = {
@@ -191,7 +199,8 @@ def suggest_mapping(headers: Sequence[str], *, remembered: Mapping[str, str] | N
     more telling match wins (an exact canonical name, then the earlier synonym, then the earlier
     column) and the other stays a tag; one that already is that canonical name has no tag name of its
     own and is suggested as "" (left out), so the person sees the file names the column twice; so is a
-    column without a header.
+    column without a header. A header such as `Prioriterat område` gets the name scenarios use for it
+    (`TAGS`: priority_area), unless the file already has a column of that name.
     """
     recalled = {normalise_header(k): v for k, v in (remembered or {}).items()}
     mapping: dict[str, str] = {}
@@ -211,7 +220,12 @@ def suggest_mapping(headers: Sequence[str], *, remembered: Mapping[str, str] | N
         if column not in taken and header not in mapping:
             mapping[header] = column
             taken.add(column)
+    taken |= {normalise_header(h) for h in headers if normalise_header(h) in TAGS}  # already so named
     for header in headers:
+        tag = None if header in mapping or normalise_header(header) in TAGS else _tag(header)
+        if tag is not None and tag not in taken:
+            mapping[header] = tag
+            taken.add(tag)
         own = normalise_header(header)
         mapping.setdefault(header, "" if own in taken and _is_canonical(own) else own)
     return {header: mapping[header] for header in headers}  # in the file's order
@@ -305,6 +319,14 @@ def _candidate(header: str) -> tuple[str, int, int] | None:
         column, rank = _BY_WORDS_WITH_UNIT[words, None]
         return (column, _WEAK, rank) if unit is not None and unit in _UNITS[column] else None
     return _profile_candidate(words, unit)
+
+
+def _tag(header: str) -> str | None:
+    """The usual name of a column scenarios name (`Prioriterat område (ja/nej)` is priority_area), or None."""
+    words, unit = _describe(header)
+    if unit not in (None, "yes/no"):
+        return None
+    return next((tag for tag, names in TAGS.items() if words in names), None)
 
 
 def _profile_candidate(words: str, unit: str | None) -> tuple[str, int, int] | None:

@@ -68,6 +68,8 @@ COLUMN_LABELS = {
     "cost_high_sek": N_("Cost, high (SEK)"),
 }
 """The columns a file's header can be mapped to (English; the pages show their Swedish)."""
+TAG_LABELS = {"priority_area": N_("Priority area (yes/no), for the share rule")}
+"""Columns the optimiser does not read itself that scenarios usually name (optimizer.io.mapping.TAGS)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -292,7 +294,7 @@ def _mapping_page(
         rows=preview.rows,
         numbers=preview.numbers,
         mapping=mapping,
-        targets=COLUMN_LABELS,
+        targets=COLUMN_LABELS | TAG_LABELS,
         profile_prefix=PROFILE_PREFIX,
         problems=problems,
         bad_rows=bad_rows,

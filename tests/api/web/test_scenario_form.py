@@ -84,7 +84,7 @@ def test_a_full_form_gives_the_scenario_a_planner_means() -> None:
     assert scenario.objective == CumulativeObjective(cumulative_to=2030)
     priority, three, health = scenario.constraints
     assert priority.name == "minst 40 % till prioriterade områden" and priority.min_share == 0.4
-    assert priority.where == {"priority_area": ["yes"]} and priority.measure == "cost"
+    assert priority.where == {"priority_area": ["yes", "ja"]} and priority.measure == "cost"
     assert (three.name, three.measure, three.min, three.where) == ("minst tre transportåtgärder", "count", 3, {"sector": ["transport"]})
     assert (health.name, health.for_each, health.measure, health.max_share) == ("regel 2", "district", "health", 0.5)
     klimatklivet, eruf = scenario.funding

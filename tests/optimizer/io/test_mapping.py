@@ -250,7 +250,7 @@ def test_synonyms(header: str, column: str) -> None:
         ("Effekt (kW)", "or power"),
         ("2026", "a bare year is not clearly money"),
         ("Kostnad 1850", "not a year a list plans in"),
-        ("Prioriterat område", "only the whole header is matched"),
+        ("Område enligt översiktsplanen", "only the whole header is matched"),
         ("Kommentar", "no column at all"),
         ("Kostnad (inkl. moms)", "a remark in the unit is not guessed away"),
         ("Obligatorisk (kr)", "a yes/no column has no unit"),
@@ -258,6 +258,25 @@ def test_synonyms(header: str, column: str) -> None:
 )
 def test_headers_that_are_no_column_stay_tags(header: str, reason: str) -> None:
     assert suggest_mapping([header]) == {header: normalise_header(header)}, reason
+
+
+@pytest.mark.parametrize(
+    ("headers", "expected"),
+    [
+        (["Prioriterat område"], {"Prioriterat område": "priority_area"}),
+        (["Prioriterat område (ja/nej)"], {"Prioriterat område (ja/nej)": "priority_area"}),
+        (["Priority area"], {"Priority area": "priority_area"}),
+        (["Prioriterad", "Prioriterat område"], {"Prioriterad": "priority_area", "Prioriterat område": "prioriterat_område"}),
+        (["Prioriterat område", "priority_area"], {"Prioriterat område": "prioriterat_område", "priority_area": "priority_area"}),
+        (["Prioriterat område (kr)"], {"Prioriterat område (kr)": "prioriterat_område_(kr)"}),
+    ],
+)
+def test_a_column_scenarios_name_is_suggested_under_its_usual_name(
+    headers: list[str], expected: dict[str, str]
+) -> None:
+    """`Prioriterat område` becomes priority_area, the column the equity rule names; only one header
+    gets the name, one already called so keeps it, and its values stay as written."""
+    assert suggest_mapping(headers) == expected
 
 
 def test_every_synonym_names_its_own_column_and_no_other() -> None:
