@@ -217,8 +217,8 @@ def _runs_page(
         overlaps_open=entered.filled("overlap_"),
         pathway_open=entered.filled("path_") or bool(entered.get("path_target")),
         economics_open=entered.get("budget_basis") == "net"
-        or entered.get("discount_rate").strip() not in ("", "3,5", "3.5")
-        or entered.filled("discount_rate", "budget_basis"),
+        or entered.get("discount_rate").strip() not in ("", DEFAULTS["discount_rate"], "3.5")
+        or any(name in entered.errors for name in ("discount_rate", "budget_basis")),
         may_submit=person.principal.may("editor"),
     )
 

@@ -325,6 +325,7 @@ def test_a_saved_scenario_opens_in_the_form_in_its_own_organisation_only(
     assert "Med Klimatklivet finns nu i formuläret" in opened.text
     assert 'id="path_net_zero_year" name="path_net_zero_year" type="text" inputmode="numeric" value="2045"' in opened.text
     assert re.search(r"<details class=\"more\" open>\s*<summary>Extern finansiering", opened.text)
+    assert re.search(r"<details class=\"more\">\s*<summary>Diskonteringsränta", opened.text)  # the default rate
     stranger = signed_in(TestClient(client.app), person(engine, other_org, "editor"))
     assert stranger.get(f"/runs?scenario={scenario_id.group(1)}", headers=HTML).status_code == 404
 
