@@ -1,15 +1,22 @@
 """A run's page and what comes of it: its progress while it waits and solves, then the result in
 words, tables and charts (each chart with its figures as a table), the explanation when it was asked
-for, and the downloads (the funded measures as CSV and Excel, the board report).
+for, a page per measure (why it is funded, or what it would take), and the downloads (the funded
+measures as CSV and Excel, the board report).
+
+The funded measures are filtered and sorted by the server (`?q=&sort=&order=`), so that the table
+works as plain links and a form; htmx asks for the table's region only (`HX-Target: measures`) and
+opens a measure's page in a panel of the run's page (`HX-Target: measure-panel`).
 """
 
 from __future__ import annotations
 
 import base64
 import io
-from collections import defaultdict
-from dataclasses import dataclass
-from typing import Any
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+from urllib.parse import urlencode
 
 import openpyxl
 from fastapi import APIRouter, Request
@@ -20,9 +27,11 @@ from api.db import ProjectListRecord, Run
 from api.deps import Person, SessionDep
 from api.jobs.states import RunState
 from api.problems import ProblemError
-from api.web.render import WebError, language_of, page
-from models import ProjectList, Result
+from api.web.i18n import N_, language
+from api.web.render import WebError, is_htmx, language_of, page
+from models import ProjectList, Result, Selection
 from models.thresholds import WhyInRow, WhyNotRow
+from optimizer.reporting.language import sector_name
 from optimizer.reporting.tables import CSV_COLUMNS, write_csv
 
 router = APIRouter(include_in_schema=False)
@@ -30,22 +39,38 @@ router = APIRouter(include_in_schema=False)
 POLL_MS = 500
 """Between two looks at a run that is not done: short enough that a finished run shows within a second."""
 
+MEASURES = "measures"
+"""The region of the funded measures' table, swapped alone when it is sorted or filtered."""
+PANEL = "measure-panel"
+"""The region of the run's page a measure's page opens in."""
+
+
 @router.get("/runs/{run_id}", response_class=HTMLResponse)
-def run_page(request: Request, run_id: str, person: Person, session: SessionDep) -> Response:
+def run_page(
+    request: Request, run_id: str, person: Person, session: SessionDep, q: str = "", sort: str = "", order: str = ""
+) -> Response:
+    """The run: its progress until it is done (polled), then its result; `q`, `sort` and `order` filter
+    and sort the funded measures (values it does not know are ignored)."""
     run = _own(session, person, run_id)
-    record = session.get(ProjectListRecord, run.project_list_id)
     data = RunData(session, run)  # the list is read once, for the charts and the measures left out
     result = data.result if run.state == RunState.SUCCEEDED and run.result is not None else None
+    lang = language_of(request)
+    table = _measure_table(result, run.id, lang, q=q, sort=sort, order=order) if result is not None else None
+    if table is not None and _swapping(request, MEASURES):  # only the table: nothing else is computed
+        return page(request, "run.html", partial=MEASURES, run=run, table=table, swapped=True)
+    record = session.get(ProjectListRecord, run.project_list_id)
     analysis = run.analysis or {}
-    charts = _charts(data, language_of(request)) if result is not None and result.has_portfolio else {}
+    charts = _charts(data, lang) if result is not None and result.has_portfolio else {}
     return page(
         request,
         "run.html",
-        partial="state",
+        partial="state" if _swapping(request, "state") else None,
         active="runs",
         run=run,
         record=record,
         result=result,
+        table=table,
+        swapped=False,
         districts=_districts(result) if result is not None else [],
         why_not=_figures(analysis.get("why_not"), WhyNotRow),
         why_in=_figures(analysis.get("why_in"), WhyInRow),
@@ -57,6 +82,27 @@ def run_page(request: Request, run_id: str, person: Person, session: SessionDep)
         who=principal_names(session, [run.submitted_by]),
         finished=run.state.finished,
         poll_ms=POLL_MS,
+    )
+
+
+@router.get("/runs/{run_id}/measures/{project_id:path}", response_class=HTMLResponse)
+def measure_page(request: Request, run_id: str, project_id: str, person: Person, session: SessionDep) -> Response:
+    """One measure of a run's list: its figures, and why it is funded or what it would take to fund it
+    (when the run was explained); a page of its own, or the panel of the run's page for htmx."""
+    data = _succeeded(session, person, run_id)
+    analysis = data.run.analysis or {}
+    measure = _measure(data, project_id, analysis, language_of(request))
+    panel = _swapping(request, PANEL)
+    return page(
+        request,
+        "measure.html",
+        partial="measure" if panel else None,
+        active="runs",
+        run=data.run,
+        measure=measure,
+        panel=panel,
+        explained=bool(analysis.get("explain")),
+        notes=analysis.get("notes") or [],
     )
 
 
@@ -86,6 +132,8 @@ def portfolio_xlsx(run_id: str, person: Person, session: SessionDep) -> Response
         measures.append(
             [s.id, s.name, s.sector, s.district or "", s.fraction, s.cost_sek, s.municipal_cost_sek, s.abatement_t]
         )
+        for cell in measures[measures.max_row][:4]:  # an uploader's text, kept as text: never a formula
+            cell.data_type = "s"
     budget = workbook.create_sheet("budget")
     budget.append(["year", "budget_sek", "spend_sek", "slack_sek"])
     for b in result.budget:
@@ -100,8 +148,11 @@ def portfolio_xlsx(run_id: str, person: Person, session: SessionDep) -> Response
 
 
 @router.get("/runs/{run_id}/report", response_class=HTMLResponse)
-def report(request: Request, run_id: str, person: Person, session: SessionDep) -> Response:
-    """The board report in the page's language: the same document as `GET /v1/runs/{id}/report`."""
+def report(
+    request: Request, run_id: str, person: Person, session: SessionDep, lang: str | None = None
+) -> Response:
+    """The board report in the page's language (or `lang`, sv or en): the same document as
+    `GET /v1/runs/{id}/report`, made to be printed or saved as PDF from the browser."""
     from optimizer.reporting.report import build_report  # imported here: drawing is the slow part
 
     data = _succeeded(session, person, run_id)
@@ -111,7 +162,7 @@ def report(request: Request, run_id: str, person: Person, session: SessionDep) -
         data.projects,
         data.scenario,
         data.result,
-        lang=language_of(request),
+        lang=language(lang) if lang else language_of(request),
         why_not=analysis.get("why_not"),
         study=analysis.get("uncertainty"),
         input_sha256=data.run.input_sha256,
@@ -126,7 +177,8 @@ class Chart:
 
     src: str
     alt: str
-    rows: list[dict[str, Any]]
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    """The figures (none: they are a table of the page already, such as the budget use)."""
 
 
 MACC_ROWS = 25
@@ -134,27 +186,188 @@ MACC_ROWS = 25
 
 
 def _charts(data: RunData, lang: str) -> dict[str, Chart]:
-    """The cost curve (MACC) of the run's list, and the emissions pathway when the scenario has a target."""
-    from optimizer.reporting.charts import describe, macc_chart, pathway_chart, render
+    """The budget use per year, the spend per district, the cost curve (MACC) of the run's list, and the
+    emissions pathway when the scenario has a target."""
+    from optimizer.reporting.charts import (
+        budget_chart,
+        describe,
+        district_chart,
+        macc_chart,
+        pathway_chart,
+        render,
+    )
 
     def embedded(figure: Any) -> tuple[str, str]:
         return "data:image/svg+xml;base64," + base64.b64encode(render(figure, "svg")).decode("ascii"), describe(figure)
 
-    chosen = {s.id for s in data.result.selected}
+    result = data.result
+    charts = {
+        "budget": Chart(*embedded(budget_chart(result, lang=lang))),
+        "district": Chart(*embedded(district_chart(result, lang=lang))),
+    }
+    chosen = {s.id for s in result.selected}
     curve = data.macc
     src, alt = embedded(macc_chart(curve, lang=lang, names=dict(zip(curve["id"], curve["name"], strict=True))))
     rows = [
         {"id": r.id, "name": r.name, "t": r.abatement_t, "sek_per_t": r.sek_per_t, "chosen": r.id in chosen}
         for r in curve.head(MACC_ROWS).itertuples()
     ]
-    charts = {"macc": Chart(src, alt, rows)}
-    pathway = data.result.pathway
+    charts["macc"] = Chart(src, alt, rows)
+    pathway = result.pathway
     if pathway is not None:
         src, alt = embedded(pathway_chart(pathway, lang=lang))
         charts["pathway"] = Chart(
             src, alt, [{"year": y.year, "emissions_t": y.emissions_t, "target_t": y.target_t} for y in pathway.years]
         )
     return charts
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of the funded measures' table; its key is the value of `sort`."""
+
+    key: str
+    label: str
+    numeric: bool = False
+
+
+COLUMNS = (
+    Column("id", N_("Id")),
+    Column("name", N_("Measure")),
+    Column("district", N_("District")),
+    Column("sector", N_("Sector")),
+    Column("fraction", N_("Share funded"), numeric=True),
+    Column("cost", N_("Cost"), numeric=True),
+    Column("reduction", N_("Reduction (t)"), numeric=True),
+)
+ORDERS = ("asc", "desc")
+QUERY_CHARS = 200
+"""The longest filter kept: longer text is cut (no measure's fields are that long)."""
+
+
+@dataclass(frozen=True)
+class MeasureTable:
+    """The funded measures as asked for: those matching `q`, sorted by `sort` (None: the list's order)
+    in `order`, each with its sector's name; `total` counts them all."""
+
+    run_id: str
+    rows: list[tuple[Selection, str]]
+    total: int
+    q: str
+    sort: str | None
+    order: str
+    columns: ClassVar[tuple[Column, ...]] = COLUMNS
+
+    def href(self, key: str) -> str:
+        """The table sorted by `key`: ascending, or the other way round when it is already sorted by it."""
+        order = "desc" if self.sort == key and self.order == "asc" else "asc"
+        return self.link(sort=key, order=order)
+
+    def link(self, **changes: str) -> str:
+        """This table's address with `changes` to its query (empty values left out)."""
+        query = {"q": self.q, "sort": self.sort or "", "order": self.order if self.sort else "", **changes}
+        encoded = urlencode({k: v for k, v in query.items() if v})
+        return f"/runs/{self.run_id}" + (f"?{encoded}" if encoded else "")
+
+    def aria_sort(self, key: str) -> str | None:
+        if self.sort != key:
+            return None
+        return "ascending" if self.order == "asc" else "descending"
+
+
+def _measure_table(result: Result, run_id: str, lang: str, *, q: str, sort: str, order: str) -> MeasureTable:
+    """The funded measures filtered by `q` (in id, name, district or sector, as written or as shown) and
+    sorted by `sort`; an unknown `sort` or `order` is ignored, as in a link cut short or typed by hand."""
+    text = q.strip()[:QUERY_CHARS]
+    needle = text.casefold()
+    rows = [(s, sector_name(s.sector, lang=lang)) for s in result.selected]
+    if needle:
+        rows = [row for row in rows if any(needle in v.casefold() for v in _searched(*row))]
+    key = _sort_key(sort, lang)
+    direction = order if order in ORDERS else "asc"
+    if key is not None:
+        rows.sort(key=lambda row: key(*row), reverse=direction == "desc")  # stable: ties keep the list's order
+    return MeasureTable(run_id, rows, len(result.selected), text, sort if key is not None else None, direction)
+
+
+def _searched(s: Selection, sector: str) -> tuple[str, ...]:
+    """What the filter looks in: the sector both as the list writes it and as the page shows it."""
+    return (s.id, s.name, s.district or "", s.sector, sector)
+
+
+def _sort_key(column: str, lang: str) -> Callable[[Selection, str], Any] | None:
+    """What the table is sorted on for the column `column` (None: not a column)."""
+    keys: dict[str, Callable[[Selection, str], Any]] = {
+        "id": lambda s, _: _text_key(s.id, lang),
+        "name": lambda s, _: _text_key(s.name, lang),
+        "district": lambda s, _: _text_key(s.district or "", lang),
+        "sector": lambda _, sector: _text_key(sector, lang),
+        "fraction": lambda s, _: s.fraction,
+        "cost": lambda s, _: s.cost_sek,
+        "reduction": lambda s, _: s.abatement_t,
+    }
+    return keys.get(column)
+
+
+_SWEDISH_LAST = str.maketrans({"å": "z\u0001", "ä": "z\u0002", "æ": "z\u0002", "ö": "z\u0003", "ø": "z\u0003"})
+
+
+def _text_key(text: str, lang: str) -> tuple[str | int, ...]:
+    """Text as a reader sorts it: case ignored, numbers by their value (T2 before T10), and in Swedish
+    å, ä, ö after z."""
+    folded = text.casefold()
+    if lang == "sv":
+        folded = folded.translate(_SWEDISH_LAST)
+    return tuple(int(part) if i % 2 else part for i, part in enumerate(re.split(r"(\d+)", folded)))
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One measure of a run's list as its page shows it: its figures from the list, what the run gave it
+    (`funded`: None when left out) and the why-in or why-not figures (None: not computed for it)."""
+
+    id: str
+    name: str
+    sector: str
+    district: str
+    cost_sek: float
+    """The list's total cost."""
+    abatement_t_per_year: float
+    funded: Selection | None
+    why_in: WhyInRow | None
+    why_not: WhyNotRow | None
+    figures: bool
+    """Whether the run has why-in (funded) or why-not (left out) figures at all."""
+
+
+def _measure(data: RunData, project_id: str, analysis: dict[str, Any], lang: str) -> Measure:
+    """The measure `project_id` of the run's list; 404 when the list has none."""
+    projects = data.projects
+    where = {str(pid): i for i, pid in enumerate(projects.ids)}
+    if project_id not in where:
+        raise WebError(404, "There is no measure %(id)s in this run's list.", id=project_id)
+    i = where[project_id]
+    row = projects.table.iloc[i]
+    funded = next((s for s in data.result.selected if s.id == project_id), None)
+    kind = "why_in" if funded is not None else "why_not"
+    return Measure(
+        id=project_id,
+        name=str(row["name"]),
+        sector=sector_name(row["sector"], lang=lang),
+        district=str(row["district"] or ""),
+        cost_sek=float(projects.total_cost[i]),
+        abatement_t_per_year=float(row["abatement_t_per_year"]),
+        funded=funded,
+        why_in=_figures(analysis.get("why_in"), WhyInRow).get(project_id) if funded is not None else None,
+        why_not=_figures(analysis.get("why_not"), WhyNotRow).get(project_id) if funded is None else None,
+        figures=analysis.get(kind) is not None,
+    )
+
+
+def _swapping(request: Request, region: str) -> bool:
+    """Whether htmx asks for the region `region` alone (else the whole page: a link, a reload, or htmx
+    restoring its history)."""
+    return is_htmx(request) and request.headers.get("HX-Target") == region
 
 
 def _succeeded(session: SessionDep, person: Person, run_id: str) -> RunData:
@@ -204,11 +417,13 @@ def _own(session: SessionDep, person: Person, run_id: str) -> Run:
         raise WebError(404, "There is no run %(id)s in your organisation.", id=run_id) from None
 
 
-def _districts(result: Result) -> list[tuple[str, float, float]]:
-    """Per district of the funded measures: municipal cost and tonnes, most money first."""
-    totals: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
+def _districts(result: Result) -> list[tuple[str, float, float, float]]:
+    """Per district of the funded measures: cost, municipal cost and tonnes, in the district chart's
+    order (most money first)."""
+    totals: dict[str, list[float]] = {}
     for s in result.selected:
-        entry = totals[s.district or ""]
-        entry[0] += s.municipal_cost_sek
-        entry[1] += s.abatement_t
-    return sorted(((d, c, t) for d, (c, t) in totals.items()), key=lambda item: -item[1])
+        entry = totals.setdefault(s.district or "", [0.0, 0.0, 0.0])
+        entry[0] += s.cost_sek
+        entry[1] += s.municipal_cost_sek
+        entry[2] += s.abatement_t
+    return sorted(((d, c, m, t) for d, (c, m, t) in totals.items()), key=lambda item: (-item[1], item[0]))

@@ -215,6 +215,7 @@ def test_a_run_from_the_form_shows_its_progress_and_its_result(service: Service,
     assert_accessible(page, "run result")
     shot(page, "run-sv")
     run_path = urlparse(page.url).path
+    page.run_path = run_path  # type: ignore[attr-defined]  # the next test reads this run's result
     workbook = page.request.get(service.base + run_path + "/portfolio.xlsx")
     assert workbook.ok and workbook.body()[:2] == b"PK"  # an XLSX is a zip
     table = page.request.get(service.base + run_path + "/portfolio.csv")
@@ -227,6 +228,101 @@ def test_a_run_from_the_form_shows_its_progress_and_its_result(service: Service,
     assert "Jämlik fördelning" in saved and "TOML" in saved
     assert_accessible(page, "runs with a saved scenario")
     shot(page, "runs-sv")
+
+
+def kronor(text: str) -> float:
+    """`1 250 000 kr` as the number it is."""
+    return float(re.sub(r"[^0-9]", "", text))
+
+
+def test_the_result_sorts_filters_and_says_why_for_each_measure(service: Service, officer: Any) -> None:
+    """The run of the test before: its funded measures sorted by cost and filtered to a district without
+    the page reloading, and a measure left out and a funded one opened in the panel, each saying why."""
+    page = officer
+    page.goto(service.base + page.run_path)
+    funded = page.locator("#measures table")
+    costs = funded.locator("tbody tr td:nth-child(6)")
+    listed = costs.all_inner_texts()
+    page.locator("#sort-cost").click()
+    page.wait_for_url(re.compile(r"\?sort=cost&order=asc$"))
+    assert page.locator("#measures th[aria-sort=ascending]").inner_text().startswith("Kostnad")
+    assert page.evaluate("document.activeElement.id") == "sort-cost"  # the focus stays on the heading
+    ascending = [kronor(c) for c in costs.all_inner_texts()]
+    assert ascending == sorted(kronor(c) for c in listed) and len(ascending) > 5
+    page.keyboard.press("Enter")  # the heading again: the other way round
+    page.wait_for_url(re.compile(r"\?sort=cost&order=desc$"))
+    assert [kronor(c) for c in costs.all_inner_texts()] == sorted(ascending, reverse=True)
+    assert page.locator("#measures th[aria-sort=descending]").count() == 1
+    assert_accessible(page, "run result sorted")
+    shot(page, "run-result-sv")
+
+    page.get_by_label("Filtrera åtgärderna som får pengar").fill("Kroppkärr")
+    page.get_by_role("button", name="Filtrera").click()
+    page.wait_for_url(re.compile(r"q=Kroppk%C3%A4rr"))
+    assert "order=desc" in page.url  # the filter keeps the order
+    districts = funded.locator("tbody tr td:nth-child(3)").all_inner_texts()
+    assert districts and set(districts) == {"Kroppkärr"}
+    shown = page.locator("#measures-count")
+    assert shown.get_attribute("aria-live") == "polite"
+    assert shown.inner_text() == f"Åtgärder som visas: {len(districts)} av {len(listed)}."
+    assert page.evaluate("document.activeElement.textContent") == "Filtrera"
+    assert_accessible(page, "run result filtered")
+    shot(page, "run-filtered-sv")
+
+    left_out = page.locator("table", has_text="Vad som skulle krävas för att åtgärderna som inte kom med")
+    for row in left_out.locator("tbody tr").all():  # the first one that would be in if it cost less
+        cost, threshold = row.locator("td").nth(0).inner_text(), row.locator("td").nth(1).inner_text()
+        if threshold.endswith("kr") and kronor(threshold) < kronor(cost):
+            break
+    else:
+        pytest.fail("no measure left out would be funded at a lower cost")
+    link = row.locator("th a")
+    name = link.inner_text()
+    link.click()
+    panel = page.locator("#measure-panel")
+    panel.locator("h2").wait_for()
+    assert panel.get_attribute("aria-live") == "polite"
+    assert panel.locator("h2").inner_text().startswith(name)
+    assert page.evaluate("document.activeElement.id") == "measure-title"  # the focus on its heading
+    assert "Kom inte med i den här körningen." in panel.inner_text()
+    assert f"Den skulle få pengar om den kostade högst {threshold}" in panel.inner_text()
+    assert page.url.endswith("order=desc")  # the run's page stays where it was
+    assert_accessible(page, "why not in the panel")
+    shot(page, "run-why-not-sv")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")  # its Close button, by keyboard
+    assert panel.inner_text() == ""
+    assert page.evaluate("document.activeElement.textContent") == name  # back on the link
+
+    first = funded.locator("tbody tr th a").first
+    funded_name, funded_href = first.inner_text(), first.get_attribute("href")
+    first.click()
+    panel.locator("h2", has_text=funded_name).wait_for()
+    assert page.evaluate("document.activeElement.id") == "measure-title"
+    assert "Hur mycket dyrare den kan bli" in panel.inner_text()
+    why_in = panel.locator("h3 + p").inner_text()
+    assert why_in.startswith(("Den skulle", "Den måste", "Inget urval")), why_in
+    assert_accessible(page, "why in in the panel")
+    shot(page, "run-why-in-sv")
+    page.keyboard.press("Escape")
+    assert panel.inner_text() == ""
+
+    page.goto(service.base + funded_href)
+    assert page.get_by_role("heading", level=1).inner_text().startswith(funded_name)
+    assert "Hur mycket dyrare den kan bli" in page.inner_text("main")  # the same as a page of its own
+    assert_accessible(page, "a measure's own page")
+    shot(page, "measure-sv")
+    page.get_by_role("button", name="In English").click()
+    page.wait_for_selector("h2:has-text('How much dearer it could be')")
+    assert_accessible(page, "a measure's own page in English")
+    shot(page, "measure-en")
+    page.get_by_role("link", name=re.compile("^Back to the run of")).click()
+    page.wait_for_selector("#state h2:has-text('Result')")
+    assert page.locator("#measures th").first.inner_text() == "Id"
+    assert_accessible(page, "run result in English")
+    shot(page, "run-result-en")
+    page.get_by_role("button", name="På svenska").click()
+    page.wait_for_selector("#state h2:has-text('Resultat')")
 
 
 def test_a_run_by_a_key_is_in_the_audit_trail_with_its_input_hash(service: Service, officer: Any) -> None:
