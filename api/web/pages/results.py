@@ -27,9 +27,10 @@ from api.db import ProjectListRecord, Run
 from api.deps import Person, SessionDep
 from api.jobs.states import RunState
 from api.problems import ProblemError
-from api.web.i18n import N_, language
+from api.web.i18n import N_, Words, language
 from api.web.render import WebError, is_htmx, language_of, page
-from models import ProjectList, Result, Selection
+from models import ProjectList, Result, Scenario, Selection
+from models.scenario import CumulativeObjective
 from models.thresholds import WhyInRow, WhyNotRow
 from optimizer.reporting.language import sector_name
 from optimizer.reporting.tables import CSV_COLUMNS, write_csv
@@ -79,6 +80,7 @@ def run_page(
         explained=bool(analysis.get("explain")),
         notes=analysis.get("notes") or [],
         charts=charts,
+        counted=_counted(data.scenario, lang) if result is not None else "",
         who=principal_names(session, [run.submitted_by]),
         finished=run.state.finished,
         poll_ms=POLL_MS,
@@ -368,6 +370,14 @@ def _swapping(request: Request, region: str) -> bool:
     """Whether htmx asks for the region `region` alone (else the whole page: a link, a reload, or htmx
     restoring its history)."""
     return is_htmx(request) and request.headers.get("HX-Target") == region
+
+
+def _counted(scenario: Scenario, lang: str) -> str:
+    """How the result's tonnes are counted, in words: over the lifetimes, a year, or up to a year."""
+    words, tonnes = Words(lang), scenario.tonnes_measure
+    if isinstance(tonnes, CumulativeObjective):
+        return words("up to and including %(year)s", year=tonnes.cumulative_to)
+    return words("a year") if tonnes == "annual" else words("over the measures' lifetimes")
 
 
 def _succeeded(session: SessionDep, person: Person, run_id: str) -> RunData:

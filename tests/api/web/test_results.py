@@ -269,3 +269,21 @@ def test_downloads_keep_an_uploaders_formula_as_text_and_the_report_comes_in_bot
     assert '<html lang="sv"' in swedish and '<html lang="en"' in english
     page = officer.get(f"/runs/{run_id}", headers=HTML).text
     assert f'href="/runs/{run_id}/report?lang=en" hreflang="en" lang="en">in English</a>' in page
+
+
+def test_the_totals_say_how_the_tonnes_are_counted_and_net_benefit_is_said_as_such(
+    client: TestClient, org: Org, settings: Settings, officer: TestClient
+) -> None:
+    lifetime = text_of(officer.get(f"/runs/{finished_run(client, org, settings, explain=False)}", headers=HTML).text)
+    assert "Minskning (under åtgärdernas livslängd) 470 ton CO2e" in lifetime  # P1 + P2 + P3 over 10 years
+    listed = upload_list(client, org, projects=PROJECTS)
+    queued = client.post(
+        "/v1/runs",
+        headers=org.headers("editor"),
+        json={"project_list_id": listed["id"],
+              "scenario": {"budget_sek": 600, "objective": {"net_benefit": {"carbon_value_sek_per_t": 7000}}}},
+    ).json()
+    process_queue(settings)
+    benefit = text_of(officer.get(f"/runs/{queued['id']}", headers=HTML).text)
+    assert "Bevisat bäst: inget urval inom reglerna ger större nettonytta" in benefit
+    assert re.search(r"Nettonytta [0-9 ]+ kr", benefit), benefit[:2000]
