@@ -13,12 +13,15 @@ from __future__ import annotations
 import base64
 import io
 import re
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 from urllib.parse import urlencode
 
 import openpyxl
+from cachetools import LRUCache, cached
+from cachetools.keys import hashkey
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
@@ -155,22 +158,38 @@ def report(
 ) -> Response:
     """The board report in the page's language (or `lang`, sv or en): the same document as
     `GET /v1/runs/{id}/report`, made to be printed or saved as PDF from the browser."""
+    data = _succeeded(session, person, run_id)
+    return HTMLResponse(_report(data, language(lang) if lang else language_of(request)))
+
+
+FINISHED_RUNS_KEPT = 32
+"""How many finished runs' charts (and 16 runs' reports) a web process keeps drawn."""
+_CHARTS: LRUCache[Any, dict[str, Chart]] = LRUCache(maxsize=FINISHED_RUNS_KEPT)
+_REPORTS: LRUCache[Any, str] = LRUCache(maxsize=FINISHED_RUNS_KEPT // 2)
+
+
+def _finished_run_key(data: RunData, lang: str) -> tuple[Any, ...]:
+    """A finished run never changes: what is drawn from it is kept by run, its end and the language."""
+    return hashkey(data.run.id, data.run.finished_at, lang)
+
+
+@cached(_REPORTS, key=_finished_run_key, lock=threading.Lock())
+def _report(data: RunData, lang: str) -> str:
+    """The report's HTML, drawn once per run and language (its charts are most of a second)."""
     from optimizer.reporting.report import build_report  # imported here: drawing is the slow part
 
-    data = _succeeded(session, person, run_id)
-    record = session.get(ProjectListRecord, data.run.project_list_id)
+    record = data.session.get(ProjectListRecord, data.run.project_list_id)
     analysis = data.run.analysis or {}
-    html = build_report(
+    return build_report(
         data.projects,
         data.scenario,
         data.result,
-        lang=language(lang) if lang else language_of(request),
+        lang=lang,
         why_not=analysis.get("why_not"),
         study=analysis.get("uncertainty"),
         input_sha256=data.run.input_sha256,
         source_name=None if record is None else f"{record.name} v{record.version}",
     )
-    return HTMLResponse(html)
 
 
 @dataclass(frozen=True)
@@ -187,6 +206,7 @@ MACC_ROWS = 25
 """The cheapest tonnes shown in the cost curve's table (the chart has them all)."""
 
 
+@cached(_CHARTS, key=_finished_run_key, lock=threading.Lock())
 def _charts(data: RunData, lang: str) -> dict[str, Chart]:
     """The budget use per year, the spend per district, the cost curve (MACC) of the run's list, and the
     emissions pathway when the scenario has a target."""
