@@ -40,7 +40,7 @@ from optimizer.reporting.tables import CSV_COLUMNS, write_csv
 
 router = APIRouter(include_in_schema=False)
 
-POLL_MS = 500
+POLL_MS = 250
 """Between two looks at a run that is not done: short enough that a finished run shows within a second."""
 
 MEASURES = "measures"

@@ -276,7 +276,7 @@ def test_the_run_form_says_what_is_wrong_next_to_the_field_and_queues_a_good_run
     assert run["state"] == "queued" and run["scenario"]["budget_sek"] == {"2026": 1000000.0, "2027": 500000.0}
     assert run["scenario"]["time_limit_s"] == 30
     waiting = editor.get(queued.headers["location"], headers=HTML)
-    assert 'hx-trigger="every 500ms"' in waiting.text and "Körningen väntar" in waiting.text
+    assert 'hx-trigger="every 250ms"' in waiting.text and "Körningen väntar" in waiting.text
 
 
 def test_another_organisations_run_is_not_found(client: TestClient, engine: Engine, org: Org, other_org: Org) -> None:
