@@ -17,6 +17,7 @@ from in_browser import Service, axe_violations, browser, closed_network, service
 __all__ = ["browser", "service", "web_database"]  # the fixtures, imported for pytest
 
 PASSWORD = "sju kakor och en kanelbulle"
+EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
 HEADER = "Åtgärd;Kostnad (kr);Minskning ton/år;Livslängd (år);Stadsdel;Sektor;Prioriterat område\n"
 ROWS = [
     "Biogasbussar linje 1;1 250 000 kr;42,5;12;Centrum;transport;nej",
@@ -368,6 +369,37 @@ def test_the_pages_keep_their_security_policy(service: Service, officer: Any, br
         assert page.evaluate("typeof window.htmx") == "object", path
     context.close()
     assert complaints == []
+
+
+def test_every_page_in_both_languages_has_no_accessibility_violations(service: Service, officer: Any) -> None:
+    """axe-core on every page a person reaches, signed in, in Swedish and in English (and signed out)."""
+    page = officer
+    page.goto(service.base + "/lists")
+    list_path = page.locator("main a[href^='/lists/']").first.get_attribute("href")
+    page.goto(service.base + "/runs")
+    run_path = page.locator("main table a[href^='/runs/']").first.get_attribute("href")
+    page.goto(service.base + run_path)
+    measure_path = page.locator("#measures a[href*='/measures/']").first.get_attribute("href")
+    page.goto(service.base + "/lists")
+    page.get_by_label("Fil", exact=True).set_input_files(str(EXAMPLES / "kristinehamn_projects_excel_sv.csv"))
+    page.get_by_label("Listans namn").fill("Kristinehamn i Excel")
+    page.get_by_role("button", name="Ladda upp och koppla kolumnerna").click()
+    page.wait_for_selector("h1:has-text('Koppla kolumnerna')")
+    assert_accessible(page, "the mapping of the example in Swedish Excel")
+    page.get_by_role("button", name="Kontrollera och spara listan").click()
+    page.wait_for_url(re.compile(r"/lists/[0-9a-f-]+\?stored=1$"))
+    assert "Listan är sparad med 88 åtgärder." in page.inner_text("main")
+    paths = ["/lists", list_path, "/runs", run_path, measure_path, "/people", "/audit"]
+    for lang, switch in (("sv", None), ("en", "In English")):
+        if switch:
+            page.get_by_role("button", name=switch).click()
+            page.wait_for_load_state()
+        for path in paths:
+            page.goto(service.base + path)
+            assert page.locator("html").get_attribute("lang") == lang, path
+            assert_accessible(page, f"{path} ({lang})")
+    page.get_by_role("button", name="På svenska").click()
+    page.wait_for_load_state()
 
 
 def test_nothing_came_from_another_host(officer: Any) -> None:
