@@ -62,7 +62,7 @@ def runs(request: Request, person: Person, session: SessionDep, scenario: str | 
             "The scenario %(name)s has parts the form cannot show: run it as it is, or change its file.",
             name=saved.name,
         )
-        return _runs_page(request, person, session, ScenarioForm(values=dict(DEFAULTS)), problems=[problem])
+        return _runs_page(request, person, session, ScenarioForm(values=dict(DEFAULTS)), notice=problem)
     return _runs_page(request, person, session, ScenarioForm(values=values), opened=saved.name)
 
 
@@ -184,6 +184,7 @@ def _runs_page(
     problems: list[str] | None = None,
     status: int = 200,
     opened: str | None = None,
+    notice: str | None = None,
 ) -> HTMLResponse:
     organisation = person.user.organisation_id
     by_name = list_versions(session, organisation)
@@ -212,6 +213,7 @@ def _runs_page(
         bounds=BOUNDS,
         targets=TARGETS,
         opened=opened,
+        notice=notice,
         more_open=entered.filled("rule_", "cob_"),
         pools_open=entered.filled("pool_"),
         overlaps_open=entered.filled("overlap_"),
@@ -254,8 +256,8 @@ def _imported(
         return _runs_page(request, person, session, entered, problems=problems, status=422)
     values = form_values(scenario)
     if values is None:
-        problem = words("The file has parts the form cannot show: run it as a file.")
-        return _runs_page(request, person, session, entered, problems=[problem], status=422)
+        notice = words("The file has parts the form cannot show: run it as a file.")
+        return _runs_page(request, person, session, entered, notice=notice, status=422)
     values["project_list_id"] = entered.get("project_list_id")
     return _runs_page(request, person, session, ScenarioForm(values=values), opened=upload.filename)
 

@@ -286,6 +286,7 @@ def test_a_scenario_file_opens_in_the_form_and_one_it_cannot_show_is_said(editor
         headers=HTML,
     )
     assert refused.status_code == 422 and "Filen har delar som formuläret inte kan visa" in refused.text
+    assert "Körningen startades inte" not in refused.text  # nothing was started: the file stays a file
     nothing = editor.post("/runs", data={"csrf_token": token, "action": "import"}, headers=HTML)
     assert nothing.status_code == 422 and "Välj en scenariofil att öppna." in nothing.text
     misspelt = editor.post(
